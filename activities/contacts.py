@@ -1,0 +1,311 @@
+"""Activities of the ContactWorkflow: the projection in PostgreSQL and outgoing mail.
+
+Every activity is idempotent, because Temporal retries it: projection writes set
+absolute values, and a message is sent only while its row says it is not sent yet.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from config.settings import Settings
+from core.db import session_scope
+from core.events import LiveEvent, publish
+from core.mailcompose import PermanentSendError, compose_message
+from core.mailcompose import send_message as smtp_send
+from core.mailtemplates import render_acknowledgement
+from core.models import (
+    Attachment,
+    Blob,
+    Contact,
+    ContactEvent,
+    ContactStatus,
+    Direction,
+    Message,
+    Product,
+    SendStatus,
+    Task,
+    TaskStatus,
+    utcnow,
+)
+from workflows.contracts import (
+    OpenContactInput,
+    OpenContactResult,
+    ProjectionResult,
+    ProjectionUpdate,
+    SendAckInput,
+    SendMessageInput,
+    SendMessageResult,
+)
+
+log = logging.getLogger(__name__)
+
+
+def _task_status(status: str, assignee_id: int | None) -> TaskStatus:
+    if status == ContactStatus.closed:
+        return TaskStatus.done
+    return TaskStatus.claimed if assignee_id else TaskStatus.open
+
+
+class ContactActivities:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings):
+        self.sessionmaker = sessionmaker
+        self.settings = settings
+
+    # --- projection ---------------------------------------------------------------
+
+    @activity.defn(name="open_contact")
+    async def open_contact(self, inp: OpenContactInput) -> OpenContactResult:
+        """Put the new contact in its product's inbox and decide whether an
+        automatic acknowledgement may go out."""
+        async with session_scope(self.sessionmaker) as s:
+            contact = await s.get(Contact, inp.contact_id)
+            if contact is None:
+                raise ApplicationError(f"contact {inp.contact_id} not found", non_retryable=True)
+            message = await s.get(Message, inp.message_id) if inp.message_id else None
+            if contact.due_at is None:
+                contact.due_at = contact.created_at + timedelta(hours=inp.due_hours)
+            await self._upsert_task(s, contact, message)
+            already = await s.scalar(
+                select(func.count()).select_from(ContactEvent).where(
+                    ContactEvent.contact_id == contact.id, ContactEvent.kind == "received"
+                )
+            )
+            if not already:
+                s.add(ContactEvent(contact_id=contact.id, kind="received",
+                                   detail={"message_id": inp.message_id}))
+            await publish(s, LiveEvent("task", contact.id, contact.product_id,
+                                       contact.reference, contact.status))
+            ack_allowed = message is not None and await self._ack_allowed(s, message)
+        return OpenContactResult(ack_allowed=ack_allowed)
+
+    async def _upsert_task(self, s: AsyncSession, contact: Contact, message: Message | None):
+        task = await s.scalar(select(Task).where(Task.contact_id == contact.id))
+        if task is None:
+            task = Task(contact_id=contact.id, product_id=contact.product_id,
+                        kind=contact.channel, reference=contact.reference,
+                        status=TaskStatus.open, contact_status=contact.status)
+            s.add(task)
+        task.title = (contact.subject or "")[:300]
+        if message is not None:
+            task.customer_label = (message.from_name or message.from_address or "")[:320]
+        task.status = _task_status(contact.status, contact.assignee_id)
+        task.contact_status = contact.status
+        task.assignee_id = contact.assignee_id
+        task.due_at = contact.due_at
+        task.unreadable = contact.unreadable
+        task.updated_at = utcnow()
+
+    async def _ack_allowed(self, s: AsyncSession, message: Message) -> bool:
+        if message.is_auto_reply or message.parse_error or not message.from_address:
+            return False
+        sender = message.from_address.lower()
+        own = await s.scalar(select(func.count()).select_from(Product).where(
+            func.lower(Product.reply_from) == sender))
+        if own:
+            return False  # never answer ourselves: that is how mail loops start
+        recent = await s.scalar(
+            select(func.count()).select_from(Message).where(
+                Message.is_acknowledgement.is_(True),
+                Message.to_addresses == sender,
+                Message.created_at > utcnow() - timedelta(hours=1),
+            )
+        )
+        return recent < self.settings.ack_rate_limit_per_hour
+
+    @activity.defn(name="update_projection")
+    async def update_projection(self, upd: ProjectionUpdate) -> ProjectionResult:
+        async with session_scope(self.sessionmaker) as s:
+            contact = await s.get(Contact, upd.contact_id, with_for_update=True)
+            if contact is None:
+                raise ApplicationError(f"contact {upd.contact_id} not found", non_retryable=True)
+            contact.status = ContactStatus(upd.status)
+            contact.assignee_id = upd.assignee_id
+            contact.updated_at = utcnow()
+            if upd.status == ContactStatus.closed:
+                contact.closed_at = contact.closed_at or utcnow()
+                contact.close_reason_id = upd.close_reason_id or contact.close_reason_id
+            elif upd.event == "reopened":
+                contact.closed_at = None
+                contact.close_reason_id = None
+            if upd.event in ("customer_wrote", "customer_replied", "reopened"):
+                contact.last_message_at = utcnow()
+            await self._upsert_task(s, contact, None)
+            if upd.event:
+                detail = dict(upd.event_detail)
+                if upd.message_id:
+                    detail["message_id"] = upd.message_id
+                if upd.close_reason_id:
+                    detail["reason_id"] = upd.close_reason_id
+                await self._add_event_once(s, contact.id, upd.event, upd.actor_id, detail)
+            if upd.event == "replied" and upd.message_id:
+                await s.execute(
+                    update(Message)
+                    .where(Message.id == upd.message_id, Message.send_status == SendStatus.draft)
+                    .values(send_status=SendStatus.sending)
+                )
+            await publish(s, LiveEvent("task", contact.id, contact.product_id,
+                                       contact.reference, contact.status, contact.assignee_id))
+        return ProjectionResult()
+
+    async def _add_event_once(self, s, contact_id, kind, actor_id, detail) -> None:
+        """A retried activity must not write the history line twice."""
+        info = activity.info()
+        detail = {**detail, "activity": f"{info.workflow_run_id}/{info.activity_id}"}
+        exists = await s.scalar(
+            select(func.count()).select_from(ContactEvent).where(
+                ContactEvent.contact_id == contact_id,
+                ContactEvent.detail["activity"].astext == detail["activity"],
+            )
+        )
+        if not exists:
+            s.add(ContactEvent(contact_id=contact_id, kind=kind, actor_id=actor_id,
+                               detail=detail))
+
+    # --- mail -------------------------------------------------------------------------
+
+    @activity.defn(name="send_acknowledgement")
+    async def send_acknowledgement(self, inp: SendAckInput) -> SendMessageResult:
+        """Create the ack message once (one per inbound message), then send it."""
+        async with session_scope(self.sessionmaker) as s:
+            existing = await s.scalar(
+                select(Message).where(
+                    Message.contact_id == inp.contact_id,
+                    Message.is_acknowledgement.is_(True),
+                    Message.in_reply_to_id == inp.in_reply_to_message_id,
+                )
+            )
+            if existing is None:
+                existing = await self._make_ack(s, inp)
+            message_id = existing.id
+        return await self.send_message(SendMessageInput(message_id))
+
+    async def _make_ack(self, s: AsyncSession, inp: SendAckInput) -> Message:
+        contact = await s.get(Contact, inp.contact_id)
+        inbound = await s.get(Message, inp.in_reply_to_message_id)
+        product = await s.get(Product, contact.product_id)
+        subject, body = render_acknowledgement(product, contact, inbound)
+        ack = Message(
+            contact_id=contact.id,
+            direction=Direction.outbound,
+            send_status=SendStatus.sending,
+            subject=subject,
+            text_body=body,
+            to_addresses=inbound.from_address,
+            from_address=product.reply_from,
+            from_name=product.name,
+            in_reply_to_id=inbound.id,
+            is_acknowledgement=True,
+        )
+        s.add(ack)
+        await s.flush()
+        return ack
+
+    @activity.defn(name="send_message")
+    async def send_message(self, inp: SendMessageInput) -> SendMessageResult:
+        """Send one outbound message by SMTP unless it is already sent.
+
+        The Message-ID is fixed in the row before the first attempt, so a retry
+        after a lost answer re-sends the same message (receivers dedupe on it)."""
+        async with session_scope(self.sessionmaker) as s:
+            msg = await s.get(Message, inp.message_id, with_for_update=True)
+            if msg is None:
+                raise ApplicationError(f"message {inp.message_id} not found", non_retryable=True)
+            if msg.send_status in (SendStatus.sent, SendStatus.failed):
+                return SendMessageResult(msg.id, msg.send_status)
+            email = await self._compose(s, msg)
+            msg.send_status = SendStatus.sending
+            msg.send_attempts += 1
+            msg.message_id_header = email["Message-ID"].strip("<>")
+            contact = await s.get(Contact, msg.contact_id)
+        try:
+            await smtp_send(
+                email,
+                host=self.settings.smtp_host,
+                port=self.settings.smtp_port,
+                starttls=self.settings.smtp_starttls,
+                username=self.settings.smtp_user,
+                password=self.settings.smtp_password.get_secret_value()
+                if self.settings.smtp_password else None,
+                timeout=30,
+            )
+        except PermanentSendError as exc:
+            await self._finish_send(msg.id, SendStatus.failed, contact, str(exc))
+            return SendMessageResult(msg.id, SendStatus.failed)
+        except Exception as exc:
+            await self._record_send_error(msg.id, str(exc))
+            raise
+        await self._finish_send(msg.id, SendStatus.sent, contact, None)
+        return SendMessageResult(msg.id, SendStatus.sent)
+
+    async def _compose(self, s: AsyncSession, msg: Message):
+        product = await s.get(Product, (await s.get(Contact, msg.contact_id)).product_id)
+        contact = await s.get(Contact, msg.contact_id)
+        parent = await s.get(Message, msg.in_reply_to_id) if msg.in_reply_to_id else None
+        if parent is None:
+            parent = await s.scalar(
+                select(Message).where(Message.contact_id == msg.contact_id,
+                                      Message.direction == Direction.inbound)
+                .order_by(Message.created_at.desc()).limit(1)
+            )
+        attachments = []
+        if not msg.is_acknowledgement:
+            rows = await s.execute(
+                select(Attachment, Blob.data).join(Blob, Blob.sha256 == Attachment.sha256)
+                .where(Attachment.message_id == msg.id)
+            )
+            attachments = [(a.filename, a.content_type, data) for a, data in rows.all()]
+        return compose_message(
+            from_name=product.name,
+            from_address=product.reply_from,
+            to=[a for a in (msg.to_addresses or "").split(",") if a.strip()],
+            subject=msg.subject,
+            reference=contact.reference,
+            text_body=msg.text_body,
+            signature="" if msg.is_acknowledgement else product.signature,
+            in_reply_to=parent.message_id_header if parent else None,
+            references=_references_of(parent),
+            auto_reply=msg.is_acknowledgement,
+            message_id=f"<{msg.message_id_header}>" if msg.message_id_header else None,
+            domain=self.settings.mail_domain,
+            attachments=attachments,
+        )
+
+    async def _record_send_error(self, message_id: int, error: str) -> None:
+        async with session_scope(self.sessionmaker) as s:
+            await s.execute(update(Message).where(Message.id == message_id)
+                            .values(send_error=error[:2000]))
+
+    async def _finish_send(self, message_id, status, contact, error) -> None:
+        async with session_scope(self.sessionmaker) as s:
+            await s.execute(
+                update(Message).where(Message.id == message_id).values(
+                    send_status=status, send_error=error,
+                    sent_at=utcnow() if status == SendStatus.sent else None,
+                )
+            )
+            s.add(ContactEvent(contact_id=contact.id, kind=f"message_{status}",
+                               detail={"message_id": message_id}))
+            await publish(s, LiveEvent("message", contact.id, contact.product_id,
+                                       contact.reference, contact.status))
+
+
+def _references_of(parent: Message | None) -> list[str]:
+    if parent is None:
+        return []
+    refs = (parent.references or "").split()
+    if parent.message_id_header:
+        refs.append(parent.message_id_header)
+    return refs
+
+
+def all_activities(acts: ContactActivities) -> list:
+    return [acts.open_contact, acts.update_projection, acts.send_acknowledgement,
+            acts.send_message]

@@ -1,0 +1,319 @@
+"""Mail intake: store an arrived message durably, then hand it to its contact workflow.
+
+``MailIntake.handle`` is what the IMAP watcher calls for every message in a product
+mailbox; the watcher moves the message out of INBOX only after ``handle`` returned.
+Every step is idempotent, so a crash anywhere loses nothing and doubles nothing:
+
+1. store (one transaction): raw bytes, parsed message, attachments and -- for a
+   message that does not belong to an existing thread -- a new contact. A message
+   already stored (same mailbox UID, or same Message-ID in the mailbox) is reused.
+2. deliver: start the new contact's workflow (ID from its reference, so a second
+   start is refused and harmless) or signal the thread's workflow (which ignores a
+   message it has seen). A thread whose workflow has finished -- closed longer than
+   the reopen window -- gets a new contact instead.
+3. mark the message delivered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client, WorkflowAlreadyStartedError
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from config.settings import Settings
+from core.db import next_reference, session_scope
+from core.mailparse import ParsedMail, parse_message
+from core.models import (
+    Attachment,
+    Blob,
+    Channel,
+    Contact,
+    ContactStatus,
+    Customer,
+    CustomerEmail,
+    Direction,
+    Message,
+    Product,
+    SendStatus,
+    utcnow,
+)
+from workflows.contact import ContactWorkflow
+from workflows.contracts import ContactInput, CustomerMessage, contact_workflow_id
+
+log = logging.getLogger(__name__)
+
+REFERENCE_RE = re.compile(r"KCC-\d{4}-\d{6}")
+
+
+@dataclass
+class Stored:
+    message_id: int
+    contact_id: int
+    reference: str
+    product_code: str
+    new_contact: bool
+    delivered: bool
+
+
+class MailIntake:
+    def __init__(
+        self,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        temporal: Client,
+        settings: Settings,
+    ):
+        self.sessionmaker = sessionmaker
+        self.temporal = temporal
+        self.settings = settings
+        self._products: dict[str, tuple[int, str]] = {}
+
+    async def handle(self, raw: bytes, mailbox: str, uidvalidity: int, uid: int) -> None:
+        stored = await self.store(raw, mailbox, uidvalidity, uid)
+        if stored.delivered:
+            return
+        await self.deliver(stored)
+
+    # --- 1. store -----------------------------------------------------------------------
+
+    async def store(self, raw: bytes, mailbox: str, uidvalidity: int, uid: int) -> Stored:
+        product_id, product_code = await self._product_for(mailbox)
+        parsed = parse_message(raw)
+        for _ in range(3):  # a concurrent insert of the same message: read the winner
+            try:
+                async with session_scope(self.sessionmaker) as s:
+                    existing = await self._find_existing(s, mailbox, uidvalidity, uid, parsed)
+                    if existing is not None:
+                        return await self._stored_from(s, existing, product_code, False)
+                    return await self._store_new(
+                        s, raw, parsed, mailbox, uidvalidity, uid, product_id, product_code
+                    )
+            except IntegrityError:
+                log.info("message %s/%s stored concurrently; reading it back", mailbox, uid)
+        raise RuntimeError(f"could not store message {mailbox}/{uidvalidity}/{uid}")
+
+    async def _product_for(self, mailbox: str) -> tuple[int, str]:
+        if mailbox not in self._products:
+            async with self.sessionmaker() as s:
+                product = await s.scalar(select(Product).where(Product.mailbox == mailbox))
+            if product is None:
+                raise LookupError(f"no product has mailbox {mailbox!r}")
+            self._products[mailbox] = (product.id, product.code)
+        return self._products[mailbox]
+
+    async def _find_existing(self, s, mailbox, uidvalidity, uid, parsed) -> Message | None:
+        return await s.scalar(
+            select(Message).where(
+                Message.direction == Direction.inbound,
+                Message.mailbox == mailbox,
+                or_(
+                    (Message.uidvalidity == uidvalidity) & (Message.imap_uid == uid),
+                    Message.dedupe_key == parsed.dedupe_key,
+                ),
+            ).limit(1)
+        )
+
+    async def _stored_from(self, s, message: Message, product_code: str, new: bool) -> Stored:
+        contact = await s.get(Contact, message.contact_id)
+        return Stored(message.id, contact.id, contact.reference, product_code, new,
+                      message.delivered_to_workflow)
+
+    async def _store_new(
+        self, s, raw, parsed: ParsedMail, mailbox, uidvalidity, uid, product_id, product_code
+    ) -> Stored:
+        raw_sha = await store_blob(s, raw)
+        contact = await self._thread_target(s, parsed, product_id)
+        new_contact = contact is None
+        if contact is None:
+            contact = await self._new_contact(s, parsed, product_id)
+        message = Message(
+            contact_id=contact.id,
+            direction=Direction.inbound,
+            send_status=SendStatus.received,
+            mailbox=mailbox,
+            uidvalidity=uidvalidity,
+            imap_uid=uid,
+            dedupe_key=parsed.dedupe_key[:998],
+            message_id_header=(parsed.message_id or None) and parsed.message_id[:998],
+            in_reply_to=(parsed.in_reply_to or None) and parsed.in_reply_to[:998],
+            references=" ".join(parsed.references) or None,
+            from_address=(parsed.from_address or None) and parsed.from_address[:320],
+            from_name=(parsed.from_name or None) and parsed.from_name[:300],
+            to_addresses=",".join(parsed.to_addresses) or None,
+            cc_addresses=",".join(parsed.cc_addresses) or None,
+            subject=parsed.subject or "",
+            sent_date=parsed.date,
+            headers=parsed.headers,
+            text_body=parsed.text_body or "",
+            html_sanitized=parsed.html_sanitized,
+            raw_sha256=raw_sha,
+            parse_error=parsed.parse_error,
+            is_auto_reply=parsed.is_auto_reply,
+        )
+        s.add(message)
+        await s.flush()
+        await self._store_attachments(s, message.id, parsed)
+        if not new_contact and parsed.parse_error:
+            contact.unreadable = True
+        return Stored(message.id, contact.id, contact.reference, product_code, new_contact, False)
+
+    async def _thread_target(self, s, parsed: ParsedMail, product_id: int) -> Contact | None:
+        """The contact this message answers: by In-Reply-To/References, else by the
+        reference in the subject. Only within the same product."""
+        ids = [i for i in [parsed.in_reply_to, *parsed.references] if i]
+        if ids:
+            contact = await s.scalar(
+                select(Contact).join(Message, Message.contact_id == Contact.id)
+                .where(Message.message_id_header.in_(ids), Contact.product_id == product_id)
+                .order_by(Contact.id.desc()).limit(1)
+            )
+            if contact is not None:
+                return contact
+        reference = parsed.reference_in_subject
+        if reference:
+            return await s.scalar(
+                select(Contact).where(Contact.reference == reference,
+                                      Contact.product_id == product_id)
+            )
+        return None
+
+    async def _new_contact(self, s, parsed: ParsedMail, product_id: int) -> Contact:
+        now = utcnow()
+        customer_id = await self._customer_for(s, parsed)
+        contact = Contact(
+            reference=await next_reference(s, now),
+            channel=Channel.email,
+            status=ContactStatus.new,
+            subject=(parsed.subject or "")[:998],
+            product_id=product_id,
+            customer_id=customer_id,
+            unreadable=bool(parsed.parse_error),
+            created_at=now,
+            updated_at=now,
+            last_message_at=now,
+        )
+        s.add(contact)
+        await s.flush()
+        return contact
+
+    async def _customer_for(self, s, parsed: ParsedMail) -> int | None:
+        address = (parsed.from_address or "").strip().lower()
+        if not address or "@" not in address:
+            return None
+        found = await s.scalar(
+            select(CustomerEmail.customer_id).where(CustomerEmail.address == address))
+        if found:
+            return found
+        customer = Customer(display_name=(parsed.from_name or address)[:300])
+        s.add(customer)
+        await s.flush()
+        # A concurrent intake may have added the address meanwhile: then it raises
+        # IntegrityError, the transaction rolls back and the caller retries.
+        s.add(CustomerEmail(customer_id=customer.id, address=address[:320]))
+        await s.flush()
+        return customer.id
+
+    async def _store_attachments(self, s, message_id: int, parsed: ParsedMail) -> None:
+        limit = self.settings.attachment_max_bytes
+        for part in parsed.attachments:
+            too_large = len(part.data) > limit
+            sha = None if too_large else await store_blob(s, part.data)
+            s.add(Attachment(
+                message_id=message_id,
+                filename=part.filename[:500],
+                content_type=(part.content_type or "application/octet-stream")[:200],
+                size=len(part.data),
+                sha256=sha,
+                content_id=(part.content_id or None) and part.content_id[:998],
+                inline=part.inline,
+                too_large=too_large,
+            ))
+
+    # --- 2. deliver ---------------------------------------------------------------------
+
+    async def deliver(self, stored: Stored) -> None:
+        if stored.new_contact or not await self._signal_thread(stored):
+            if not stored.new_contact:
+                stored = await self._split_off_new_contact(stored)
+            await self._start_workflow(stored)
+        async with session_scope(self.sessionmaker) as s:
+            await s.execute(update(Message).where(Message.id == stored.message_id)
+                            .values(delivered_to_workflow=True))
+
+    async def _start_workflow(self, stored: Stored) -> None:
+        try:
+            await self.temporal.start_workflow(
+                ContactWorkflow.run,
+                ContactInput(
+                    contact_id=stored.contact_id,
+                    reference=stored.reference,
+                    product_code=stored.product_code,
+                    channel="email",
+                    first_message_id=stored.message_id,
+                    reopen_days=self.settings.reopen_days,
+                    first_response_hours=self.settings.first_response_hours,
+                ),
+                id=contact_workflow_id(stored.reference),
+                task_queue=self.settings.temporal_task_queue,
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
+        except WorkflowAlreadyStartedError:
+            pass  # a retry after a crash: the workflow already has this message
+
+    async def _signal_thread(self, stored: Stored) -> bool:
+        """Signal the thread's workflow; False when it no longer runs."""
+        handle = self.temporal.get_workflow_handle(contact_workflow_id(stored.reference))
+        try:
+            await handle.signal(ContactWorkflow.customer_message,
+                                CustomerMessage(stored.message_id))
+            return True
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                return False
+            raise
+
+    async def _split_off_new_contact(self, stored: Stored) -> Stored:
+        """The thread is finished: this message starts a new contact."""
+        async with session_scope(self.sessionmaker) as s:
+            message = await s.get(Message, stored.message_id, with_for_update=True)
+            current = await s.get(Contact, message.contact_id)
+            if current.id != stored.contact_id:  # already split by an earlier attempt
+                return Stored(message.id, current.id, current.reference, stored.product_code,
+                              True, False)
+            old = await s.get(Contact, stored.contact_id)
+            parsed_like = _ParsedForContact(message, old)
+            contact = await self._new_contact(s, parsed_like, old.product_id)
+            contact.customer_id = old.customer_id
+            message.contact_id = contact.id
+            return Stored(message.id, contact.id, contact.reference, stored.product_code,
+                          True, False)
+
+
+class _ParsedForContact:
+    """Just what _new_contact needs, taken from an already stored message."""
+
+    def __init__(self, message: Message, previous: Contact):
+        self.subject = message.subject
+        self.parse_error = message.parse_error
+        self.from_address = None  # the customer is carried over from the old contact
+        self.from_name = message.from_name
+
+
+async def store_blob(s: AsyncSession, data: bytes) -> str:
+    """Store content once by SHA-256; return the hash."""
+    sha = hashlib.sha256(data).hexdigest()
+    await s.execute(
+        insert(Blob).values(sha256=sha, size=len(data), data=data)
+        .on_conflict_do_nothing(index_elements=["sha256"])
+    )
+    return sha
+

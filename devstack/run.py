@@ -1,0 +1,238 @@
+"""`make run`: the whole platform on embedded defaults, in one terminal.
+
+Starts, in order: PostgreSQL (embedded), the Temporal dev server + Web UI, the
+mail sandbox (IMAP + SMTP), then migrations and demo data, then the worker, the
+mail intake and the API/UI. Ctrl-C stops them all, in reverse order. Data stays
+under .pulse/ so a second run continues where the first stopped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from config.settings import Settings, SettingsError, load_settings
+from devstack.temporal import dev_server_command
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class PortInUse(RuntimeError):
+    pass
+
+
+def port_free(host: str, port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def wait_for_port(host: str, port: int, name: str, proc: subprocess.Popen | None,
+                  timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {proc.returncode} while starting")
+        try:
+            with socket.create_connection((host, port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{name} did not open {host}:{port} within {timeout:.0f} s")
+
+
+@dataclass
+class Stack:
+    settings: Settings
+    data_dir: Path
+    procs: list[tuple[str, subprocess.Popen]] = field(default_factory=list)
+    pg: object | None = None
+
+    @property
+    def logs(self) -> Path:
+        path = self.data_dir / "logs"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    def ports(self) -> list[tuple[str, str, int]]:
+        s = self.settings
+        t_host, t_port = s.temporal_address.rsplit(":", 1)
+        return [
+            ("PostgreSQL", "127.0.0.1", _embedded_pg_port(s)),
+            ("Temporal", t_host, int(t_port)),
+            ("Temporal Web UI", t_host, _ui_port(s)),
+            ("IMAP sandbox", s.imap_host, s.imap_port),
+            ("SMTP sandbox", s.smtp_host, s.smtp_port),
+            ("API/UI", s.api_host, s.api_port),
+        ]
+
+    def check_ports(self) -> None:
+        busy = [f"  {name}: {host}:{port}" for name, host, port in self.ports()
+                if not port_free(host, port)]
+        if busy:
+            raise PortInUse(
+                "These ports are already in use (is another `make run` still running?):\n"
+                + "\n".join(busy)
+                + "\nStop that process, or choose other ports with PULSE_* settings "
+                "(see README)."
+            )
+
+    def spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None):
+        log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the child)
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})}, start_new_session=True,
+        )
+        self.procs.append((name, proc))
+        return proc
+
+    def start(self) -> None:
+        s = self.settings
+        print("PULSE: starting the embedded platform (data in .pulse/) ...", flush=True)
+        from devstack.postgres import EmbeddedPostgres
+
+        self.pg = EmbeddedPostgres(self.data_dir / "pg", _embedded_pg_port(s)).start()
+        print(f"  PostgreSQL      127.0.0.1:{_embedded_pg_port(s)}", flush=True)
+
+        t_host, t_port = s.temporal_address.rsplit(":", 1)
+        temporal_dir = self.data_dir / "temporal"
+        temporal_dir.mkdir(parents=True, exist_ok=True)
+        proc = self.spawn("temporal", dev_server_command(temporal_dir, t_host, int(t_port),
+                                                         _ui_port(s), s.temporal_namespace))
+        wait_for_port(t_host, int(t_port), "Temporal", proc)
+        wait_for_port(t_host, _ui_port(s), "Temporal Web UI", proc)
+        print(f"  Temporal        {s.temporal_address}  (Web UI {s.temporal_web_url})", flush=True)
+
+        mailboxes = ",".join(_demo_mailboxes())
+        proc = self.spawn("mail", [
+            sys.executable, "-m", "devstack.mail_sandbox",
+            "--imap-port", str(s.imap_port), "--smtp-port", str(s.smtp_port),
+            "--data-dir", str(self.data_dir / "mail"), "--user", s.imap_user,
+            "--password", s.imap_password.get_secret_value(), "--mailboxes", mailboxes,
+            "--processed-folder", s.imap_processed_folder,
+        ])
+        wait_for_port(s.imap_host, s.imap_port, "IMAP sandbox", proc)
+        wait_for_port(s.smtp_host, s.smtp_port, "SMTP sandbox", proc)
+        print(f"  Mail sandbox    IMAP {s.imap_host}:{s.imap_port}, SMTP "
+              f"{s.smtp_host}:{s.smtp_port}", flush=True)
+
+        from core.migrate import upgrade
+
+        upgrade(s.database_url)
+        asyncio.run(_seed(s))
+
+        self.spawn("worker", [sys.executable, "worker.py"])
+        self.spawn("intake", [sys.executable, "-m", "activities.intake_service"])
+        proc = self.spawn("api", [
+            sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
+            "--host", s.api_host, "--port", str(s.api_port), "--no-access-log",
+        ])
+        wait_for_port(s.api_host, s.api_port, "API", proc)
+        self.banner()
+
+    def banner(self) -> None:
+        s = self.settings
+        print(
+            f"""
+PULSE is running.
+  Agent UI         {s.public_url}/            (log in: agent / pulse-demo-2026)
+  Other demo users agent2, backoffice, trafficer, manager, admin (same password)
+  Send a test mail {s.public_url}/dev/send-email
+  Sent mail        {s.public_url}/dev/outbox
+  API docs         {s.public_url}/docs
+  Temporal Web     {s.temporal_web_url}
+  Logs             {self.logs}/
+Press Ctrl-C to stop everything.""",
+            flush=True,
+        )
+
+    def watch(self) -> None:
+        while True:
+            for name, proc in self.procs:
+                if proc.poll() is not None:
+                    tail = (self.logs / f"{name}.log").read_text(errors="replace")[-1500:]
+                    raise RuntimeError(f"{name} stopped (exit {proc.returncode}):\n{tail}")
+            time.sleep(1)
+
+    def stop(self) -> None:
+        for name, proc in reversed(self.procs):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+                try:
+                    proc.wait(15)
+                except subprocess.TimeoutExpired:
+                    print(f"  {name} did not stop in 15 s; killing it", flush=True)
+                    proc.kill()
+        if self.pg is not None:
+            self.pg.stop()
+        print("PULSE stopped.", flush=True)
+
+
+def _embedded_pg_port(s: Settings) -> int:
+    # The embedded server listens where the default database URL points.
+    from sqlalchemy.engine import make_url
+
+    return make_url(s.database_url).port or 5432
+
+
+def _ui_port(s: Settings) -> int:
+    return int(s.temporal_web_url.rsplit(":", 1)[1].split("/")[0])
+
+
+def _demo_mailboxes() -> list[str]:
+    from core.demo import DEMO_PRODUCTS
+
+    return [p["mailbox"] for p in DEMO_PRODUCTS]
+
+
+async def _seed(s: Settings) -> None:
+    from core.db import make_engine, make_sessionmaker
+    from core.demo import seed_demo
+
+    engine = make_engine(s)
+    await seed_demo(make_sessionmaker(engine))
+    await engine.dispose()
+
+
+def main() -> int:
+    # The dev stack turns on the dev tools and lets demo users skip TOTP.
+    os.environ.setdefault("PULSE_DEV_TOOLS", "true")
+    os.environ.setdefault("PULSE_DEMO_SKIP_TOTP", "true")
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    stack = Stack(settings, settings.data_dir)
+    try:
+        stack.check_ports()
+    except PortInUse as exc:
+        print(f"PULSE cannot start: {exc}", file=sys.stderr)
+        return 1
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    try:
+        stack.start()
+        stack.watch()
+    except KeyboardInterrupt:
+        print("\nStopping PULSE ...", flush=True)
+    except RuntimeError as exc:
+        print(f"PULSE: {exc}", file=sys.stderr)
+        stack.stop()
+        return 1
+    stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,119 @@
+"""Shared fixtures: real PostgreSQL and real Temporal on loopback.
+
+- PostgreSQL: the embedded server (a throw-away data folder), or an external one
+  named by PULSE_TEST_DATABASE_URL. Migrations are applied once per session;
+  ``db`` truncates every table before a test.
+- Temporal: the time-skipping test server (``temporal_env``) for timers, and the
+  dev server (``temporal_dev``) where a test needs real time and visibility.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import text
+from temporalio.client import Client
+from temporalio.common import SearchAttributeKey
+from temporalio.testing import WorkflowEnvironment
+
+from config.settings import Settings, load_settings
+from core.db import make_engine, make_sessionmaker
+from core.migrate import upgrade
+from devstack.binaries import temporal_cli, temporal_test_server
+from workflows.contracts import SEARCH_ATTRIBUTES
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def database_url() -> str:
+    external = os.environ.get("PULSE_TEST_DATABASE_URL")
+    if external:
+        upgrade(load_settings(database_url=external).database_url)
+        yield load_settings(database_url=external).database_url
+        return
+    from devstack.postgres import EmbeddedPostgres
+
+    root = Path(tempfile.mkdtemp(prefix="pulse-test-pg-"))
+    pg = EmbeddedPostgres(root / "data", free_port()).start()
+    try:
+        upgrade(pg.url)
+        yield pg.url
+    finally:
+        pg.stop()
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, tmp_path_factory) -> Settings:
+    return load_settings(
+        environment="test",
+        database_url=database_url,
+        data_dir=tmp_path_factory.mktemp("pulse-data"),
+        demo_skip_totp=False,
+        reopen_days=14,
+    )
+
+
+@pytest_asyncio.fixture(scope="session")
+async def engine(settings: Settings):
+    eng = make_engine(settings)
+    yield eng
+    await eng.dispose()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def sessionmaker(engine):
+    return make_sessionmaker(engine)
+
+
+TABLES_IN_TRUNCATE_ORDER = (
+    "audit_events, contact_events, tasks, notes, attachments, messages, contacts, "
+    "contact_reasons, customer_emails, customers, web_sessions, accreditations, users, "
+    "products, blobs"
+)
+
+
+@pytest_asyncio.fixture
+async def db(engine, sessionmaker):
+    """A clean database for the test; yields the sessionmaker."""
+    async with engine.begin() as conn:
+        await conn.execute(text(f"TRUNCATE {TABLES_IN_TRUNCATE_ORDER} RESTART IDENTITY CASCADE"))
+    return sessionmaker
+
+
+@pytest_asyncio.fixture(scope="session")
+async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
+    """The time-skipping test server: timers of days pass in milliseconds."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        test_server_existing_path=temporal_test_server()
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest_asyncio.fixture(scope="session")
+async def temporal_dev() -> AsyncIterator[WorkflowEnvironment]:
+    """The real dev server (SQLite in memory), with PULSE's search attributes."""
+    env = await WorkflowEnvironment.start_local(
+        dev_server_existing_path=temporal_cli(),
+        search_attributes=[SearchAttributeKey.for_keyword(n) for n in SEARCH_ATTRIBUTES],
+        dev_server_log_level="error",
+        ui=False,
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+def temporal_client(temporal_env: WorkflowEnvironment) -> Client:
+    return temporal_env.client
