@@ -1,6 +1,6 @@
 """The PULSE worker: runs every workflow and activity. Scale by running more copies.
 
-    python worker.py            # the Temporal worker
+python worker.py            # the Temporal worker
 """
 
 from __future__ import annotations
@@ -52,8 +52,11 @@ async def main() -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    log.info("worker polling task queue %r on %s", settings.temporal_task_queue,
-             settings.temporal_address)
+    log.info(
+        "worker polling task queue %r on %s",
+        settings.temporal_task_queue,
+        settings.temporal_address,
+    )
     async with worker:
         await stop.wait()
     await engine.dispose()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
@@ -74,24 +74,38 @@ class ContactActivities:
                 contact.due_at = contact.created_at + timedelta(hours=inp.due_hours)
             await self._upsert_task(s, contact, message)
             already = await s.scalar(
-                select(func.count()).select_from(ContactEvent).where(
-                    ContactEvent.contact_id == contact.id, ContactEvent.kind == "received"
-                )
+                select(func.count())
+                .select_from(ContactEvent)
+                .where(ContactEvent.contact_id == contact.id, ContactEvent.kind == "received")
             )
             if not already:
-                s.add(ContactEvent(contact_id=contact.id, kind="received",
-                                   detail={"message_id": inp.message_id}))
-            await publish(s, LiveEvent("task", contact.id, contact.product_id,
-                                       contact.reference, contact.status))
-            ack_allowed = message is not None and await self._ack_allowed(s, message)
+                s.add(
+                    ContactEvent(
+                        contact_id=contact.id,
+                        kind="received",
+                        detail={"message_id": inp.message_id},
+                    )
+                )
+            await publish(
+                s,
+                LiveEvent(
+                    "task", contact.id, contact.product_id, contact.reference, contact.status
+                ),
+            )
+            ack_allowed = message is not None and await self._reserve_ack(s, contact, message)
         return OpenContactResult(ack_allowed=ack_allowed)
 
     async def _upsert_task(self, s: AsyncSession, contact: Contact, message: Message | None):
         task = await s.scalar(select(Task).where(Task.contact_id == contact.id))
         if task is None:
-            task = Task(contact_id=contact.id, product_id=contact.product_id,
-                        kind=contact.channel, reference=contact.reference,
-                        status=TaskStatus.open, contact_status=contact.status)
+            task = Task(
+                contact_id=contact.id,
+                product_id=contact.product_id,
+                kind=contact.channel,
+                reference=contact.reference,
+                status=TaskStatus.open,
+                contact_status=contact.status,
+            )
             s.add(task)
         task.title = (contact.subject or "")[:300]
         if message is not None:
@@ -103,22 +117,45 @@ class ContactActivities:
         task.unreadable = contact.unreadable
         task.updated_at = utcnow()
 
-    async def _ack_allowed(self, s: AsyncSession, message: Message) -> bool:
+    async def _reserve_ack(self, s: AsyncSession, contact: Contact, message: Message) -> bool:
+        """Decide on an acknowledgement and, if allowed, create it now (sent later).
+
+        Creating it in the same transaction as the decision, under a per-sender
+        lock, keeps the rate limit exact when many mails of one sender arrive at once.
+        """
+        if await self._ack_for(s, message.id) is not None:
+            return True  # a retry: already decided and reserved
         if message.is_auto_reply or message.parse_error or not message.from_address:
             return False
         sender = message.from_address.lower()
-        own = await s.scalar(select(func.count()).select_from(Product).where(
-            func.lower(Product.reply_from) == sender))
+        await s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": sender})
+        own = await s.scalar(
+            select(func.count())
+            .select_from(Product)
+            .where(func.lower(Product.reply_from) == sender)
+        )
         if own:
             return False  # never answer ourselves: that is how mail loops start
         recent = await s.scalar(
-            select(func.count()).select_from(Message).where(
+            select(func.count())
+            .select_from(Message)
+            .where(
                 Message.is_acknowledgement.is_(True),
                 Message.to_addresses == sender,
                 Message.created_at > utcnow() - timedelta(hours=1),
             )
         )
-        return recent < self.settings.ack_rate_limit_per_hour
+        if recent >= self.settings.ack_rate_limit_per_hour:
+            return False
+        await self._make_ack(s, contact, message)
+        return True
+
+    async def _ack_for(self, s: AsyncSession, inbound_id: int) -> Message | None:
+        return await s.scalar(
+            select(Message).where(
+                Message.is_acknowledgement.is_(True), Message.in_reply_to_id == inbound_id
+            )
+        )
 
     @activity.defn(name="update_projection")
     async def update_projection(self, upd: ProjectionUpdate) -> ProjectionResult:
@@ -151,8 +188,17 @@ class ContactActivities:
                     .where(Message.id == upd.message_id, Message.send_status == SendStatus.draft)
                     .values(send_status=SendStatus.sending)
                 )
-            await publish(s, LiveEvent("task", contact.id, contact.product_id,
-                                       contact.reference, contact.status, contact.assignee_id))
+            await publish(
+                s,
+                LiveEvent(
+                    "task",
+                    contact.id,
+                    contact.product_id,
+                    contact.reference,
+                    contact.status,
+                    contact.assignee_id,
+                ),
+            )
         return ProjectionResult()
 
     async def _add_event_once(self, s, contact_id, kind, actor_id, detail) -> None:
@@ -160,36 +206,32 @@ class ContactActivities:
         info = activity.info()
         detail = {**detail, "activity": f"{info.workflow_run_id}/{info.activity_id}"}
         exists = await s.scalar(
-            select(func.count()).select_from(ContactEvent).where(
+            select(func.count())
+            .select_from(ContactEvent)
+            .where(
                 ContactEvent.contact_id == contact_id,
                 ContactEvent.detail["activity"].astext == detail["activity"],
             )
         )
         if not exists:
-            s.add(ContactEvent(contact_id=contact_id, kind=kind, actor_id=actor_id,
-                               detail=detail))
+            s.add(ContactEvent(contact_id=contact_id, kind=kind, actor_id=actor_id, detail=detail))
 
     # --- mail -------------------------------------------------------------------------
 
     @activity.defn(name="send_acknowledgement")
     async def send_acknowledgement(self, inp: SendAckInput) -> SendMessageResult:
-        """Create the ack message once (one per inbound message), then send it."""
+        """Send the acknowledgement that open_contact reserved for this message."""
         async with session_scope(self.sessionmaker) as s:
-            existing = await s.scalar(
-                select(Message).where(
-                    Message.contact_id == inp.contact_id,
-                    Message.is_acknowledgement.is_(True),
-                    Message.in_reply_to_id == inp.in_reply_to_message_id,
+            ack = await self._ack_for(s, inp.in_reply_to_message_id)
+            if ack is None:  # reserved by an older version of open_contact: make it now
+                contact = await s.get(Contact, inp.contact_id)
+                ack = await self._make_ack(
+                    s, contact, await s.get(Message, inp.in_reply_to_message_id)
                 )
-            )
-            if existing is None:
-                existing = await self._make_ack(s, inp)
-            message_id = existing.id
+            message_id = ack.id
         return await self.send_message(SendMessageInput(message_id))
 
-    async def _make_ack(self, s: AsyncSession, inp: SendAckInput) -> Message:
-        contact = await s.get(Contact, inp.contact_id)
-        inbound = await s.get(Message, inp.in_reply_to_message_id)
+    async def _make_ack(self, s: AsyncSession, contact: Contact, inbound: Message) -> Message:
         product = await s.get(Product, contact.product_id)
         subject, body = render_acknowledgement(product, contact, inbound)
         ack = Message(
@@ -233,7 +275,8 @@ class ContactActivities:
                 starttls=self.settings.smtp_starttls,
                 username=self.settings.smtp_user,
                 password=self.settings.smtp_password.get_secret_value()
-                if self.settings.smtp_password else None,
+                if self.settings.smtp_password
+                else None,
                 timeout=30,
             )
         except PermanentSendError as exc:
@@ -251,14 +294,16 @@ class ContactActivities:
         parent = await s.get(Message, msg.in_reply_to_id) if msg.in_reply_to_id else None
         if parent is None:
             parent = await s.scalar(
-                select(Message).where(Message.contact_id == msg.contact_id,
-                                      Message.direction == Direction.inbound)
-                .order_by(Message.created_at.desc()).limit(1)
+                select(Message)
+                .where(Message.contact_id == msg.contact_id, Message.direction == Direction.inbound)
+                .order_by(Message.created_at.desc())
+                .limit(1)
             )
         attachments = []
         if not msg.is_acknowledgement:
             rows = await s.execute(
-                select(Attachment, Blob.data).join(Blob, Blob.sha256 == Attachment.sha256)
+                select(Attachment, Blob.data)
+                .join(Blob, Blob.sha256 == Attachment.sha256)
                 .where(Attachment.message_id == msg.id)
             )
             attachments = [(a.filename, a.content_type, data) for a, data in rows.all()]
@@ -270,42 +315,45 @@ class ContactActivities:
             reference=contact.reference,
             text_body=msg.text_body,
             signature="" if msg.is_acknowledgement else product.signature,
-            in_reply_to=parent.message_id_header if parent else None,
-            references=_references_of(parent),
+            parent_message_id=parent.message_id_header if parent else None,
+            parent_references=(parent.references or "").split() if parent else (),
             auto_reply=msg.is_acknowledgement,
-            message_id=f"<{msg.message_id_header}>" if msg.message_id_header else None,
+            message_id=msg.message_id_header,
             domain=self.settings.mail_domain,
             attachments=attachments,
         )
 
     async def _record_send_error(self, message_id: int, error: str) -> None:
         async with session_scope(self.sessionmaker) as s:
-            await s.execute(update(Message).where(Message.id == message_id)
-                            .values(send_error=error[:2000]))
+            await s.execute(
+                update(Message).where(Message.id == message_id).values(send_error=error[:2000])
+            )
 
     async def _finish_send(self, message_id, status, contact, error) -> None:
         async with session_scope(self.sessionmaker) as s:
             await s.execute(
-                update(Message).where(Message.id == message_id).values(
-                    send_status=status, send_error=error,
+                update(Message)
+                .where(Message.id == message_id)
+                .values(
+                    send_status=status,
+                    send_error=error,
                     sent_at=utcnow() if status == SendStatus.sent else None,
                 )
             )
-            s.add(ContactEvent(contact_id=contact.id, kind=f"message_{status}",
-                               detail={"message_id": message_id}))
-            await publish(s, LiveEvent("message", contact.id, contact.product_id,
-                                       contact.reference, contact.status))
-
-
-def _references_of(parent: Message | None) -> list[str]:
-    if parent is None:
-        return []
-    refs = (parent.references or "").split()
-    if parent.message_id_header:
-        refs.append(parent.message_id_header)
-    return refs
+            s.add(
+                ContactEvent(
+                    contact_id=contact.id,
+                    kind=f"message_{status}",
+                    detail={"message_id": message_id},
+                )
+            )
+            await publish(
+                s,
+                LiveEvent(
+                    "message", contact.id, contact.product_id, contact.reference, contact.status
+                ),
+            )
 
 
 def all_activities(acts: ContactActivities) -> list:
-    return [acts.open_contact, acts.update_projection, acts.send_acknowledgement,
-            acts.send_message]
+    return [acts.open_contact, acts.update_projection, acts.send_acknowledgement, acts.send_message]

@@ -16,6 +16,7 @@ Every step is idempotent, so a crash anywhere loses nothing and doubles nothing:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -26,8 +27,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
-from temporalio.client import Client, WorkflowAlreadyStartedError
+from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from config.settings import Settings
@@ -112,20 +114,28 @@ class MailIntake:
 
     async def _find_existing(self, s, mailbox, uidvalidity, uid, parsed) -> Message | None:
         return await s.scalar(
-            select(Message).where(
+            select(Message)
+            .where(
                 Message.direction == Direction.inbound,
                 Message.mailbox == mailbox,
                 or_(
                     (Message.uidvalidity == uidvalidity) & (Message.imap_uid == uid),
                     Message.dedupe_key == parsed.dedupe_key,
                 ),
-            ).limit(1)
+            )
+            .limit(1)
         )
 
     async def _stored_from(self, s, message: Message, product_code: str, new: bool) -> Stored:
         contact = await s.get(Contact, message.contact_id)
-        return Stored(message.id, contact.id, contact.reference, product_code, new,
-                      message.delivered_to_workflow)
+        return Stored(
+            message.id,
+            contact.id,
+            contact.reference,
+            product_code,
+            new,
+            message.delivered_to_workflow,
+        )
 
     async def _store_new(
         self, s, raw, parsed: ParsedMail, mailbox, uidvalidity, uid, product_id, product_code
@@ -148,8 +158,8 @@ class MailIntake:
             references=" ".join(parsed.references) or None,
             from_address=(parsed.from_address or None) and parsed.from_address[:320],
             from_name=(parsed.from_name or None) and parsed.from_name[:300],
-            to_addresses=",".join(parsed.to_addresses) or None,
-            cc_addresses=",".join(parsed.cc_addresses) or None,
+            to_addresses=",".join(parsed.to) or None,
+            cc_addresses=",".join(parsed.cc) or None,
             subject=parsed.subject or "",
             sent_date=parsed.date,
             headers=parsed.headers,
@@ -172,17 +182,20 @@ class MailIntake:
         ids = [i for i in [parsed.in_reply_to, *parsed.references] if i]
         if ids:
             contact = await s.scalar(
-                select(Contact).join(Message, Message.contact_id == Contact.id)
+                select(Contact)
+                .join(Message, Message.contact_id == Contact.id)
                 .where(Message.message_id_header.in_(ids), Contact.product_id == product_id)
-                .order_by(Contact.id.desc()).limit(1)
+                .order_by(Contact.id.desc())
+                .limit(1)
             )
             if contact is not None:
                 return contact
         reference = parsed.reference_in_subject
         if reference:
             return await s.scalar(
-                select(Contact).where(Contact.reference == reference,
-                                      Contact.product_id == product_id)
+                select(Contact).where(
+                    Contact.reference == reference, Contact.product_id == product_id
+                )
             )
         return None
 
@@ -210,7 +223,8 @@ class MailIntake:
         if not address or "@" not in address:
             return None
         found = await s.scalar(
-            select(CustomerEmail.customer_id).where(CustomerEmail.address == address))
+            select(CustomerEmail.customer_id).where(CustomerEmail.address == address)
+        )
         if found:
             return found
         customer = Customer(display_name=(parsed.from_name or address)[:300])
@@ -227,16 +241,18 @@ class MailIntake:
         for part in parsed.attachments:
             too_large = len(part.data) > limit
             sha = None if too_large else await store_blob(s, part.data)
-            s.add(Attachment(
-                message_id=message_id,
-                filename=part.filename[:500],
-                content_type=(part.content_type or "application/octet-stream")[:200],
-                size=len(part.data),
-                sha256=sha,
-                content_id=(part.content_id or None) and part.content_id[:998],
-                inline=part.inline,
-                too_large=too_large,
-            ))
+            s.add(
+                Attachment(
+                    message_id=message_id,
+                    filename=part.filename[:500],
+                    content_type=(part.content_type or "application/octet-stream")[:200],
+                    size=len(part.data),
+                    sha256=sha,
+                    content_id=(part.content_id or None) and part.content_id[:998],
+                    inline=part.inline,
+                    too_large=too_large,
+                )
+            )
 
     # --- 2. deliver ---------------------------------------------------------------------
 
@@ -246,11 +262,15 @@ class MailIntake:
                 stored = await self._split_off_new_contact(stored)
             await self._start_workflow(stored)
         async with session_scope(self.sessionmaker) as s:
-            await s.execute(update(Message).where(Message.id == stored.message_id)
-                            .values(delivered_to_workflow=True))
+            await s.execute(
+                update(Message)
+                .where(Message.id == stored.message_id)
+                .values(delivered_to_workflow=True)
+            )
 
     async def _start_workflow(self, stored: Stored) -> None:
-        try:
+        # A retry after a crash finds the workflow already started with this message.
+        with contextlib.suppress(WorkflowAlreadyStartedError):
             await self.temporal.start_workflow(
                 ContactWorkflow.run,
                 ContactInput(
@@ -266,15 +286,14 @@ class MailIntake:
                 task_queue=self.settings.temporal_task_queue,
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
-        except WorkflowAlreadyStartedError:
-            pass  # a retry after a crash: the workflow already has this message
 
     async def _signal_thread(self, stored: Stored) -> bool:
         """Signal the thread's workflow; False when it no longer runs."""
         handle = self.temporal.get_workflow_handle(contact_workflow_id(stored.reference))
         try:
-            await handle.signal(ContactWorkflow.customer_message,
-                                CustomerMessage(stored.message_id))
+            await handle.signal(
+                ContactWorkflow.customer_message, CustomerMessage(stored.message_id)
+            )
             return True
         except RPCError as exc:
             if exc.status == RPCStatusCode.NOT_FOUND:
@@ -287,15 +306,17 @@ class MailIntake:
             message = await s.get(Message, stored.message_id, with_for_update=True)
             current = await s.get(Contact, message.contact_id)
             if current.id != stored.contact_id:  # already split by an earlier attempt
-                return Stored(message.id, current.id, current.reference, stored.product_code,
-                              True, False)
+                return Stored(
+                    message.id, current.id, current.reference, stored.product_code, True, False
+                )
             old = await s.get(Contact, stored.contact_id)
             parsed_like = _ParsedForContact(message, old)
             contact = await self._new_contact(s, parsed_like, old.product_id)
             contact.customer_id = old.customer_id
             message.contact_id = contact.id
-            return Stored(message.id, contact.id, contact.reference, stored.product_code,
-                          True, False)
+            return Stored(
+                message.id, contact.id, contact.reference, stored.product_code, True, False
+            )
 
 
 class _ParsedForContact:
@@ -312,8 +333,8 @@ async def store_blob(s: AsyncSession, data: bytes) -> str:
     """Store content once by SHA-256; return the hash."""
     sha = hashlib.sha256(data).hexdigest()
     await s.execute(
-        insert(Blob).values(sha256=sha, size=len(data), data=data)
+        insert(Blob)
+        .values(sha256=sha, size=len(data), data=data)
         .on_conflict_do_nothing(index_elements=["sha256"])
     )
     return sha
-

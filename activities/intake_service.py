@@ -24,8 +24,9 @@ from core.models import Product
 log = logging.getLogger("pulse.intake")
 
 
-def watchers_for(mailboxes: list[str], intake: MailIntake, settings: Settings,
-                 concurrency: int = 16) -> list[MailboxWatcher]:
+def watchers_for(
+    mailboxes: list[str], intake: MailIntake, settings: Settings, concurrency: int = 16
+) -> list[MailboxWatcher]:
     return [
         MailboxWatcher(
             host=settings.imap_host,
@@ -56,8 +57,9 @@ async def main() -> None:
     intake = MailIntake(sessionmaker, await connect_temporal(settings), settings)
     watchers = watchers_for(mailboxes, intake, settings)
     tasks = [asyncio.create_task(w.run()) for w in watchers]
-    log.info("watching %d mailboxes on %s:%s", len(watchers), settings.imap_host,
-             settings.imap_port)
+    log.info(
+        "watching %d mailboxes on %s:%s", len(watchers), settings.imap_host, settings.imap_port
+    )
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -36,12 +36,16 @@ def _template_name(kind: str, product_code: str, language: str) -> str:
 
 def render_acknowledgement(product: Product, contact: Contact, inbound: Message) -> tuple[str, str]:
     language = contact.language or product.language
-    text = _env().get_template(_template_name("ack", product.code, language)).render(
-        subject=(inbound.subject or contact.subject or "").strip() or "(geen onderwerp)",
-        reference=contact.reference,
-        customer_name=(inbound.from_name or "").strip(),
-        product_name=product.name,
-        response_days=5,
+    text = (
+        _env()
+        .get_template(_template_name("ack", product.code, language))
+        .render(
+            subject=(inbound.subject or contact.subject or "").strip() or "(geen onderwerp)",
+            reference=contact.reference,
+            customer_name=(inbound.from_name or "").strip(),
+            product_name=product.name,
+            response_days=5,
+        )
     )
     subject, _, body = text.strip("\n").partition("\n")
     return subject.strip(), body.lstrip("\n")

@@ -8,6 +8,7 @@ PostgreSQL refuses to run as root; as root we run it as a system user.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -77,8 +78,17 @@ class EmbeddedPostgres:
         self._user = _prepare_root(self.pgdata)
         if not (self.pgdata / "PG_VERSION").exists():
             self._run(
-                [_bin("initdb"), "-D", str(self.pgdata), "-U", "postgres", "--auth=trust",
-                 "--encoding=UTF8", "--locale=C.UTF-8", "--no-sync"],
+                [
+                    _bin("initdb"),
+                    "-D",
+                    str(self.pgdata),
+                    "-U",
+                    "postgres",
+                    "--auth=trust",
+                    "--encoding=UTF8",
+                    "--locale=C.UTF-8",
+                    "--no-sync",
+                ],
                 timeout=120,
             )
         if self._user:
@@ -90,12 +100,25 @@ class EmbeddedPostgres:
         )
         try:
             self._run(
-                [_bin("pg_ctl"), "-D", str(self.pgdata), "-l", str(self.log_file), "-w",
-                 "-t", "60", "-o", options, "start"],
+                [
+                    _bin("pg_ctl"),
+                    "-D",
+                    str(self.pgdata),
+                    "-l",
+                    str(self.log_file),
+                    "-w",
+                    "-t",
+                    "60",
+                    "-o",
+                    options,
+                    "start",
+                ],
                 timeout=90,
             )
         except subprocess.CalledProcessError as exc:
-            tail = self.log_file.read_text(errors="replace")[-2000:] if self.log_file.exists() else ""
+            tail = (
+                self.log_file.read_text(errors="replace")[-2000:] if self.log_file.exists() else ""
+            )
             raise RuntimeError(
                 f"embedded PostgreSQL did not start on {self.host}:{self.port}.\n"
                 f"{exc.stderr}\n{tail}"
@@ -124,7 +147,5 @@ class EmbeddedPostgres:
     def stop(self) -> None:
         if not (self.pgdata / "postmaster.pid").exists():
             return
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
             self._run([_bin("pg_ctl"), "-D", str(self.pgdata), "-m", "fast", "-w", "stop"])
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired):
-            pass

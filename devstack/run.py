@@ -38,8 +38,9 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
-def wait_for_port(host: str, port: int, name: str, proc: subprocess.Popen | None,
-                  timeout: float = 60) -> None:
+def wait_for_port(
+    host: str, port: int, name: str, proc: subprocess.Popen | None, timeout: float = 60
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
@@ -78,8 +79,11 @@ class Stack:
         ]
 
     def check_ports(self) -> None:
-        busy = [f"  {name}: {host}:{port}" for name, host, port in self.ports()
-                if not port_free(host, port)]
+        busy = [
+            f"  {name}: {host}:{port}"
+            for name, host, port in self.ports()
+            if not port_free(host, port)
+        ]
         if busy:
             raise PortInUse(
                 "These ports are already in use (is another `make run` still running?):\n"
@@ -91,8 +95,12 @@ class Stack:
     def spawn(self, name: str, cmd: list[str], env: dict[str, str] | None = None):
         log = open(self.logs / f"{name}.log", "ab")  # noqa: SIM115 (kept open for the child)
         proc = subprocess.Popen(
-            cmd, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, **(env or {})}, start_new_session=True,
+            cmd,
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            start_new_session=True,
         )
         self.procs.append((name, proc))
         return proc
@@ -108,24 +116,45 @@ class Stack:
         t_host, t_port = s.temporal_address.rsplit(":", 1)
         temporal_dir = self.data_dir / "temporal"
         temporal_dir.mkdir(parents=True, exist_ok=True)
-        proc = self.spawn("temporal", dev_server_command(temporal_dir, t_host, int(t_port),
-                                                         _ui_port(s), s.temporal_namespace))
+        proc = self.spawn(
+            "temporal",
+            dev_server_command(
+                temporal_dir, t_host, int(t_port), _ui_port(s), s.temporal_namespace
+            ),
+        )
         wait_for_port(t_host, int(t_port), "Temporal", proc)
         wait_for_port(t_host, _ui_port(s), "Temporal Web UI", proc)
         print(f"  Temporal        {s.temporal_address}  (Web UI {s.temporal_web_url})", flush=True)
 
         mailboxes = ",".join(_demo_mailboxes())
-        proc = self.spawn("mail", [
-            sys.executable, "-m", "devstack.mail_sandbox",
-            "--imap-port", str(s.imap_port), "--smtp-port", str(s.smtp_port),
-            "--data-dir", str(self.data_dir / "mail"), "--user", s.imap_user,
-            "--password", s.imap_password.get_secret_value(), "--mailboxes", mailboxes,
-            "--processed-folder", s.imap_processed_folder,
-        ])
+        proc = self.spawn(
+            "mail",
+            [
+                sys.executable,
+                "-m",
+                "devstack.mail_sandbox",
+                "--imap-port",
+                str(s.imap_port),
+                "--smtp-port",
+                str(s.smtp_port),
+                "--data-dir",
+                str(self.data_dir / "mail"),
+                "--user",
+                s.imap_user,
+                "--password",
+                s.imap_password.get_secret_value(),
+                "--mailboxes",
+                mailboxes,
+                "--processed-folder",
+                s.imap_processed_folder,
+            ],
+        )
         wait_for_port(s.imap_host, s.imap_port, "IMAP sandbox", proc)
         wait_for_port(s.smtp_host, s.smtp_port, "SMTP sandbox", proc)
-        print(f"  Mail sandbox    IMAP {s.imap_host}:{s.imap_port}, SMTP "
-              f"{s.smtp_host}:{s.smtp_port}", flush=True)
+        print(
+            f"  Mail sandbox    IMAP {s.imap_host}:{s.imap_port}, SMTP {s.smtp_host}:{s.smtp_port}",
+            flush=True,
+        )
 
         from core.migrate import upgrade
 
@@ -134,10 +163,21 @@ class Stack:
 
         self.spawn("worker", [sys.executable, "worker.py"])
         self.spawn("intake", [sys.executable, "-m", "activities.intake_service"])
-        proc = self.spawn("api", [
-            sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
-            "--host", s.api_host, "--port", str(s.api_port), "--no-access-log",
-        ])
+        proc = self.spawn(
+            "api",
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "api.main:create_app",
+                "--host",
+                s.api_host,
+                "--port",
+                str(s.api_port),
+                "--no-access-log",
+            ],
+        )
         wait_for_port(s.api_host, s.api_port, "API", proc)
         self.banner()
 
@@ -193,7 +233,7 @@ def _ui_port(s: Settings) -> int:
 def _demo_mailboxes() -> list[str]:
     from core.demo import DEMO_PRODUCTS
 
-    return [p["mailbox"] for p in DEMO_PRODUCTS]
+    return [p.mailbox for p in DEMO_PRODUCTS]
 
 
 async def _seed(s: Settings) -> None:

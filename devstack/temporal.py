@@ -8,19 +8,33 @@ from devstack.binaries import temporal_cli
 from workflows.contracts import SEARCH_ATTRIBUTES
 
 
-def dev_server_command(data_dir: Path, host: str, port: int, ui_port: int,
-                       namespace: str = "default") -> list[str]:
+def dev_server_command(
+    data_dir: Path, host: str, port: int, ui_port: int, namespace: str = "default"
+) -> list[str]:
     """SQLite file under .pulse/, WAL and synchronous=normal (about 3x the start
     rate of the default journal), PULSE's search attributes registered."""
     cmd = [
-        temporal_cli(), "server", "start-dev",
-        "--ip", host, "--port", str(port),
-        "--ui-ip", host, "--ui-port", str(ui_port),
-        "--db-filename", str(data_dir / "temporal.sqlite"),
-        "--namespace", namespace,
-        "--sqlite-pragma", "journal_mode=wal",
-        "--sqlite-pragma", "synchronous=normal",
-        "--log-level", "warn",
+        temporal_cli(),
+        "server",
+        "start-dev",
+        "--ip",
+        host,
+        "--port",
+        str(port),
+        "--ui-ip",
+        host,
+        "--ui-port",
+        str(ui_port),
+        "--db-filename",
+        str(data_dir / "temporal.sqlite"),
+        "--namespace",
+        namespace,
+        "--sqlite-pragma",
+        "journal_mode=wal",
+        "--sqlite-pragma",
+        "synchronous=normal",
+        "--log-level",
+        "warn",
         "--ui-disable-news-fetch",
     ]
     for name in SEARCH_ATTRIBUTES:

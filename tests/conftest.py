@@ -25,8 +25,11 @@ from temporalio.testing import WorkflowEnvironment
 from config.settings import Settings, load_settings
 from core.db import make_engine, make_sessionmaker
 from core.migrate import upgrade
+from core.temporal_setup import ensure_search_attributes
 from devstack.binaries import temporal_cli, temporal_test_server
 from workflows.contracts import SEARCH_ATTRIBUTES
+
+pytest_plugins = ["tests.mailservers"]
 
 
 def free_port() -> int:
@@ -97,6 +100,7 @@ async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
         test_server_existing_path=temporal_test_server()
     )
+    await ensure_search_attributes(env.client, "default")
     yield env
     await env.shutdown()
 

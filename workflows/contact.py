@@ -134,11 +134,16 @@ class ContactWorkflow:
         if self._status == CLOSED:
             await self._change(NEW, None, "reopened", message_id=message_id)
         elif self._status == WAITING:
-            await self._change(OPEN if self._assignee else NEW, self._assignee, "customer_replied",
-                               message_id=message_id)
+            await self._change(
+                OPEN if self._assignee else NEW,
+                self._assignee,
+                "customer_replied",
+                message_id=message_id,
+            )
         else:
-            await self._change(self._status, self._assignee, "customer_wrote",
-                               message_id=message_id)
+            await self._change(
+                self._status, self._assignee, "customer_wrote", message_id=message_id
+            )
 
     async def _send(self, message_id: int) -> None:
         await workflow.execute_activity(
@@ -208,8 +213,9 @@ class ContactWorkflow:
         if self._status == CLOSED:
             raise ApplicationError("This contact is closed.", type="ContactClosed")
         if self._assignee is not None and self._assignee != req.user_id:
-            raise ApplicationError("Another agent has already claimed this contact.",
-                                   type="AlreadyClaimed")
+            raise ApplicationError(
+                "Another agent has already claimed this contact.", type="AlreadyClaimed"
+            )
 
     @workflow.update(name="release")
     async def release(self, req: ReleaseRequest) -> DecisionResult:
@@ -224,8 +230,13 @@ class ContactWorkflow:
     @workflow.update(name="assign")
     async def assign(self, req: AssignRequest) -> DecisionResult:
         self._refuse_when_closed()
-        await self._change(OPEN, req.to_user_id, "assigned", actor_id=req.by_user_id,
-                           detail={"to_user_id": req.to_user_id})
+        await self._change(
+            OPEN,
+            req.to_user_id,
+            "assigned",
+            actor_id=req.by_user_id,
+            detail={"to_user_id": req.to_user_id},
+        )
         return DecisionResult(self._status, self._assignee)
 
     @assign.validator
@@ -238,8 +249,9 @@ class ContactWorkflow:
         # Queue first, so the main loop sends it even if the projection write is slow.
         self._outbound.append(req.message_id)
         status = WAITING if req.wait_for_customer else OPEN
-        await self._change(status, self._assignee, "replied", actor_id=req.user_id,
-                           message_id=req.message_id)
+        await self._change(
+            status, self._assignee, "replied", actor_id=req.user_id, message_id=req.message_id
+        )
         return DecisionResult(self._status, self._assignee)
 
     @reply.validator
@@ -249,8 +261,9 @@ class ContactWorkflow:
     @workflow.update(name="close")
     async def close(self, req: CloseRequest) -> DecisionResult:
         self._require_holder(req.user_id)
-        await self._change(CLOSED, self._assignee, "closed", actor_id=req.user_id,
-                           close_reason_id=req.reason_id)
+        await self._change(
+            CLOSED, self._assignee, "closed", actor_id=req.user_id, close_reason_id=req.reason_id
+        )
         return DecisionResult(self._status, self._assignee)
 
     @close.validator
@@ -264,8 +277,9 @@ class ContactWorkflow:
     def _require_holder(self, user_id: int) -> None:
         self._refuse_when_closed()
         if self._assignee != user_id:
-            raise ApplicationError("Claim this contact first: only its holder may do this.",
-                                   type="NotHolder")
+            raise ApplicationError(
+                "Claim this contact first: only its holder may do this.", type="NotHolder"
+            )
 
     # --- queries --------------------------------------------------------------------
 
