@@ -12,7 +12,7 @@ import asyncio
 import logging
 import signal
 
-from sqlalchemy import select
+from sqlmodel import select
 
 from activities.imap_intake import MailboxWatcher
 from activities.intake import MailIntake

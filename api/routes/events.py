@@ -1,0 +1,45 @@
+"""GET /events: the Server-Sent Events stream of live inbox and contact changes."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import StreamingResponse
+
+from api.deps import role_required, session_still_valid
+from api.sse import EventHub, event_stream
+from core.access import READ_CONTACTS, Viewer
+
+router = APIRouter(tags=["events"])
+
+Reader = Annotated[Viewer, Depends(role_required(READ_CONTACTS))]
+
+
+@router.get("/events", response_class=StreamingResponse)
+async def events(request: Request, viewer: Reader) -> StreamingResponse:
+    """Events (kind ``task``, ``contact``, ``message``, ``resync``) of the viewer's
+    accredited products only. Payloads carry ids; the page re-fetches what changed."""
+    hub: EventHub = request.app.state.event_hub
+    settings = request.app.state.settings
+    maker = request.app.state.sessionmaker
+    subscription = hub.subscribe(viewer.product_ids)
+
+    async def still_allowed() -> bool:
+        # A logout or timeout elsewhere ends the stream too (checked at heartbeats,
+        # read-only so an open inbox does not keep the session alive for ever).
+        async with maker() as session:
+            return await session_still_valid(session, settings, viewer.token_hash)
+
+    async def body():
+        try:
+            async for chunk in event_stream(subscription, still_allowed):
+                yield chunk
+        finally:
+            hub.unsubscribe(subscription)
+
+    return StreamingResponse(
+        body(),
+        media_type="text/event-stream",
+        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    )

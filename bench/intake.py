@@ -1,0 +1,302 @@
+"""Intake benchmark: realistic emails through IMAP -> PULSE -> SMTP, against the bare
+Temporal rate on the same server.
+
+    .venv/bin/python bench/intake.py [--emails 2000] [--senders 200]
+
+It starts its own embedded PostgreSQL, Temporal dev server (SQLite file, WAL,
+synchronous=normal, as `make run`), IMAP sandbox (pymap) and SMTP sink, and runs
+PULSE's worker and intake as separate processes, as in production. It appends
+the emails to the BIG mailbox and measures from the first append until the last
+message is stored and delivered to its workflow and every acknowledgement has
+reached the SMTP sink. Then, on the same Temporal server, the bare rate: start a
+workflow that runs one no-op activity, until all complete.
+
+Figures printed; the last line is key=value pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from email.message import EmailMessage
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+from temporalio.client import Client  # noqa: E402
+
+from activities.imap_admin import append_messages  # noqa: E402
+from bench.bare import BareWorkflow  # noqa: E402
+from core.db import make_engine, make_sessionmaker  # noqa: E402
+from core.demo import seed_demo  # noqa: E402
+from core.migrate import upgrade  # noqa: E402
+from core.models import Contact, Direction, Message, SendStatus  # noqa: E402
+from devstack.mail_sandbox import ImapSandbox, SmtpSink  # noqa: E402
+from devstack.postgres import EmbeddedPostgres  # noqa: E402
+from devstack.run import wait_for_port  # noqa: E402
+from devstack.temporal import dev_server_command  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
+
+CHARSETS = ["utf-8", "utf-8", "utf-8", "iso-8859-1", "windows-1252", "iso-8859-15"]
+SUBJECTS = [
+    "Vraag over mijn BIG-registratie",
+    "Herregistratie aanvraag – status?",
+    "Wijziging adresgegevens",
+    "Ik heb mijn pas niet ontvangen",
+    "Klacht over de behandeling van mijn aanvraag",
+    "Vraag over diploma-erkenning (België)",
+]
+BODY = (
+    "Geachte heer/mevrouw,\n\nIk heb op {d} maart een aanvraag ingediend en nog geen reactie "
+    "ontvangen. Kunt u mij laten weten wat de status is? Mijn BIG-nummer is {n}.\n\n"
+    "Met vriendelijke groet,\n{name}\n"
+)
+NAMES = ["Jan Jansen", "Émile Dupré", "Søren Ødegård", "Fatima el Amrani", "Zoë van Dijk"]
+
+
+def fake_pdf(size: int) -> bytes:
+    return b"%PDF-1.4\n" + os.urandom(size) + b"\n%%EOF\n"
+
+
+def fake_png(size: int) -> bytes:
+    return b"\x89PNG\r\n\x1a\n" + os.urandom(size)
+
+
+def make_emails(count: int, senders: int, seed: int = 7) -> list[bytes]:
+    rnd = random.Random(seed)
+    sent_by: dict[int, list[str]] = {}
+    out = []
+    for _ in range(count):
+        who = rnd.randrange(senders)
+        name = NAMES[who % len(NAMES)]
+        msg = EmailMessage()
+        msg["From"] = f"{name} <burger{who}@example.nl>"
+        msg["To"] = "big@pulse.test"
+        msg["Message-ID"] = f"<{uuid.uuid4()}@example.nl>"
+        msg["Date"] = "Mon, 23 Nov 2026 10:00:00 +0100"
+        earlier = sent_by.get(who)
+        if earlier and rnd.random() < 0.25 * 1.6:  # ~25 % of all mails end up replies
+            parent = rnd.choice(earlier)
+            msg["Subject"] = "Re: " + rnd.choice(SUBJECTS)
+            msg["In-Reply-To"] = parent
+            msg["References"] = parent
+        else:
+            msg["Subject"] = rnd.choice(SUBJECTS)
+        body = BODY.format(d=rnd.randint(1, 28), n=rnd.randint(10**10, 10**11), name=name)
+        msg.set_content(body, charset=rnd.choice(CHARSETS))
+        if rnd.random() < 0.15:
+            if rnd.random() < 0.5:
+                msg.add_attachment(
+                    fake_pdf(rnd.randint(20_000, 200_000)),
+                    maintype="application",
+                    subtype="pdf",
+                    filename="bijlage.pdf",
+                )
+            else:
+                msg.add_attachment(
+                    fake_png(rnd.randint(10_000, 100_000)),
+                    maintype="image",
+                    subtype="png",
+                    filename="scan.png",
+                )
+        sent_by.setdefault(who, []).append(msg["Message-ID"])
+        out.append(msg.as_bytes())
+    return out
+
+
+class RssSampler:
+    """Peak of the summed RSS of the PULSE processes (worker + intake)."""
+
+    def __init__(self, pids: list[int]):
+        self.procs = [psutil.Process(p) for p in pids]
+        self.peak = 0
+        self._task: asyncio.Task | None = None
+
+    async def _run(self) -> None:
+        while True:
+            total = 0
+            for p in self.procs:
+                with contextlib.suppress(psutil.Error):
+                    total += p.memory_info().rss
+            self.peak = max(self.peak, total)
+            await asyncio.sleep(0.1)
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run())
+
+    def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+
+
+# --- bare Temporal: start + one no-op activity -------------------------------------
+
+
+async def bare_rate(address: str, count: int) -> float:
+    """Workflows/s of start + one no-op activity, worker in its own process."""
+    queue = f"bare-{uuid.uuid4()}"
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bench.bare", "--address", address, "--task-queue", queue], cwd=ROOT
+    )
+    try:
+        client = await Client.connect(address)
+        await client.execute_workflow(BareWorkflow.run, -1, id=f"{queue}-warm", task_queue=queue)
+        sem = asyncio.Semaphore(200)
+
+        async def one(i: int) -> None:
+            async with sem:
+                await client.execute_workflow(
+                    BareWorkflow.run, i, id=f"{queue}-{i}", task_queue=queue
+                )
+
+        start = time.perf_counter()
+        await asyncio.gather(*(one(i) for i in range(count)))
+        return count / (time.perf_counter() - start)
+    finally:
+        worker.terminate()
+        worker.wait(15)
+
+
+# --- PULSE -----------------------------------------------------------------------
+
+
+async def wait_until_done(sessionmaker, sink: SmtpSink, expected: int, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    while True:
+        async with sessionmaker() as s:
+            delivered = await s.scalar(
+                select(func.count())
+                .select_from(Message)
+                .where(
+                    Message.direction == Direction.inbound, Message.delivered_to_workflow.is_(True)
+                )
+            )
+            contacts = await s.scalar(select(func.count()).select_from(Contact))
+            acks_sent = await s.scalar(
+                select(func.count())
+                .select_from(Message)
+                .where(Message.is_acknowledgement.is_(True), Message.send_status == SendStatus.sent)
+            )
+        if (
+            delivered >= expected
+            and contacts
+            and len(sink.messages) >= contacts
+            and acks_sent >= contacts
+        ):
+            return {"delivered": delivered, "contacts": contacts, "acks": len(sink.messages)}
+        if time.monotonic() > deadline:
+            raise TimeoutError(
+                f"not done: delivered={delivered}/{expected} contacts={contacts} "
+                f"acks={len(sink.messages)}"
+            )
+        await asyncio.sleep(0.05)
+
+
+async def main(args) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="pulse-bench-"))
+    procs: list[subprocess.Popen] = []
+    pg = EmbeddedPostgres(tmp / "pg", free_port()).start()
+    t_port, ui_port, imap_port, smtp_port = (free_port() for _ in range(4))
+    env = {
+        **os.environ,
+        "PULSE_DATABASE_URL": pg.url,
+        "PULSE_TEMPORAL_ADDRESS": f"127.0.0.1:{t_port}",
+        "PULSE_IMAP_PORT": str(imap_port),
+        "PULSE_SMTP_PORT": str(smtp_port),
+        "PULSE_DATA_DIR": str(tmp),
+        "PULSE_ACK_RATE_LIMIT_PER_HOUR": "100000",  # 200 senders x 10 mails: ack them all
+        "PULSE_IMAP_POLL_SECONDS": "0.5",
+    }
+    try:
+        (tmp / "temporal").mkdir()
+        procs.append(
+            subprocess.Popen(
+                dev_server_command(tmp / "temporal", "127.0.0.1", t_port, ui_port),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        wait_for_port("127.0.0.1", t_port, "Temporal", procs[-1])
+        upgrade(pg.url)
+        engine = make_engine(_settings(env))
+        sessionmaker = make_sessionmaker(engine)
+        await seed_demo(sessionmaker)
+        emails = make_emails(args.emails, args.senders)
+        size_mb = sum(map(len, emails)) / 1e6
+        async with ImapSandbox(imap_port, tmp / "mail") as imap, SmtpSink(smtp_port, None) as sink:
+            for cmd in (
+                [sys.executable, "worker.py"],
+                [sys.executable, "-m", "activities.intake_service"],
+            ):
+                procs.append(
+                    subprocess.Popen(
+                        cmd,
+                        cwd=ROOT,
+                        env=env,
+                        stdout=subprocess.DEVNULL,
+                        stderr=open(tmp / f"{cmd[-1]}.log", "wb"),  # noqa: SIM115
+                    )
+                )
+            await asyncio.sleep(3)  # worker polling, intake in IDLE
+            rss = RssSampler([p.pid for p in procs[-2:]])
+            rss.start()
+            start = time.perf_counter()
+            await append_messages("127.0.0.1", imap_port, imap.user, imap.password, "big", emails)
+            appended = time.perf_counter() - start
+            result = await wait_until_done(sessionmaker, sink, args.emails, timeout=600)
+            elapsed = time.perf_counter() - start
+            rss.stop()
+        bare = await bare_rate(f"127.0.0.1:{t_port}", args.bare)
+        await engine.dispose()
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        pg.stop()
+
+    rate = args.emails / elapsed
+    print(
+        f"emails: {args.emails} ({size_mb:.1f} MB) from {args.senders} senders; "
+        f"contacts: {result['contacts']}; acks delivered: {result['acks']}"
+    )
+    print(
+        f"append to IMAP took {appended:.1f} s; all stored, started and acked after {elapsed:.1f} s"
+    )
+    print(
+        f"PULSE intake: {rate:.1f} emails/s; bare Temporal (start + 1 no-op activity): "
+        f"{bare:.1f} workflows/s; ratio {rate / bare:.2f}"
+    )
+    print(f"peak RSS worker+intake: {rss.peak / 2**20:.0f} MB")
+    print(
+        f"emails_per_s={rate:.1f} bare_temporal_per_s={bare:.1f} ratio={rate / bare:.2f} "
+        f"peak_rss_mb={rss.peak / 2**20:.0f}"
+    )
+
+
+def _settings(env: dict):
+    from config.settings import load_settings
+
+    return load_settings(database_url=env["PULSE_DATABASE_URL"])
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--emails", type=int, default=2000)
+    parser.add_argument("--senders", type=int, default=200)
+    parser.add_argument("--bare", type=int, default=1000, help="bare workflows to run")
+    asyncio.run(main(parser.parse_args()))

@@ -1,0 +1,245 @@
+"""Walk EVERY route of the app for every role (and anonymous) and check that access
+control answers 401 / 403 / 404 where it must.
+
+A route that is not classified in ROUTES makes test_every_route_is_classified fail:
+whoever adds a route must decide here who may use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+import pytest_asyncio
+from fastapi.routing import iter_route_contexts
+
+from core.access import ADMINISTER, ALL_ROLES, ASSIGN_CONTACTS, READ_CONTACTS, WORK_CONTACTS
+from core.models import Role
+from tests.api_support import (
+    JSON,
+    SampleContact,
+    client_for,
+    login,
+    make_contact,
+    running_app,
+    seeded,
+    user_id,
+)
+
+PUBLIC = None
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: frozenset[Role] | None  # None: no login needed
+    scoped: bool = False  # about one contact: 404 for people not accredited for it
+    dev: bool = False  # dev tools: 404 for everyone unless settings.dev_tools
+    exercise: bool = True  # call it as an allowed user too (not: streams, logout)
+    login_csrf: bool = False  # public, but protected by the pre-session CSRF cookie
+
+
+SESSION_ONLY = frozenset(ALL_ROLES)
+C = "/api/contacts/{reference}"
+H = "/contacts/{reference}"
+
+ROUTES: dict[tuple[str, str], Rule] = {
+    ("GET", "/openapi.json"): Rule(PUBLIC),
+    ("GET", "/docs"): Rule(PUBLIC),
+    ("GET", "/docs/oauth2-redirect"): Rule(PUBLIC),
+    ("GET", "/redoc"): Rule(PUBLIC),
+    ("GET", "/healthz"): Rule(PUBLIC),
+    ("GET", "/login"): Rule(PUBLIC),
+    ("POST", "/login"): Rule(PUBLIC, login_csrf=True),
+    ("POST", "/language"): Rule(PUBLIC, login_csrf=True),
+    ("GET", "/login/totp"): Rule(SESSION_ONLY),
+    ("POST", "/login/totp"): Rule(SESSION_ONLY, exercise=False),
+    ("POST", "/logout"): Rule(SESSION_ONLY, exercise=False),
+    ("GET", "/api/auth/me"): Rule(ALL_ROLES),
+    ("GET", "/"): Rule(ALL_ROLES),
+    ("GET", "/api/tasks"): Rule(READ_CONTACTS),
+    ("GET", "/inbox/rows"): Rule(READ_CONTACTS),
+    ("GET", "/events"): Rule(READ_CONTACTS, exercise=False),
+    ("GET", C): Rule(READ_CONTACTS, scoped=True),
+    ("POST", C + "/claim"): Rule(WORK_CONTACTS, scoped=True),
+    ("POST", C + "/release"): Rule(WORK_CONTACTS, scoped=True),
+    ("POST", C + "/reply"): Rule(WORK_CONTACTS, scoped=True),
+    ("POST", C + "/notes"): Rule(WORK_CONTACTS, scoped=True),
+    ("POST", C + "/close"): Rule(WORK_CONTACTS, scoped=True),
+    ("POST", C + "/assign"): Rule(ASSIGN_CONTACTS, scoped=True),
+    ("GET", C + "/attachments/{attachment_id}"): Rule(READ_CONTACTS, scoped=True),
+    ("GET", C + "/messages/{message_id}/raw"): Rule(READ_CONTACTS, scoped=True),
+    ("GET", H): Rule(READ_CONTACTS, scoped=True),
+    ("GET", H + "/live"): Rule(READ_CONTACTS, scoped=True),
+    ("POST", H + "/claim"): Rule(WORK_CONTACTS, scoped=True),
+    ("POST", H + "/release"): Rule(WORK_CONTACTS, scoped=True),
+    ("POST", H + "/reply"): Rule(WORK_CONTACTS, scoped=True),
+    ("POST", H + "/notes"): Rule(WORK_CONTACTS, scoped=True),
+    ("POST", H + "/close"): Rule(WORK_CONTACTS, scoped=True),
+    ("POST", H + "/assign"): Rule(ASSIGN_CONTACTS, scoped=True),
+    ("GET", "/api/admin/users"): Rule(ADMINISTER),
+    ("GET", "/api/admin/products"): Rule(ADMINISTER),
+    ("GET", "/admin/users"): Rule(ADMINISTER),
+    ("GET", "/admin/products"): Rule(ADMINISTER),
+    ("GET", "/dev/send"): Rule(ALL_ROLES, dev=True),
+    ("POST", "/dev/send"): Rule(ALL_ROLES, dev=True),
+    ("GET", "/dev/outbox"): Rule(ALL_ROLES, dev=True),
+}
+
+# Demo users and the products they are accredited for (core.demo).
+ACTORS = ("agent", "agent2", "backoffice", "trafficer", "manager", "admin")
+ROLE_OF = {
+    "agent": Role.agent, "agent2": Role.agent, "backoffice": Role.agent,
+    "trafficer": Role.trafficer, "manager": Role.manager, "admin": Role.admin,
+}  # fmt: skip
+SEES_UZI = {"agent", "trafficer", "manager"}
+
+
+def app_routes(app) -> set[tuple[str, str]]:
+    found = set()
+    for route in iter_route_contexts(app.routes):
+        for method in route.methods or ():
+            if method != "HEAD" and route.path:
+                found.add((method, route.path))
+    return found
+
+
+def fill(path: str, uzi: SampleContact) -> str:
+    return path.format(
+        reference=uzi.reference, attachment_id=uzi.attachment_id, message_id=uzi.message_id
+    )
+
+
+def request_body(method: str, path: str, uzi: SampleContact, assignee_id: int) -> dict:
+    """A valid body, so that the check under test (not input validation) answers."""
+    if method != "POST":
+        return {}
+    api = path.startswith("/api/")
+    if path.endswith("/notes"):
+        return {"json": {"body": "notitie"}} if api else {"data": {"body": "notitie"}}
+    if path.endswith("/close"):
+        body = {"reason_id": uzi.reason_id}
+        return {"json": body} if api else {"data": body}
+    if path.endswith("/assign"):
+        body = {"user_id": assignee_id}
+        return {"json": body} if api else {"data": body}
+    if path.endswith("/reply"):
+        return {"data": {"text": "Geachte heer"}}
+    if path == "/dev/send":
+        return {"data": {"product_id": str(uzi.product_id), "from_address": "a@example.test"}}
+    return {}
+
+
+def expected_status(rule: Rule, actor: str | None, dev_tools: bool) -> int | None:
+    """The status the route must answer, or None when any non-denial answer is fine."""
+    if rule.dev and not dev_tools:
+        return 404
+    if rule.roles is PUBLIC:
+        return None
+    if actor is None:
+        return 401
+    if ROLE_OF[actor] not in rule.roles:
+        return 403
+    if rule.scoped and actor not in SEES_UZI:
+        return 404
+    return None
+
+
+@pytest_asyncio.fixture
+async def world(db, settings, temporal_env):
+    """Seeded demo data, one BIG and one UZI contact, and logged-in clients per actor."""
+    await seeded(db)
+    await make_contact(db, "BIG", 1)
+    uzi = await make_contact(db, "UZI", 2)
+    assignee = await user_id(db, "agent")
+    return db, settings, temporal_env.client, uzi, assignee
+
+
+async def walk(app, db, uzi: SampleContact, assignee: int, dev_tools: bool) -> list[str]:
+    """Every (route, actor) pair; returns the mismatches as readable lines."""
+    problems: list[str] = []
+    clients = {None: client_for(app)}
+    csrf: dict[str | None, str] = {None: ""}
+    for actor in ACTORS:
+        clients[actor] = client_for(app)
+        csrf[actor] = await login(clients[actor], db, actor)
+    try:
+        for (method, path), rule in sorted(ROUTES.items()):
+            for actor in (None, *ACTORS):
+                want = expected_status(rule, actor, dev_tools)
+                if want is None and (not rule.exercise or actor is None or rule.login_csrf):
+                    continue
+                headers = {**JSON, "X-CSRF-Token": csrf[actor]}
+                response = await clients[actor].request(
+                    method, fill(path, uzi), headers=headers,
+                    **request_body(method, path, uzi, assignee),
+                )  # fmt: skip
+                got = response.status_code
+                bad = got != want if want is not None else got in (401, 403, 404)
+                if bad:
+                    problems.append(f"{method} {path} as {actor}: got {got}, want {want or 'ok'}")
+    finally:
+        for client in clients.values():
+            await client.aclose()
+    return problems
+
+
+async def test_every_route_is_classified(db, settings):
+    async with running_app(settings, db) as app:
+        unclassified = app_routes(app) - set(ROUTES)
+        stale = set(ROUTES) - app_routes(app)
+    assert not unclassified, f"classify these routes in ROUTES: {sorted(unclassified)}"
+    assert not stale, f"ROUTES names routes that no longer exist: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("dev_tools", [False, True])
+async def test_every_route_for_every_role(world, dev_tools):
+    db, settings, temporal, uzi, assignee = world
+    async with running_app(settings, db, temporal, dev_tools=dev_tools) as app:
+        problems = await walk(app, db, uzi, assignee, dev_tools)
+    assert not problems, "\n".join(problems)
+
+
+async def test_every_state_change_needs_csrf(world):
+    db, settings, temporal, uzi, assignee = world
+    async with running_app(settings, db, temporal, dev_tools=True) as app:
+        clients = {}
+        problems = []
+        for actor in ACTORS:
+            clients[actor] = client_for(app)
+            await login(clients[actor], db, actor)
+        for method, path in sorted(ROUTES):
+            if method == "GET":
+                continue
+            for actor in ACTORS:  # logged in, but no token
+                response = await clients[actor].request(
+                    method, fill(path, uzi), headers=JSON,
+                    **request_body(method, path, uzi, assignee),
+                )  # fmt: skip
+                if response.status_code != 403:
+                    problems.append(f"{method} {path} as {actor}: {response.status_code}")
+        for client in clients.values():
+            await client.aclose()
+    assert not problems, "\n".join(problems)
+
+
+async def test_agent_without_uzi_never_sees_uzi_work(world):
+    db, settings, temporal, uzi, _ = world
+    async with running_app(settings, db, temporal) as app, client_for(app) as client:
+        await login(client, db, "agent2")
+        tasks = (await client.get("/api/tasks")).json()["items"]
+        assert [t["reference"] for t in tasks] == ["KCC-1999-000001"]
+        only_uzi = (await client.get(f"/api/tasks?product={uzi.product_id}")).json()["items"]
+        assert only_uzi == []
+        for status in ("open", "claimed", "done"):
+            page = await client.get(f"/?status={status}", headers={"Accept": "text/html"})
+            assert uzi.reference not in page.text
+        page = await client.get("/inbox/rows", headers={"Accept": "text/html"})
+        assert "KCC-1999-000001" in page.text and uzi.reference not in page.text
+
+
+async def test_html_denials_are_pages_not_json(world):
+    db, settings, temporal, uzi, _ = world
+    async with running_app(settings, db, temporal) as app, client_for(app) as client:
+        await login(client, db, "agent2")
+        page = await client.get(f"/contacts/{uzi.reference}", headers={"Accept": "text/html"})
+        assert page.status_code == 404 and "<html" in page.text
