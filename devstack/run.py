@@ -188,7 +188,7 @@ class Stack:
 PULSE is running.
   Agent UI         {s.public_url}/            (log in: agent / pulse-demo-2026)
   Other demo users agent2, backoffice, trafficer, manager, admin (same password)
-  Send a test mail {s.public_url}/dev/send-email
+  Send a test mail {s.public_url}/dev/send
   Sent mail        {s.public_url}/dev/outbox
   API docs         {s.public_url}/docs
   Temporal Web     {s.temporal_web_url}
