@@ -28,6 +28,7 @@ import time
 import uuid
 from email.message import EmailMessage
 from pathlib import Path
+from types import SimpleNamespace
 
 import psutil
 
@@ -37,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
-from activities.imap_admin import append_messages  # noqa: E402
+from activities.imap_admin import append_messages, create_mailboxes  # noqa: E402
 from bench.bare import BareWorkflow  # noqa: E402
 from core.db import make_engine, make_sessionmaker  # noqa: E402
-from core.demo import seed_demo  # noqa: E402
+from core.demo import DEMO_PRODUCTS, seed_demo  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
 from core.models import Contact, Direction, Message, SendStatus  # noqa: E402
 from devstack.mail_sandbox import ImapSandbox, SmtpSink  # noqa: E402
@@ -48,6 +49,7 @@ from devstack.postgres import EmbeddedPostgres  # noqa: E402
 from devstack.run import wait_for_port  # noqa: E402
 from devstack.temporal import dev_server_command  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
+from tests.mailservers import DOVECOT, PASSWORD, USER, Dovecot  # noqa: E402
 
 CHARSETS = ["utf-8", "utf-8", "utf-8", "iso-8859-1", "windows-1252", "iso-8859-15"]
 SUBJECTS = [
@@ -169,6 +171,27 @@ async def bare_rate(address: str, count: int) -> float:
         worker.wait(15)
 
 
+@contextlib.asynccontextmanager
+async def imap_server(kind: str, port: int, tmp: Path):
+    """Debian's dovecot (a production-grade server) where installed, else the pymap
+    sandbox of `make run` (far slower: ~100 messages/s at best)."""
+    mailboxes = [p.mailbox for p in DEMO_PRODUCTS] + ["Processed"]
+    if kind == "auto":
+        kind = "dovecot" if Path(DOVECOT).exists() else "pymap"
+    if kind == "pymap":
+        async with ImapSandbox(port, tmp / "mail") as imap:
+            imap.kind = "pymap"
+            yield imap
+        return
+    dovecot = Dovecot(tmp / "dovecot", port)
+    await dovecot.start()
+    try:
+        await create_mailboxes("127.0.0.1", port, USER, PASSWORD, mailboxes)
+        yield SimpleNamespace(user=USER, password=PASSWORD, kind="dovecot")
+    finally:
+        dovecot.stop()
+
+
 # --- PULSE -----------------------------------------------------------------------
 
 
@@ -235,7 +258,10 @@ async def main(args) -> None:
         await seed_demo(sessionmaker)
         emails = make_emails(args.emails, args.senders)
         size_mb = sum(map(len, emails)) / 1e6
-        async with ImapSandbox(imap_port, tmp / "mail") as imap, SmtpSink(smtp_port, None) as sink:
+        async with imap_server(args.imap, imap_port, tmp) as imap, \
+                SmtpSink(smtp_port, None) as sink:  # fmt: skip
+            env["PULSE_IMAP_USER"], env["PULSE_IMAP_PASSWORD"] = imap.user, imap.password
+            imap_kind = imap.kind
             for cmd in (
                 [sys.executable, "worker.py"],
                 [sys.executable, "-m", "activities.intake_service"],
@@ -270,6 +296,7 @@ async def main(args) -> None:
         pg.stop()
 
     rate = args.emails / elapsed
+    print(f"IMAP server: {imap_kind}")
     print(
         f"emails: {args.emails} ({size_mb:.1f} MB) from {args.senders} senders; "
         f"contacts: {result['contacts']}; acks delivered: {result['acks']}"
@@ -299,4 +326,5 @@ if __name__ == "__main__":
     parser.add_argument("--emails", type=int, default=2000)
     parser.add_argument("--senders", type=int, default=200)
     parser.add_argument("--bare", type=int, default=1000, help="bare workflows to run")
+    parser.add_argument("--imap", choices=["auto", "dovecot", "pymap"], default="auto")
     asyncio.run(main(parser.parse_args()))

@@ -260,18 +260,26 @@ def main() -> int:
     except PortInUse as exc:
         print(f"PULSE cannot start: {exc}", file=sys.stderr)
         return 1
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    signal.signal(signal.SIGTERM, _interrupt)
+    code = 0
     try:
         stack.start()
         stack.watch()
     except KeyboardInterrupt:
-        print("\nStopping PULSE ...", flush=True)
+        pass
     except RuntimeError as exc:
         print(f"PULSE: {exc}", file=sys.stderr)
-        stack.stop()
-        return 1
+        code = 1
+    # A second Ctrl-C must not leave half the platform running: finish stopping.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    print("\nStopping PULSE ...", flush=True)
     stack.stop()
-    return 0
+    return code
+
+
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":
