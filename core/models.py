@@ -309,8 +309,8 @@ class Task(SQLModel, table=True):
 
     __tablename__ = "tasks"
     __table_args__ = (
-        Index("ix_tasks_inbox", "product_id", "status", "due_at"),
-        Index("ix_tasks_assignee", "assignee_id", "status"),
+        Index("ix_tasks_inbox", "product_id", "status", "due_at", "id"),
+        Index("ix_tasks_assignee", "assignee_id", "status", "product_id", "due_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contacts.id", unique=True, ondelete="CASCADE")
