@@ -243,6 +243,12 @@ class Message(SQLModel, table=True):
             postgresql_where=text("direction = 'in'"),
         ),
         Index("ix_messages_contact_created", "contact_id", "created_at"),
+        Index(
+            "ix_messages_ack_recipient",
+            "to_addresses",
+            "created_at",
+            postgresql_where=text("is_acknowledgement"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contacts.id", ondelete="CASCADE")
