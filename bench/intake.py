@@ -262,21 +262,15 @@ async def main(args) -> None:
                 SmtpSink(smtp_port, None) as sink:  # fmt: skip
             env["PULSE_IMAP_USER"], env["PULSE_IMAP_PASSWORD"] = imap.user, imap.password
             imap_kind = imap.kind
-            for cmd in (
-                [sys.executable, "worker.py"],
-                [sys.executable, "-m", "activities.intake_service"],
-            ):
+            commands = [("worker", [sys.executable, "worker.py"])] * args.workers
+            commands.append(("intake", [sys.executable, "-m", "activities.intake_service"]))
+            for n, (name, cmd) in enumerate(commands):
+                log = open(tmp / f"{name}-{n}.log", "wb")  # noqa: SIM115 (the child keeps it)
                 procs.append(
-                    subprocess.Popen(
-                        cmd,
-                        cwd=ROOT,
-                        env=env,
-                        stdout=subprocess.DEVNULL,
-                        stderr=open(tmp / f"{cmd[-1]}.log", "wb"),  # noqa: SIM115
-                    )
+                    subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=log)
                 )
             await asyncio.sleep(3)  # worker polling, intake in IDLE
-            rss = RssSampler([p.pid for p in procs[-2:]])
+            rss = RssSampler([p.pid for p in procs[-len(commands) :]])
             rss.start()
             start = time.perf_counter()
             await append_messages("127.0.0.1", imap_port, imap.user, imap.password, "big", emails)
@@ -308,7 +302,7 @@ async def main(args) -> None:
         f"PULSE intake: {rate:.1f} emails/s; bare Temporal (start + 1 no-op activity): "
         f"{bare:.1f} workflows/s; ratio {rate / bare:.2f}"
     )
-    print(f"peak RSS worker+intake: {rss.peak / 2**20:.0f} MB")
+    print(f"peak RSS of {args.workers} worker(s) + intake: {rss.peak / 2**20:.0f} MB")
     print(
         f"emails_per_s={rate:.1f} bare_temporal_per_s={bare:.1f} ratio={rate / bare:.2f} "
         f"peak_rss_mb={rss.peak / 2**20:.0f}"
@@ -327,4 +321,10 @@ if __name__ == "__main__":
     parser.add_argument("--senders", type=int, default=200)
     parser.add_argument("--bare", type=int, default=1000, help="bare workflows to run")
     parser.add_argument("--imap", choices=["auto", "dovecot", "pymap"], default="auto")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker.py processes (it scales by running more copies)",
+    )
     asyncio.run(main(parser.parse_args()))

@@ -11,6 +11,7 @@ import pytest_asyncio
 from sqlalchemy import event, text, update
 from sqlmodel import select
 from temporalio import workflow
+from temporalio.exceptions import ApplicationError
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from core.models import AuditEvent, Blob, ContactEvent, Message, Note, Task, TaskStatus, utcnow
@@ -45,8 +46,10 @@ class StandInContactWorkflow:
 
     @claim.validator
     def check_claim(self, request: ClaimRequest) -> None:
-        if self.assignee not in (None, request.user_id):
-            raise ValueError("Dit contact is al in behandeling bij een collega.")
+        if self.assignee not in (None, request.user_id):  # as workflows.contact refuses
+            raise ApplicationError(
+                "Another agent has already claimed this contact.", type="AlreadyClaimed"
+            )
 
     @workflow.update
     def reply(self, request: ReplyRequest) -> DecisionResult:
@@ -131,11 +134,14 @@ async def test_claim_goes_to_the_workflow_and_refusal_is_409(world):
         assert ok.json()["assignee_id"] == await user_id(db, "agent")
         refused = await second.post(f"/api/contacts/{big.reference}/claim")
         assert refused.status_code == 409
-        assert "collega" in refused.json()["detail"]
+        assert "already claimed" in refused.json()["detail"]  # the API stays English
         page = await second.post(
             f"/contacts/{big.reference}/claim", headers={"Accept": "text/html"}
         )
-        assert page.status_code == 409 and "collega" in page.text
+        # the page speaks the agent's language (Dutch), by the refusal's type
+        assert page.status_code == 409
+        assert "Niet gelukt: Een collega heeft dit contact al opgepakt." in page.text
+        assert "already claimed" not in page.text
     async with db() as session:
         results = (
             await session.exec(

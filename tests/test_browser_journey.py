@@ -224,7 +224,8 @@ async def test_agent_journey_in_the_browser(stack, playwright_api):
             row = inbox.locator("#inbox-rows tr", has_text="Vraag over mijn BIG-registratie")
             await expect(row).to_be_visible(timeout=UI_TIMEOUT)
             assert await inbox.evaluate("window.__pulseNotReloaded === true"), "page reloaded"
-            await expect(inbox.locator("#live-region")).to_have_text("Inbox bijgewerkt")
+            await expect(inbox.locator("#live-region")).to_have_text("Inbox bijgewerkt: 1 nieuw")
+            await expect(row).to_have_class(re.compile(r"\brow-new\b"))  # a brief highlight
             reference = (await row.locator("a.row-link").inner_text()).strip()
             assert re.fullmatch(r"KCC-\d{4}-\d{6}", reference), reference
             await expect(row).to_contain_text("Jan Jansen")
@@ -235,6 +236,16 @@ async def test_agent_journey_in_the_browser(stack, playwright_api):
             bram = await log_in(bram_ctx, base_url, "agent2")
             await bram.goto(f"{base_url}/contacts/{reference}")
             await expect(bram.get_by_role("button", name="Oppakken")).to_be_visible()
+            await wait_until(lambda: hub.subscriber_count >= 2, 10, "Bram's SSE stream")
+            # ...he starts a note, and has a second tab whose live updates are broken
+            note_box = bram.get_by_label("Interne notitie (niet zichtbaar voor de klant)")
+            await note_box.click()
+            await bram.keyboard.type("Klant belde ook")
+            await bram.evaluate("window.__pulseNotReloaded = true")
+            stale = await bram_ctx.new_page()
+            await stale.add_init_script("delete window.EventSource")
+            await stale.goto(f"{base_url}/contacts/{reference}")
+            await expect(stale.get_by_role("button", name="Oppakken")).to_be_visible()
 
             # --- open it with the keyboard, claim with "c" -------------------------------
             await inbox.keyboard.press("j")
@@ -249,17 +260,33 @@ async def test_agent_journey_in_the_browser(stack, playwright_api):
             await expect(contact.locator("#contact-live")).to_contain_text("Anna Agent")
             await expect(contact.get_by_role("status").first).to_have_text("Oppakken: Gelukt.")
             await expect(contact.get_by_role("button", name="Oppakken")).to_have_count(0)
+            await expect(contact.locator(".history")).to_contain_text("Opgepakt door Anna Agent")
 
-            # --- ...so the colleague's claim, from the page opened before, is refused -----
-            await bram.get_by_role("button", name="Oppakken").click()
-            refusal = bram.get_by_role("alert")
+            # --- the colleague's open page follows: holder shown, no claim button, and his
+            #     half-written note keeps its text and focus (no reload) ----------------------
+            await expect(bram.get_by_role("complementary")).to_contain_text(
+                "Anna Agent", timeout=UI_TIMEOUT
+            )
+            await expect(bram.get_by_role("button", name="Oppakken")).to_have_count(0)
+            await expect(bram.locator(".history")).to_contain_text("Opgepakt door Anna Agent")
+            await expect(note_box).to_be_focused()
+            await expect(note_box).to_have_value("Klant belde ook")
+            assert await bram.evaluate("window.__pulseNotReloaded === true"), "page reloaded"
+
+            # --- ...and a claim from a stale page is refused, in Dutch ----------------------
+            await stale.get_by_role("button", name="Oppakken").click()
+            refusal = stale.get_by_role("alert")
             await expect(refusal).to_be_visible()
-            await expect(refusal).to_contain_text("Another agent has already claimed")
+            await expect(refusal).to_have_text(
+                "Niet gelukt: Een collega heeft dit contact al opgepakt."
+            )
             # the refreshed page says who has it and no longer offers the claim
-            await expect(bram.get_by_role("complementary")).to_contain_text("Anna Agent")
+            await expect(stale.get_by_role("complementary")).to_contain_text("Anna Agent")
             for not_his in ("Oppakken", "Versturen", "Afsluiten"):
-                await expect(bram.get_by_role("button", name=not_his)).to_have_count(0)
-            await bram.screenshot(path=str(SHOTS / "refused.png"), full_page=True)
+                await expect(stale.get_by_role("button", name=not_his)).to_have_count(0)
+            await stale.screenshot(path=str(SHOTS / "refused.png"), full_page=True)
+            await stale.close()
+            await bram.close()
 
             # --- reply with "r" ------------------------------------------------------------
             await wait_until(lambda: hub.subscriber_count >= 2, 10, "the contact's SSE stream")
@@ -304,6 +331,14 @@ async def test_agent_journey_in_the_browser(stack, playwright_api):
             await expect(thread).to_contain_text("dan wacht ik het af", timeout=UI_TIMEOUT)
             assert await contact.evaluate("window.__pulseNotReloaded === true"), "page reloaded"
             await expect(contact.locator("#live-region")).to_have_text("Dit contact is bijgewerkt")
+            # oldest first; "G" (or the link) jumps to the newest message
+            await expect(
+                contact.get_by_role("link", name=re.compile("Naar nieuwste bericht"))
+            ).to_be_visible()
+            await contact.keyboard.press("Shift+G")
+            newest = contact.locator("#contact-live article.message-card").last
+            await expect(newest).to_be_focused()
+            await expect(newest).to_contain_text("dan wacht ik het af")
             await contact.screenshot(path=str(SHOTS / "contact.png"), full_page=True)
 
             # --- close with a contact reason ----------------------------------------------

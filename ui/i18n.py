@@ -55,6 +55,9 @@ NL: dict[str, str] = {
     "inbox.next": "Volgende",
     "inbox.prev": "Vorige",
     "inbox.updated": "Inbox bijgewerkt",
+    "inbox.rows_new": "nieuw",
+    "inbox.rows_changed": "gewijzigd",
+    "inbox.rows_gone": "verdwenen",
     "inbox.unreadable": "onleesbaar",
     "inbox.overdue": "te laat",
     "age.any": "Elke leeftijd",
@@ -93,6 +96,9 @@ NL: dict[str, str] = {
     "contact.html_version": "Opgemaakte versie tonen",
     "contact.register": "Openen in register",
     "contact.changed": "Dit contact is bijgewerkt",
+    "contact.jump_newest": "Naar nieuwste bericht",
+    "contact.not_holder_anymore": "U behandelt dit contact niet meer; versturen wordt "
+    "geweigerd. Uw tekst blijft hier staan.",
     "contact.no_messages": "Nog geen berichten.",
     "contact.no_notes": "Nog geen notities.",
     "contact.from": "Van",
@@ -113,6 +119,7 @@ NL: dict[str, str] = {
     "help.c": "contact oppakken",
     "help.r": "antwoord schrijven",
     "help.n": "notitie schrijven",
+    "help.G": "naar het nieuwste bericht",
     "help.help": "deze hulp tonen of sluiten",
     "help.close": "Sluiten",
     "dev.send_title": "Mail sturen als klant",
@@ -137,6 +144,27 @@ NL: dict[str, str] = {
     "error.title": "Er ging iets mis",
     "error.404": "Niet gevonden.",
     "error.403": "U heeft geen toegang tot deze functie.",
+    # Refusals of the contact workflow, by the ApplicationError ``type`` (REFUSAL_TYPES).
+    "refusal.ContactClosed": "Dit contact is afgesloten.",
+    "refusal.AlreadyClaimed": "Een collega heeft dit contact al opgepakt.",
+    "refusal.NotHolder": "Pak dit contact eerst op: alleen de behandelaar mag dit doen.",
+    "refusal.ContactNotActive": "Dit contact is niet meer actief in de workflow.",
+    # History, by event kind (EVENT_KINDS); {actor} is who did it, {target} the assignee.
+    "event.received": "Binnengekomen",
+    "event.claimed": "Opgepakt door {actor}",
+    "event.released": "Vrijgegeven door {actor}",
+    "event.assigned": "Toegewezen aan {target} door {actor}",
+    "event.replied": "Beantwoord door {actor}",
+    "event.customer_wrote": "Klant schreef opnieuw",
+    "event.customer_replied": "Klant reageerde op het antwoord",
+    "event.reopened": "Heropend door een nieuw bericht van de klant",
+    "event.closed": "Afgesloten door {actor}",
+    "event.message_sent": "Bericht verzonden",
+    "event.message_failed": "Verzenden van bericht mislukt",
+    "event.note": "Notitie toegevoegd door {actor}",
+    "time.today": "vandaag",
+    "time.yesterday": "gisteren",
+    "time.months": "jan feb mrt apr mei jun jul aug sep okt nov dec",
     "yes": "ja",
     "no": "nee",
 }
@@ -179,6 +207,9 @@ EN: dict[str, str] = {
     "inbox.next": "Next",
     "inbox.prev": "Previous",
     "inbox.updated": "Inbox updated",
+    "inbox.rows_new": "new",
+    "inbox.rows_changed": "changed",
+    "inbox.rows_gone": "removed",
     "inbox.unreadable": "unreadable",
     "inbox.overdue": "overdue",
     "age.any": "Any age",
@@ -217,6 +248,9 @@ EN: dict[str, str] = {
     "contact.html_version": "Show formatted version",
     "contact.register": "Open in register",
     "contact.changed": "This contact was updated",
+    "contact.jump_newest": "Jump to newest message",
+    "contact.not_holder_anymore": "You no longer hold this contact; sending will be "
+    "refused. Your text stays here.",
     "contact.no_messages": "No messages yet.",
     "contact.no_notes": "No notes yet.",
     "contact.from": "From",
@@ -237,6 +271,7 @@ EN: dict[str, str] = {
     "help.c": "claim contact",
     "help.r": "write a reply",
     "help.n": "write a note",
+    "help.G": "jump to the newest message",
     "help.help": "show or hide this help",
     "help.close": "Close",
     "dev.send_title": "Send mail as a customer",
@@ -260,16 +295,53 @@ EN: dict[str, str] = {
     "error.title": "Something went wrong",
     "error.404": "Not found.",
     "error.403": "You do not have access to this function.",
+    "refusal.ContactClosed": "This contact is closed.",
+    "refusal.AlreadyClaimed": "A colleague has already claimed this contact.",
+    "refusal.NotHolder": "Claim this contact first: only its holder may do this.",
+    "refusal.ContactNotActive": "This contact is no longer active in the workflow.",
+    "event.received": "Received",
+    "event.claimed": "Claimed by {actor}",
+    "event.released": "Released by {actor}",
+    "event.assigned": "Assigned to {target} by {actor}",
+    "event.replied": "Replied by {actor}",
+    "event.customer_wrote": "Customer wrote again",
+    "event.customer_replied": "Customer responded to the reply",
+    "event.reopened": "Reopened by a new customer message",
+    "event.closed": "Closed by {actor}",
+    "event.message_sent": "Message sent",
+    "event.message_failed": "Message could not be sent",
+    "event.note": "Note added by {actor}",
+    "time.today": "today",
+    "time.yesterday": "yesterday",
+    "time.months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
     "yes": "yes",
     "no": "no",
 }
 
 STRINGS = {"nl": NL, "en": EN}
 
+# The ApplicationError ``type``s the contact workflow's Update validators raise, plus
+# the API's own (the workflow is gone). Unknown types show the workflow's message.
+REFUSAL_TYPES = ("ContactClosed", "AlreadyClaimed", "NotHolder", "ContactNotActive")
+
+# What workflows.contact (update_projection), activities.contacts and the API write
+# as ContactEvent.kind. Unknown kinds show the code itself.
+EVENT_KINDS = (
+    "received", "claimed", "released", "assigned", "replied", "customer_wrote",
+    "customer_replied", "reopened", "closed", "message_sent", "message_failed", "note",
+)  # fmt: skip
+
+MISSING_NAME = "—"
+
 
 def normalize_language(code: str | None) -> str:
     code = (code or "").lower()[:2]
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def lookup(language: str | None, key: str) -> str | None:
+    """The string for ``key`` (English falls back to Dutch), or None if there is none."""
+    return STRINGS[normalize_language(language)].get(key) or NL.get(key)
 
 
 def translator(language: str | None) -> Callable[[str], str]:
@@ -279,3 +351,23 @@ def translator(language: str | None) -> Callable[[str], str]:
         return table.get(key) or NL.get(key) or key
 
     return t
+
+
+def refusal_text(language: str | None, code: str | None, message: str) -> str:
+    """A workflow refusal for a person: translated by its type, else the raw message."""
+    return (code and lookup(language, f"refusal.{code}")) or message
+
+
+class _Names(dict):
+    def __missing__(self, key: str) -> str:
+        return MISSING_NAME
+
+
+def event_label(
+    language: str | None, kind: str, actor: str | None = None, target: str | None = None
+) -> str:
+    """One history line ("Opgepakt door Anna Agent"); an unknown kind shows its code."""
+    text = lookup(language, f"event.{kind}")
+    if text is None:
+        return f"{kind} ({actor})" if actor else kind
+    return text.format_map(_Names(actor=actor or MISSING_NAME, target=target or MISSING_NAME))

@@ -19,6 +19,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from config.settings import Settings
@@ -48,7 +49,20 @@ log = logging.getLogger(__name__)
 
 
 class DecisionRefused(Exception):
-    """The workflow (or the engine) said no; the message is for the person (409)."""
+    """The workflow (or the engine) said no; the message is for the person (409).
+
+    ``code`` is the refusal's stable type (the workflow's ApplicationError ``type``,
+    e.g. "AlreadyClaimed"): clients translate by it, the message stays English.
+    """
+
+    def __init__(self, message: str, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def refusal_body(exc: DecisionRefused) -> dict[str, Any]:
+    """The JSON body of a 409: the English ``detail`` and the stable ``code``."""
+    return {"detail": str(exc), "code": exc.code}
 
 
 # --- response models ---------------------------------------------------------------
@@ -101,6 +115,7 @@ class EventOut(SQLModel):
     actor_name: str | None
     kind: str
     detail: dict[str, Any]
+    target_name: str | None = None  # "assigned": the person it went to
 
 
 class ReasonOut(SQLModel):
@@ -179,6 +194,11 @@ async def reasons_for(session: AsyncSession, product_id: int) -> list[ReasonOut]
     return [ReasonOut.model_validate(r) for r in rows.all()]
 
 
+def _target_id(event: ContactEvent) -> int | None:
+    target = (event.detail or {}).get("to_user_id")
+    return target if isinstance(target, int) else None
+
+
 async def load_contact_detail(
     session: AsyncSession, viewer: Viewer, reference: str, origin: str | None
 ) -> ContactDetail:
@@ -199,6 +219,7 @@ async def load_contact_detail(
     ).all()
     people = {m.author_id for m in messages} | {n.author_id for n in notes}
     people |= {e.actor_id for e in events} | {contact.assignee_id}
+    people |= {_target_id(e) for e in events}
     names = await _names(session, {p for p in people if p is not None})
     by_message: dict[int, list[Attachment]] = {}
     for a in files:
@@ -214,7 +235,14 @@ async def load_contact_detail(
         assignee_name=names.get(contact.assignee_id),
         messages=[_message_out(reference, m, by_message.get(m.id, []), names) for m in messages],
         notes=[NoteOut(**n.model_dump(), author_name=names.get(n.author_id)) for n in notes],
-        events=[EventOut(**e.model_dump(), actor_name=names.get(e.actor_id)) for e in events],
+        events=[
+            EventOut(
+                **e.model_dump(),
+                actor_name=names.get(e.actor_id),
+                target_name=names.get(_target_id(e)),
+            )
+            for e in events
+        ],
         reasons=await reasons_for(session, contact.product_id),
     )
 
@@ -242,16 +270,23 @@ def _refusal_text(exc: WorkflowUpdateFailedError) -> str:
     return str(getattr(cause, "message", "") or cause or exc)
 
 
+def _refusal_code(exc: WorkflowUpdateFailedError) -> str | None:
+    cause = exc.cause
+    return cause.type if isinstance(cause, ApplicationError) else None
+
+
 async def send_decision(client: Client, reference: str, update: str, arg: Any) -> DecisionResult:
     """Execute an Update on the contact's workflow; refusals become DecisionRefused."""
     handle = client.get_workflow_handle(contact_workflow_id(reference))
     try:
         return await handle.execute_update(update, arg, result_type=DecisionResult)
     except WorkflowUpdateFailedError as exc:
-        raise DecisionRefused(_refusal_text(exc)) from exc
+        raise DecisionRefused(_refusal_text(exc), _refusal_code(exc)) from exc
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
-            raise DecisionRefused("This contact is no longer active in the workflow.") from exc
+            raise DecisionRefused(
+                "This contact is no longer active in the workflow.", "ContactNotActive"
+            ) from exc
         log.warning("Temporal refused %s on %s: %s", update, reference, exc)
         raise HTTPException(503, "The workflow engine did not answer; try again.") from exc
 
@@ -278,7 +313,7 @@ async def decide(
     except DecisionRefused as exc:
         await audit_decision(
             session, viewer, reference, update, origin, "refused",
-            {**(detail or {}), "reason": str(exc)[:500]},
+            {**(detail or {}), "reason": str(exc)[:500], "code": exc.code},
         )  # fmt: skip
         raise
     await audit_decision(session, viewer, reference, update, origin, "ok", detail)

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse
 
 from api.deps import DbSession, SettingsDep, TemporalClient, client_ip, role_required
 from api.routes import contact_ops as ops
-from api.routes.pages import render
+from api.routes.pages import page_language, render
 from core.access import (
     ASSIGN_CONTACTS,
     READ_CONTACTS,
@@ -21,6 +21,7 @@ from core.access import (
     Viewer,
     get_contact_for_user,
 )
+from ui.i18n import refusal_text
 from workflows.contracts import (
     AssignRequest,
     ClaimRequest,
@@ -40,9 +41,12 @@ DONE_KEYS = {"claim", "release", "reply", "note", "close", "assign"}
 
 async def contact_page(
     request: Request, viewer: Viewer, session, reference: str, status_code: int = 200,
-    error: str | None = None, template: str = "contact.html",
+    refused: ops.DecisionRefused | None = None, template: str = "contact.html",
 ):  # fmt: skip
     detail = await ops.load_contact_detail(session, viewer, reference, client_ip(request))
+    error = None
+    if refused is not None:  # in the person's language, by the refusal's type
+        error = refusal_text(page_language(request, viewer), refused.code, str(refused))
     assignees = []
     if viewer.role in ASSIGN_CONTACTS:
         assignees = await ops.assignable_users(session, detail.contact.product_id)
@@ -66,8 +70,9 @@ async def show_contact(reference: str, request: Request, viewer: Reader, session
 async def contact_live_fragment(
     reference: str, request: Request, viewer: Reader, session: DbSession
 ):
-    """The changing part of the page, re-fetched on a live event."""
-    return await contact_page(request, viewer, session, reference, template="_contact_live.html")
+    """The changing parts of the page, re-fetched on a live event: the thread, notes and
+    history, and (in a <template>) the action panel, merged in by pulse.js."""
+    return await contact_page(request, viewer, session, reference, template="_contact_refresh.html")
 
 
 async def _decide_and_redirect(
@@ -79,7 +84,7 @@ async def _decide_and_redirect(
             session, client, viewer, reference, update, arg, client_ip(request), detail
         )
     except ops.DecisionRefused as exc:
-        return await contact_page(request, viewer, session, reference, 409, str(exc))
+        return await contact_page(request, viewer, session, reference, 409, exc)
     return back_to(reference, update)
 
 
@@ -156,5 +161,5 @@ async def reply(
         )  # fmt: skip
     except ops.DecisionRefused as exc:
         await ops.discard_refused_draft(session, message, str(exc))
-        return await contact_page(request, viewer, session, reference, 409, str(exc))
+        return await contact_page(request, viewer, session, reference, 409, exc)
     return back_to(reference, "reply")

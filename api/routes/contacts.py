@@ -55,7 +55,7 @@ class ReplyOut(DecisionOut):
 
 
 def refused(exc: ops.DecisionRefused) -> JSONResponse:
-    return JSONResponse({"detail": str(exc)}, status_code=409)
+    return JSONResponse(ops.refusal_body(exc), status_code=409)
 
 
 def decision_out(result: DecisionResult) -> DecisionOut:

@@ -13,9 +13,11 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
 
 from api.deps import LANGUAGE_COOKIE
 from core.access import ADMINISTER, ASSIGN_CONTACTS, READ_CONTACTS, WORK_CONTACTS, Viewer
+from ui import i18n
 from ui.i18n import LANGUAGES, normalize_language, translator
 
 UI_DIR = Path(__file__).resolve().parents[2] / "ui"
@@ -51,8 +53,47 @@ def is_overdue(value: datetime | None) -> bool:
     return value is not None and value < datetime.now(UTC)
 
 
+def readable_time(value: datetime | None, language: str | None, now: datetime | None = None) -> str:
+    """A history time people read at a glance, in local time: "vandaag 14:02",
+    "gisteren 09:15", "3 mrt 14:02", "3 mrt 2024 14:02"."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(LOCAL_TZ)
+    today = (now or datetime.now(UTC)).astimezone(LOCAL_TZ).date()
+    clock = local.strftime("%H:%M")
+    days = (today - local.date()).days
+    if days == 0:
+        return f"{i18n.lookup(language, 'time.today')} {clock}"
+    if days == 1:
+        return f"{i18n.lookup(language, 'time.yesterday')} {clock}"
+    month = (i18n.lookup(language, "time.months") or "").split()[local.month - 1]
+    year = "" if local.year == today.year else f" {local.year}"
+    return f"{local.day} {month}{year} {clock}"
+
+
+@pass_context
+def _readable_time(ctx, value: datetime | None) -> str:
+    return readable_time(value, ctx.get("lang"))
+
+
+@pass_context
+def _event_label(ctx, kind: str, actor: str | None = None, target: str | None = None) -> str:
+    return i18n.event_label(ctx.get("lang"), kind, actor, target)
+
+
+def iso_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return (value if value.tzinfo else value.replace(tzinfo=UTC)).isoformat()
+
+
 templates.env.filters["local_time"] = local_time
+templates.env.filters["readable_time"] = _readable_time
+templates.env.filters["iso_time"] = iso_time
 templates.env.filters["age"] = age
+templates.env.globals["event_label"] = _event_label
 templates.env.globals["is_overdue"] = is_overdue
 templates.env.globals["LANGUAGES"] = LANGUAGES
 
