@@ -92,8 +92,10 @@ class ContactActivities:
                     "task", contact.id, contact.product_id, contact.reference, contact.status
                 ),
             )
-            ack_allowed = message is not None and await self._reserve_ack(s, contact, message)
-        return OpenContactResult(ack_allowed=ack_allowed)
+            ack = await self._reserve_ack(s, contact, message) if message is not None else None
+        return OpenContactResult(
+            ack_allowed=ack is not None, ack_message_id=ack.id if ack is not None else None
+        )
 
     async def _upsert_task(self, s: AsyncSession, contact: Contact, message: Message | None):
         task = await s.scalar(select(Task).where(Task.contact_id == contact.id))
@@ -117,16 +119,19 @@ class ContactActivities:
         task.unreadable = contact.unreadable
         task.updated_at = utcnow()
 
-    async def _reserve_ack(self, s: AsyncSession, contact: Contact, message: Message) -> bool:
+    async def _reserve_ack(
+        self, s: AsyncSession, contact: Contact, message: Message
+    ) -> Message | None:
         """Decide on an acknowledgement and, if allowed, create it now (sent later).
 
         Creating it in the same transaction as the decision, under a per-sender
         lock, keeps the rate limit exact when many mails of one sender arrive at once.
         """
-        if await self._ack_for(s, message.id) is not None:
-            return True  # a retry: already decided and reserved
+        existing = await self._ack_for(s, message.id)
+        if existing is not None:
+            return existing  # a retry: already decided and reserved
         if message.is_auto_reply or message.parse_error or not message.from_address:
-            return False
+            return None
         sender = message.from_address.lower()
         await s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": sender})
         own = await s.scalar(
@@ -135,7 +140,7 @@ class ContactActivities:
             .where(func.lower(Product.reply_from) == sender)
         )
         if own:
-            return False  # never answer ourselves: that is how mail loops start
+            return None  # never answer ourselves: that is how mail loops start
         recent = await s.scalar(
             select(func.count())
             .select_from(Message)
@@ -146,9 +151,8 @@ class ContactActivities:
             )
         )
         if recent >= self.settings.ack_rate_limit_per_hour:
-            return False
-        await self._make_ack(s, contact, message)
-        return True
+            return None
+        return await self._make_ack(s, contact, message)
 
     async def _ack_for(self, s: AsyncSession, inbound_id: int) -> Message | None:
         return await s.scalar(

@@ -195,8 +195,11 @@ async def imap_server(kind: str, port: int, tmp: Path):
 # --- PULSE -----------------------------------------------------------------------
 
 
-async def wait_until_done(sessionmaker, sink: SmtpSink, expected: int, timeout: float) -> dict:
+async def wait_until_done(
+    sessionmaker, sink: SmtpSink, expected: int, timeout: float, verbose: bool = False
+) -> dict:
     deadline = time.monotonic() + timeout
+    last_report = time.monotonic()
     while True:
         async with sessionmaker() as s:
             delivered = await s.scalar(
@@ -224,7 +227,22 @@ async def wait_until_done(sessionmaker, sink: SmtpSink, expected: int, timeout: 
                 f"not done: delivered={delivered}/{expected} contacts={contacts} "
                 f"acks={len(sink.messages)}"
             )
+        if verbose and time.monotonic() - last_report >= 5:
+            last_report = time.monotonic()
+            tasks = await _count_tasks(sessionmaker)
+            print(
+                f"  t={timeout - (deadline - last_report):5.1f}s delivered={delivered} "
+                f"contacts={contacts} opened={tasks} acks_sent={acks_sent}",
+                flush=True,
+            )
         await asyncio.sleep(0.5)  # the probe must not steal the CPU it measures
+
+
+async def _count_tasks(sessionmaker) -> int:
+    from core.models import Task
+
+    async with sessionmaker() as s:
+        return await s.scalar(select(func.count()).select_from(Task))
 
 
 async def main(args) -> None:
@@ -275,7 +293,9 @@ async def main(args) -> None:
             start = time.perf_counter()
             await append_messages("127.0.0.1", imap_port, imap.user, imap.password, "big", emails)
             appended = time.perf_counter() - start
-            result = await wait_until_done(sessionmaker, sink, args.emails, timeout=600)
+            result = await wait_until_done(
+                sessionmaker, sink, args.emails, timeout=600, verbose=args.verbose
+            )
             elapsed = time.perf_counter() - start
             rss.stop()
         bare = await bare_rate(f"127.0.0.1:{t_port}", args.bare)
@@ -321,6 +341,7 @@ if __name__ == "__main__":
     parser.add_argument("--senders", type=int, default=200)
     parser.add_argument("--bare", type=int, default=1000, help="bare workflows to run")
     parser.add_argument("--imap", choices=["auto", "dovecot", "pymap"], default="auto")
+    parser.add_argument("--verbose", action="store_true", help="print progress every 5 s")
     parser.add_argument(
         "--workers",
         type=int,

@@ -121,6 +121,8 @@ class OpenContactResult:
     ack_allowed: bool
     """True when an auto-acknowledgement may go to the sender (not an auto-reply,
     bounce or list, and the sender is under the rate limit)."""
+    ack_message_id: int | None = None
+    """The acknowledgement reserved for it (an outbound message to send)."""
 
 
 @dataclass
