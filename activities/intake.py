@@ -17,13 +17,11 @@ Every step is idempotent, so a crash anywhere loses nothing and doubles nothing:
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import re
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select, update
-from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -33,11 +31,11 @@ from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from config.settings import Settings
+from core.blobs import store_blob
 from core.db import next_reference, session_scope
 from core.mailparse import ParsedMail, parse_message
 from core.models import (
     Attachment,
-    Blob,
     Channel,
     Contact,
     ContactStatus,
@@ -327,14 +325,3 @@ class _ParsedForContact:
         self.parse_error = message.parse_error
         self.from_address = None  # the customer is carried over from the old contact
         self.from_name = message.from_name
-
-
-async def store_blob(s: AsyncSession, data: bytes) -> str:
-    """Store content once by SHA-256; return the hash."""
-    sha = hashlib.sha256(data).hexdigest()
-    await s.execute(
-        insert(Blob)
-        .values(sha256=sha, size=len(data), data=data)
-        .on_conflict_do_nothing(index_elements=["sha256"])
-    )
-    return sha

@@ -8,14 +8,12 @@ validator's refusal is passed back to the person as HTTP 409.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from datetime import datetime
 from typing import Any
 
 from fastapi import HTTPException, UploadFile
 from sqlalchemy import desc
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client, WorkflowUpdateFailedError
@@ -25,11 +23,11 @@ from temporalio.service import RPCError, RPCStatusCode
 from config.settings import Settings
 from core import audit
 from core.access import WORK_CONTACTS, Viewer, get_contact_for_user
+from core.blobs import store_blob
 from core.events import LiveEvent, publish
 from core.models import (
     Accreditation,
     Attachment,
-    Blob,
     Contact,
     ContactEvent,
     ContactPublic,
@@ -381,17 +379,6 @@ async def read_upload(upload: UploadFile, limit: int) -> bytes:
     if len(data) > limit:
         raise PayloadTooLarge(upload.filename or "?", limit)
     return data
-
-
-async def store_blob(session: AsyncSession, data: bytes) -> str:
-    """Content is stored once, keyed by its SHA-256 (same file twice = one row)."""
-    sha256 = hashlib.sha256(data).hexdigest()
-    await session.execute(
-        pg_insert(Blob)
-        .values(sha256=sha256, size=len(data), data=data)
-        .on_conflict_do_nothing(index_elements=["sha256"])
-    )
-    return sha256
 
 
 async def customer_address(session: AsyncSession, contact: Contact) -> tuple[str, Message | None]:
