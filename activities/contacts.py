@@ -7,6 +7,7 @@ absolute values, and a message is sent only while its row says it is not sent ye
 from __future__ import annotations
 
 import logging
+import time
 from datetime import timedelta
 
 from sqlalchemy import func, select, text, update
@@ -18,7 +19,7 @@ from temporalio.exceptions import ApplicationError
 from config.settings import Settings
 from core.db import session_scope
 from core.events import LiveEvent, publish
-from core.mailcompose import PermanentSendError, compose_message
+from core.mailcompose import PermanentSendError, compose_message, new_message_id
 from core.mailcompose import send_message as smtp_send
 from core.mailtemplates import render_acknowledgement
 from core.models import (
@@ -54,10 +55,34 @@ def _task_status(status: str, assignee_id: int | None) -> TaskStatus:
     return TaskStatus.claimed if assignee_id else TaskStatus.open
 
 
+PRODUCT_CACHE_SECONDS = 60.0
+
+
 class ContactActivities:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings):
         self.sessionmaker = sessionmaker
         self.settings = settings
+        self._products: dict[int, Product] = {}
+        self._products_loaded = -PRODUCT_CACHE_SECONDS
+
+    async def _product_table(self, s: AsyncSession) -> dict[int, Product]:
+        """Products change rarely (admins); every contact needs its product's name,
+        addresses and signature. A minute's staleness is harmless."""
+        now = time.monotonic()
+        if now - self._products_loaded >= PRODUCT_CACHE_SECONDS:
+            rows = (await s.execute(select(Product))).scalars().all()
+            for product in rows:
+                s.expunge(product)
+            self._products = {p.id: p for p in rows}
+            self._products_loaded = now
+        return self._products
+
+    async def _product(self, s: AsyncSession, product_id: int) -> Product:
+        products = await self._product_table(s)
+        if product_id not in products:
+            self._products_loaded = -PRODUCT_CACHE_SECONDS  # a new product: reload
+            products = await self._product_table(s)
+        return products[product_id]
 
     # --- projection ---------------------------------------------------------------
 
@@ -134,12 +159,8 @@ class ContactActivities:
             return None
         sender = message.from_address.lower()
         await s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": sender})
-        own = await s.scalar(
-            select(func.count())
-            .select_from(Product)
-            .where(func.lower(Product.reply_from) == sender)
-        )
-        if own:
+        own = {p.reply_from.lower() for p in (await self._product_table(s)).values()}
+        if sender in own:
             return None  # never answer ourselves: that is how mail loops start
         recent = await s.scalar(
             select(func.count())
@@ -236,7 +257,7 @@ class ContactActivities:
         return await self.send_message(SendMessageInput(message_id))
 
     async def _make_ack(self, s: AsyncSession, contact: Contact, inbound: Message) -> Message:
-        product = await s.get(Product, contact.product_id)
+        product = await self._product(s, contact.product_id)
         subject, body = render_acknowledgement(product, contact, inbound)
         ack = Message(
             contact_id=contact.id,
@@ -249,6 +270,8 @@ class ContactActivities:
             from_name=product.name,
             in_reply_to_id=inbound.id,
             is_acknowledgement=True,
+            # Fixed now, so sending needs no write before SMTP (and a resend is the same mail).
+            message_id_header=new_message_id(self.settings.mail_domain),
         )
         s.add(ack)
         await s.flush()
@@ -261,15 +284,15 @@ class ContactActivities:
         The Message-ID is fixed in the row before the first attempt, so a retry
         after a lost answer re-sends the same message (receivers dedupe on it)."""
         async with session_scope(self.sessionmaker) as s:
-            msg = await s.get(Message, inp.message_id, with_for_update=True)
+            msg = await s.get(Message, inp.message_id)
             if msg is None:
                 raise ApplicationError(f"message {inp.message_id} not found", non_retryable=True)
             if msg.send_status in (SendStatus.sent, SendStatus.failed):
                 return SendMessageResult(msg.id, msg.send_status)
             email = await self._compose(s, msg)
-            msg.send_status = SendStatus.sending
-            msg.send_attempts += 1
-            msg.message_id_header = email["Message-ID"].strip("<>")
+            if msg.message_id_header is None or msg.send_status != SendStatus.sending:
+                msg.send_status = SendStatus.sending
+                msg.message_id_header = email["Message-ID"].strip("<>")
             contact = await s.get(Contact, msg.contact_id)
         try:
             await smtp_send(
@@ -293,8 +316,8 @@ class ContactActivities:
         return SendMessageResult(msg.id, SendStatus.sent)
 
     async def _compose(self, s: AsyncSession, msg: Message):
-        product = await s.get(Product, (await s.get(Contact, msg.contact_id)).product_id)
         contact = await s.get(Contact, msg.contact_id)
+        product = await self._product(s, contact.product_id)
         parent = await s.get(Message, msg.in_reply_to_id) if msg.in_reply_to_id else None
         if parent is None:
             parent = await s.scalar(
@@ -330,7 +353,9 @@ class ContactActivities:
     async def _record_send_error(self, message_id: int, error: str) -> None:
         async with session_scope(self.sessionmaker) as s:
             await s.execute(
-                update(Message).where(Message.id == message_id).values(send_error=error[:2000])
+                update(Message)
+                .where(Message.id == message_id)
+                .values(send_error=error[:2000], send_attempts=Message.send_attempts + 1)
             )
 
     async def _finish_send(self, message_id, status, contact, error) -> None:
@@ -341,6 +366,7 @@ class ContactActivities:
                 .values(
                     send_status=status,
                     send_error=error,
+                    send_attempts=Message.send_attempts + 1,
                     sent_at=utcnow() if status == SendStatus.sent else None,
                 )
             )

@@ -197,8 +197,9 @@ async def assert_accessible_basics(page) -> None:
 async def test_agent_journey_in_the_browser(stack, playwright_api):
     base_url, imap, smtp, app = stack
     expect = playwright_api.expect
+    # A loaded 2-core CI machine: give every expectation the live-update budget.
+    expect.set_options(timeout=UI_TIMEOUT)
     SHOTS.mkdir(parents=True, exist_ok=True)
-    hub = app.state.event_hub
 
     async with playwright_api.async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -212,7 +213,7 @@ async def test_agent_journey_in_the_browser(stack, playwright_api):
             await expect(inbox.get_by_text("Geen werk gevonden.")).to_be_visible()
             await assert_accessible_basics(inbox)
             # The stream must be open before the mail arrives, or its event is missed.
-            await wait_until(lambda: hub.subscriber_count >= 1, 10, "the inbox's SSE stream")
+            await expect(inbox.locator("html")).to_have_attribute("data-live", "open")
             await inbox.evaluate("window.__pulseNotReloaded = true")
 
             # --- a customer writes to the BIG mailbox ------------------------------------
@@ -236,7 +237,7 @@ async def test_agent_journey_in_the_browser(stack, playwright_api):
             bram = await log_in(bram_ctx, base_url, "agent2")
             await bram.goto(f"{base_url}/contacts/{reference}")
             await expect(bram.get_by_role("button", name="Oppakken")).to_be_visible()
-            await wait_until(lambda: hub.subscriber_count >= 2, 10, "Bram's SSE stream")
+            await expect(bram.locator("html")).to_have_attribute("data-live", "open")
             # ...he starts a note, and has a second tab whose live updates are broken
             note_box = bram.get_by_label("Interne notitie (niet zichtbaar voor de klant)")
             await note_box.click()
@@ -289,7 +290,8 @@ async def test_agent_journey_in_the_browser(stack, playwright_api):
             await bram.close()
 
             # --- reply with "r" ------------------------------------------------------------
-            await wait_until(lambda: hub.subscriber_count >= 2, 10, "the contact's SSE stream")
+            # Anna's contact page (reloaded by the claim) must be listening again
+            await expect(contact.locator("html")).to_have_attribute("data-live", "open")
             await contact.keyboard.press("r")
             reply_box = contact.get_by_label("Antwoord aan de klant")
             await expect(reply_box).to_be_focused()

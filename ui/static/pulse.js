@@ -259,6 +259,9 @@
       timer = window.setTimeout(() => refresh(container).catch(() => {}), 300);
     };
     const source = new EventSource("/events");
+    // The server subscribes before it answers, so "open" means events will arrive.
+    source.addEventListener("open", () => { document.documentElement.dataset.live = "open"; });
+    source.addEventListener("error", () => { document.documentElement.dataset.live = "connecting"; });
     for (const kind of ["task", "contact", "message", "resync"]) {
       source.addEventListener(kind, (event) => {
         let data = { kind };
