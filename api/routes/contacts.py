@@ -62,6 +62,20 @@ def decision_out(result: DecisionResult) -> DecisionOut:
     return DecisionOut(status=result.status, assignee_id=result.assignee_id)
 
 
+async def decide_or_refuse(
+    session: DbSession, client: TemporalClient, viewer: Viewer, reference: str, update: str,
+    arg: object, request: Request, detail: dict | None = None,
+) -> DecisionOut | JSONResponse:  # fmt: skip
+    """Send the decision to the contact's workflow: its result, or 409 with the refusal."""
+    try:
+        result = await ops.decide(
+            session, client, viewer, reference, update, arg, client_ip(request), detail
+        )
+    except ops.DecisionRefused as exc:
+        return refused(exc)
+    return decision_out(result)
+
+
 @router.get("/{reference}", response_model=ops.ContactDetail)
 async def get_contact(reference: str, request: Request, viewer: Reader, session: DbSession):
     """The contact with its messages, notes, history and the product's close reasons."""
@@ -73,14 +87,9 @@ async def claim(
     reference: str, request: Request, viewer: Worker, session: DbSession, client: TemporalClient
 ):
     await get_contact_for_user(session, viewer, reference)
-    try:
-        result = await ops.decide(
-            session, client, viewer, reference, "claim", ClaimRequest(user_id=viewer.id),
-            client_ip(request),
-        )  # fmt: skip
-    except ops.DecisionRefused as exc:
-        return refused(exc)
-    return decision_out(result)
+    return await decide_or_refuse(
+        session, client, viewer, reference, "claim", ClaimRequest(user_id=viewer.id), request
+    )
 
 
 @router.post("/{reference}/release", response_model=DecisionOut, responses=REFUSED)
@@ -88,14 +97,9 @@ async def release(
     reference: str, request: Request, viewer: Worker, session: DbSession, client: TemporalClient
 ):
     await get_contact_for_user(session, viewer, reference)
-    try:
-        result = await ops.decide(
-            session, client, viewer, reference, "release", ReleaseRequest(user_id=viewer.id),
-            client_ip(request),
-        )  # fmt: skip
-    except ops.DecisionRefused as exc:
-        return refused(exc)
-    return decision_out(result)
+    return await decide_or_refuse(
+        session, client, viewer, reference, "release", ReleaseRequest(user_id=viewer.id), request
+    )
 
 
 @router.post("/{reference}/close", response_model=DecisionOut, responses=REFUSED)
@@ -105,15 +109,16 @@ async def close(
 ):  # fmt: skip
     contact = await get_contact_for_user(session, viewer, reference)
     await ops.check_close_reason(session, contact, body.reason_id)
-    try:
-        result = await ops.decide(
-            session, client, viewer, reference, "close",
-            CloseRequest(user_id=viewer.id, reason_id=body.reason_id), client_ip(request),
-            {"reason_id": body.reason_id},
-        )  # fmt: skip
-    except ops.DecisionRefused as exc:
-        return refused(exc)
-    return decision_out(result)
+    return await decide_or_refuse(
+        session,
+        client,
+        viewer,
+        reference,
+        "close",
+        CloseRequest(user_id=viewer.id, reason_id=body.reason_id),
+        request,
+        {"reason_id": body.reason_id},
+    )
 
 
 @router.post("/{reference}/assign", response_model=DecisionOut, responses=REFUSED)
@@ -123,15 +128,16 @@ async def assign(
 ):  # fmt: skip
     contact = await get_contact_for_user(session, viewer, reference)
     await ops.check_assignee(session, contact, body.user_id)
-    try:
-        result = await ops.decide(
-            session, client, viewer, reference, "assign",
-            AssignRequest(by_user_id=viewer.id, to_user_id=body.user_id), client_ip(request),
-            {"to_user_id": body.user_id},
-        )  # fmt: skip
-    except ops.DecisionRefused as exc:
-        return refused(exc)
-    return decision_out(result)
+    return await decide_or_refuse(
+        session,
+        client,
+        viewer,
+        reference,
+        "assign",
+        AssignRequest(by_user_id=viewer.id, to_user_id=body.user_id),
+        request,
+        {"to_user_id": body.user_id},
+    )
 
 
 @router.post("/{reference}/notes", response_model=NoteCreated, status_code=201)
