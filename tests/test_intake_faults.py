@@ -199,8 +199,10 @@ async def test_kill_worker_then_intake_mid_stream(db, settings, temporal_dev, tm
                 .select_from(Message)
                 .where(Message.is_acknowledgement, Message.send_status == SendStatus.sent)
             )
-            await eventually(lambda: _at_least(db, acks_sent, total), timeout=120)
-            await eventually(lambda: _inbox_empty(imap), timeout=30)
+            await eventually(lambda: _at_least(db, acks_sent, total), timeout=180)
+            await eventually(lambda: _inbox_empty(imap), timeout=60)
+        except AssertionError as exc:
+            raise AssertionError(f"{exc}\n{await _state(db, imap, tmp_path)}") from None
         finally:
             intake.stop()
             worker.stop()
@@ -218,6 +220,26 @@ async def test_kill_worker_then_intake_mid_stream(db, settings, temporal_dev, tm
         assert {to.split("<")[-1].strip(">") for to in received.values()} == {
             f"burger{n}@example.nl" for n in range(total)
         }
+
+
+async def _state(db, imap: ImapSandbox, logs: Path) -> str:
+    """What a failed crash test leaves to diagnose: counts and the processes' logs."""
+    counts = {
+        "inbound": select(func.count()).select_from(Message).where(
+            Message.direction == Direction.inbound),
+        "undelivered": select(func.count()).select_from(Message).where(
+            Message.direction == Direction.inbound, Message.delivered_to_workflow.is_(False)),
+        "contacts": select(func.count()).select_from(Contact),
+        "acks": select(func.count()).select_from(Message).where(Message.is_acknowledgement),
+        "acks_sent": select(func.count()).select_from(Message).where(
+            Message.is_acknowledgement, Message.send_status == SendStatus.sent),
+    }  # fmt: skip
+    lines = [f"{name}={await count(db, stmt)}" for name, stmt in counts.items()]
+    lines.append(f"inbox={await imap.count('big')} processed={await imap.count('Processed')}")
+    for name in ("worker", "intake"):
+        log = (logs / f"{name}.log").read_text(errors="replace")
+        lines.append(f"--- {name}.log (tail)\n{log[-3000:]}")
+    return "\n".join(lines)
 
 
 async def _at_least(db, stmt, n: int) -> bool:
