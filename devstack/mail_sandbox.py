@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email import policy
 from email.parser import BytesHeaderParser
+from functools import cached_property
 from pathlib import Path
 
 from aiosmtpd.smtp import SMTP, Envelope, Session
@@ -227,7 +228,14 @@ class SentMail:
     rcpt_tos: list[str]
     raw: bytes
     path: Path | None
-    summary: dict
+
+    @cached_property
+    def summary(self) -> dict:
+        # Lazily: parsing headers of every message costs the sink real CPU, which on a
+        # small machine the intake benchmark would take away from PULSE.
+        summary = summarise(self.raw, self.mail_from, self.rcpt_tos)
+        summary["path"] = str(self.path) if self.path else None
+        return summary
 
 
 class _SinkHandler:
@@ -325,12 +333,10 @@ class SmtpSink:
                 await asyncio.wait_for(server.wait_closed(), 2.0)
 
     def store(self, mail_from: str, rcpt_tos: list[str], raw: bytes) -> SentMail:
-        summary = summarise(raw, mail_from, rcpt_tos)
         path = None
         if self.outbox_dir is not None:
-            path = self._write(raw, summary)
-        summary["path"] = str(path) if path else None
-        sent = SentMail(mail_from, rcpt_tos, raw, path, summary)
+            path = self._write(raw, summarise(raw, mail_from, rcpt_tos))
+        sent = SentMail(mail_from, rcpt_tos, raw, path)
         self.messages.append(sent)
         asyncio.get_running_loop().create_task(self._notify())
         return sent
