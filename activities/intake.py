@@ -48,7 +48,12 @@ from core.models import (
     utcnow,
 )
 from workflows.contact import ContactWorkflow
-from workflows.contracts import ContactInput, CustomerMessage, contact_workflow_id
+from workflows.contracts import (
+    ContactInput,
+    CustomerMessage,
+    contact_workflow_id,
+    initial_search_attributes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -282,6 +287,7 @@ class MailIntake:
                 ),
                 id=contact_workflow_id(stored.reference),
                 task_queue=self.settings.temporal_task_queue,
+                search_attributes=initial_search_attributes(stored.product_code, "email"),
                 id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             )
 

@@ -13,6 +13,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 from temporalio.client import WorkflowUpdateFailedError
+from temporalio.common import SearchAttributeKey
 from temporalio.worker import Worker
 
 from activities.intake import MailIntake
@@ -31,6 +32,9 @@ from devstack.mail_sandbox import SmtpSink
 from worker import build_worker
 from workflows.contact import ContactWorkflow
 from workflows.contracts import (
+    SA_CHANNEL,
+    SA_PRODUCT,
+    SA_STATUS,
     ClaimRequest,
     CloseRequest,
     ContactState,
@@ -128,6 +132,11 @@ async def test_email_contact_lifecycle(stack, smtp_sink):
         await handle.execute_update("claim", ClaimRequest(bram), result_type=DecisionResult)
     assert "already claimed" in str(refused.value.cause).lower()
     assert await task_is("claimed")
+    # ops find it in Temporal Web by product, channel and status
+    attrs = (await handle.describe()).typed_search_attributes
+    assert attrs.get(SearchAttributeKey.for_keyword(SA_PRODUCT)) == "BIG"
+    assert attrs.get(SearchAttributeKey.for_keyword(SA_CHANNEL)) == "email"
+    assert attrs.get(SearchAttributeKey.for_keyword(SA_STATUS)) == "open"
 
     # reply: stored as a draft by the API, sent by the workflow
     async with db() as s, s.begin():

@@ -90,13 +90,7 @@ class ContactWorkflow:
 
     @workflow.run
     async def run(self, inp: ContactInput) -> ContactResult:
-        workflow.upsert_search_attributes(
-            [
-                SearchAttributePair(KEY_PRODUCT, inp.product_code),
-                SearchAttributePair(KEY_CHANNEL, inp.channel),
-                SearchAttributePair(KEY_STATUS, self._status),
-            ]
-        )
+        self._ensure_search_attributes(inp)
         opened: OpenContactResult = await workflow.execute_local_activity(
             "open_contact",
             OpenContactInput(inp.contact_id, inp.first_message_id, inp.first_response_hours),
@@ -114,6 +108,19 @@ class ContactWorkflow:
                 break
         await workflow.wait_condition(workflow.all_handlers_finished)
         return ContactResult(contact_id=inp.contact_id, status=self._status)
+
+    def _ensure_search_attributes(self, inp: ContactInput) -> None:
+        """Set what the starter did not already set at start (each upsert is a
+        visibility write on the server)."""
+        wanted = [
+            SearchAttributePair(KEY_PRODUCT, inp.product_code),
+            SearchAttributePair(KEY_CHANNEL, inp.channel),
+            SearchAttributePair(KEY_STATUS, self._status),
+        ]
+        present = workflow.info().typed_search_attributes
+        missing = [pair for pair in wanted if present.get(pair.key) != pair.value]
+        if missing:
+            workflow.upsert_search_attributes(missing)
 
     async def _work_until_closed(self) -> None:
         """Send queued replies and take in customer messages until the contact is

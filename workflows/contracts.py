@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
+
 # Search attributes PULSE registers on the Temporal namespace (Keyword type).
 SA_PRODUCT = "PulseProduct"
 SA_CHANNEL = "PulseChannel"
@@ -18,6 +20,18 @@ SEARCH_ATTRIBUTES = (SA_PRODUCT, SA_CHANNEL, SA_STATUS)
 
 def contact_workflow_id(reference: str) -> str:
     return f"contact-{reference}"
+
+
+def initial_search_attributes(product_code: str, channel: str) -> TypedSearchAttributes:
+    """What a starter sets at start, so Temporal Web can find a new contact at once
+    (the workflow then upserts only what changes)."""
+    return TypedSearchAttributes(
+        [
+            SearchAttributePair(SearchAttributeKey.for_keyword(SA_PRODUCT), product_code),
+            SearchAttributePair(SearchAttributeKey.for_keyword(SA_CHANNEL), channel),
+            SearchAttributePair(SearchAttributeKey.for_keyword(SA_STATUS), "new"),
+        ]
+    )
 
 
 # --- ContactWorkflow ------------------------------------------------------------
