@@ -41,7 +41,6 @@ from workflows.contracts import (
     OpenContactResult,
     ProjectionResult,
     ProjectionUpdate,
-    SendAckInput,
     SendMessageInput,
     SendMessageResult,
 )
@@ -118,9 +117,7 @@ class ContactActivities:
                 ),
             )
             ack = await self._reserve_ack(s, contact, message) if message is not None else None
-        return OpenContactResult(
-            ack_allowed=ack is not None, ack_message_id=ack.id if ack is not None else None
-        )
+        return OpenContactResult(ack_message_id=ack.id if ack is not None else None)
 
     async def _upsert_task(self, s: AsyncSession, contact: Contact, message: Message | None):
         task = await s.scalar(select(Task).where(Task.contact_id == contact.id))
@@ -242,19 +239,6 @@ class ContactActivities:
             s.add(ContactEvent(contact_id=contact_id, kind=kind, actor_id=actor_id, detail=detail))
 
     # --- mail -------------------------------------------------------------------------
-
-    @activity.defn(name="send_acknowledgement")
-    async def send_acknowledgement(self, inp: SendAckInput) -> SendMessageResult:
-        """Send the acknowledgement that open_contact reserved for this message."""
-        async with session_scope(self.sessionmaker) as s:
-            ack = await self._ack_for(s, inp.in_reply_to_message_id)
-            if ack is None:  # reserved by an older version of open_contact: make it now
-                contact = await s.get(Contact, inp.contact_id)
-                ack = await self._make_ack(
-                    s, contact, await s.get(Message, inp.in_reply_to_message_id)
-                )
-            message_id = ack.id
-        return await self.send_message(SendMessageInput(message_id))
 
     async def _make_ack(self, s: AsyncSession, contact: Contact, inbound: Message) -> Message:
         product = await self._product(s, contact.product_id)
@@ -386,4 +370,4 @@ class ContactActivities:
 
 
 def all_activities(acts: ContactActivities) -> list:
-    return [acts.open_contact, acts.update_projection, acts.send_acknowledgement, acts.send_message]
+    return [acts.open_contact, acts.update_projection, acts.send_message]

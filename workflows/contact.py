@@ -39,7 +39,6 @@ with workflow.unsafe.imports_passed_through():
         ProjectionUpdate,
         ReleaseRequest,
         ReplyRequest,
-        SendAckInput,
         SendMessageInput,
         SendMessageResult,
     )
@@ -99,8 +98,6 @@ class ContactWorkflow:
         )
         if opened.ack_message_id is not None:
             await self._send(opened.ack_message_id)
-        elif opened.ack_allowed and inp.first_message_id is not None:
-            await self._send_ack(inp.first_message_id)  # reserved without an id: make it
 
         while True:
             await self._work_until_closed()
@@ -166,14 +163,6 @@ class ContactWorkflow:
         await workflow.execute_local_activity(
             "send_message",
             SendMessageInput(message_id),
-            result_type=SendMessageResult,
-            **SEND_ACTIVITY,
-        )
-
-    async def _send_ack(self, inbound_message_id: int) -> None:
-        await workflow.execute_local_activity(
-            "send_acknowledgement",
-            SendAckInput(self._inp.contact_id, inbound_message_id),
             result_type=SendMessageResult,
             **SEND_ACTIVITY,
         )

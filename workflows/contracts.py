@@ -132,11 +132,9 @@ class OpenContactInput:
 
 @dataclass
 class OpenContactResult:
-    ack_allowed: bool
-    """True when an auto-acknowledgement may go to the sender (not an auto-reply,
-    bounce or list, and the sender is under the rate limit)."""
     ack_message_id: int | None = None
-    """The acknowledgement reserved for it (an outbound message to send)."""
+    """The automatic acknowledgement reserved for the first message, to send; None
+    when none may go (auto-reply, bounce or list, or the sender is over the limit)."""
 
 
 @dataclass
@@ -159,12 +157,6 @@ class ProjectionResult:
 
 
 @dataclass
-class SendAckInput:
-    contact_id: int
-    in_reply_to_message_id: int
-
-
-@dataclass
 class SendMessageInput:
     message_id: int
 
@@ -173,20 +165,3 @@ class SendMessageInput:
 class SendMessageResult:
     message_id: int
     status: str
-
-
-@dataclass
-class DecideAckInput:
-    contact_id: int
-    message_id: int
-
-
-@dataclass
-class InboundCheck:
-    message_id: int
-
-
-@dataclass
-class InboundInfo:
-    message_id: int
-    ack_allowed: bool
