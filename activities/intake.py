@@ -147,7 +147,10 @@ class MailIntake:
         contact = await self._thread_target(s, parsed, product_id)
         new_contact = contact is None
         if contact is None:
-            contact = await self._new_contact(s, parsed, product_id)
+            contact = await self._new_contact(
+                s, product_id, parsed.subject, bool(parsed.parse_error),
+                await self._customer_for(s, parsed),
+            )  # fmt: skip
         message = Message(
             contact_id=contact.id,
             direction=Direction.inbound,
@@ -202,17 +205,18 @@ class MailIntake:
             )
         return None
 
-    async def _new_contact(self, s, parsed: ParsedMail, product_id: int) -> Contact:
+    async def _new_contact(
+        self, s, product_id: int, subject: str, unreadable: bool, customer_id: int | None
+    ) -> Contact:
         now = utcnow()
-        customer_id = await self._customer_for(s, parsed)
         contact = Contact(
             reference=await next_reference(s, now),
             channel=Channel.email,
             status=ContactStatus.new,
-            subject=(parsed.subject or "")[:998],
+            subject=(subject or "")[:998],
             product_id=product_id,
             customer_id=customer_id,
-            unreadable=bool(parsed.parse_error),
+            unreadable=unreadable,
             created_at=now,
             updated_at=now,
             last_message_at=now,
@@ -314,20 +318,11 @@ class MailIntake:
                     message.id, current.id, current.reference, stored.product_code, True, False
                 )
             old = await s.get(Contact, stored.contact_id)
-            parsed_like = _ParsedForContact(message, old)
-            contact = await self._new_contact(s, parsed_like, old.product_id)
-            contact.customer_id = old.customer_id
+            # the same customer as the finished thread
+            contact = await self._new_contact(
+                s, old.product_id, message.subject, bool(message.parse_error), old.customer_id
+            )
             message.contact_id = contact.id
             return Stored(
                 message.id, contact.id, contact.reference, stored.product_code, True, False
             )
-
-
-class _ParsedForContact:
-    """Just what _new_contact needs, taken from an already stored message."""
-
-    def __init__(self, message: Message, previous: Contact):
-        self.subject = message.subject
-        self.parse_error = message.parse_error
-        self.from_address = None  # the customer is carried over from the old contact
-        self.from_name = message.from_name
