@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+import core.schema  # noqa: F401  (every table, so all mappers exist in every process)
 from config.settings import Settings
 
 

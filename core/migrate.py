@@ -25,7 +25,8 @@ def upgrade(database_url: str) -> None:
         with engine.connect() as lock_conn:
             lock_conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
             try:
-                command.upgrade(alembic_config(database_url), "head")
+                # "heads": feature areas may add migration branches; all of them apply.
+                command.upgrade(alembic_config(database_url), "heads")
             finally:
                 lock_conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
                 lock_conn.commit()

@@ -171,6 +171,18 @@ class CustomerEmail(SQLModel, table=True):
     address: str = Field(max_length=320, unique=True)
 
 
+class CustomerPhone(SQLModel, table=True):
+    """A customer's phone number in E.164 (core.phones.normalize_phone), for matching
+    a caller. Not unique: a shared practice or family number may match several."""
+
+    __tablename__ = "customer_phones"
+    __table_args__ = (UniqueConstraint("customer_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customers.id", index=True, ondelete="CASCADE")
+    number: str = Field(max_length=32, index=True)
+    label: str = Field(default="", max_length=50)
+
+
 # --- contacts and their content -----------------------------------------------------
 
 

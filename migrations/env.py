@@ -4,7 +4,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
-import core.models  # noqa: F401  (registers the tables on SQLModel.metadata)
+import core.schema  # noqa: F401  (registers the tables on SQLModel.metadata)
 from config.settings import get_settings
 
 config = context.config

@@ -318,6 +318,24 @@ EN: dict[str, str] = {
     "no": "no",
 }
 
+
+def _merge_area_catalogs() -> None:
+    """Each feature area keeps its strings in ui/catalogs/<area>.py (NL and EN dicts)."""
+    import importlib
+    import pkgutil
+
+    import ui.catalogs as catalogs
+
+    for info in sorted(pkgutil.iter_modules(catalogs.__path__), key=lambda i: i.name):
+        module = importlib.import_module(f"ui.catalogs.{info.name}")
+        for table, extra in ((NL, module.NL), (EN, module.EN)):
+            clash = table.keys() & extra.keys()
+            if clash:
+                raise RuntimeError(f"ui/catalogs/{info.name}.py redefines {sorted(clash)}")
+            table.update(extra)
+
+
+_merge_area_catalogs()
 STRINGS = {"nl": NL, "en": EN}
 
 # The ApplicationError ``type``s the contact workflow's Update validators raise, plus

@@ -1,0 +1,1 @@
+"""Tables of the phone area (see core/schema.py)."""

@@ -1,0 +1,1 @@
+"""Tables of the work area (see core/schema.py)."""
