@@ -32,6 +32,7 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from config.settings import Settings
 from core.blobs import store_blob
+from core.customers import customer_for_incoming_email
 from core.db import next_reference, session_scope
 from core.mailparse import ParsedMail, parse_message
 from core.models import (
@@ -39,8 +40,6 @@ from core.models import (
     Channel,
     Contact,
     ContactStatus,
-    Customer,
-    CustomerEmail,
     Direction,
     Message,
     Product,
@@ -98,7 +97,7 @@ class MailIntake:
                 async with session_scope(self.sessionmaker) as s:
                     existing = await self._find_existing(s, mailbox, uidvalidity, uid, parsed)
                     if existing is not None:
-                        return await self._stored_from(s, existing, product_code, False)
+                        return await self._stored_from(s, existing, product_code)
                     return await self._store_new(
                         s, raw, parsed, mailbox, uidvalidity, uid, product_id, product_code
                     )
@@ -129,14 +128,23 @@ class MailIntake:
             .limit(1)
         )
 
-    async def _stored_from(self, s, message: Message, product_code: str, new: bool) -> Stored:
+    async def _stored_from(self, s, message: Message, product_code: str) -> Stored:
+        """A message stored by an earlier attempt. It opened its contact when no
+        earlier message belongs to that contact: then delivering it again must start
+        that contact's workflow (the crash may have come before the start), not treat
+        it as a reply to a finished thread and split off another contact."""
         contact = await s.get(Contact, message.contact_id)
+        earlier = await s.scalar(
+            select(Message.id)
+            .where(Message.contact_id == contact.id, Message.id < message.id)
+            .limit(1)
+        )
         return Stored(
             message.id,
             contact.id,
             contact.reference,
             product_code,
-            new,
+            earlier is None,
             message.delivered_to_workflow,
         )
 
@@ -226,22 +234,8 @@ class MailIntake:
         return contact
 
     async def _customer_for(self, s, parsed: ParsedMail) -> int | None:
-        address = (parsed.from_address or "").strip().lower()
-        if not address or "@" not in address:
-            return None
-        found = await s.scalar(
-            select(CustomerEmail.customer_id).where(CustomerEmail.address == address)
-        )
-        if found:
-            return found
-        customer = Customer(display_name=(parsed.from_name or address)[:300])
-        s.add(customer)
-        await s.flush()
-        # A concurrent intake may have added the address meanwhile: then it raises
-        # IntegrityError, the transaction rolls back and the caller retries.
-        s.add(CustomerEmail(customer_id=customer.id, address=address[:320]))
-        await s.flush()
-        return customer.id
+        # Match by the sender's address, or a new customer holding it (core.customers).
+        return await customer_for_incoming_email(s, parsed.from_address, parsed.from_name)
 
     async def _store_attachments(self, s, message_id: int, parsed: ParsedMail) -> None:
         limit = self.settings.attachment_max_bytes

@@ -39,11 +39,18 @@ class Recorder:
         self.calls: list[tuple[bytes, str, int, int]] = []
         self.fail_times = dict(fail_times or {})
         self.delay = delay
+        self.in_flight = 0
+        self.most_in_flight = 0
 
     async def __call__(self, raw: bytes, mailbox: str, uidvalidity: int, uid: int) -> None:
         self.calls.append((raw, mailbox, uidvalidity, uid))
-        if self.delay:
-            await asyncio.sleep(self.delay)
+        self.in_flight += 1
+        self.most_in_flight = max(self.most_in_flight, self.in_flight)
+        try:
+            if self.delay:
+                await asyncio.sleep(self.delay)
+        finally:
+            self.in_flight -= 1
         for marker, times in self.fail_times.items():
             if marker in raw and times > 0:
                 self.fail_times[marker] = times - 1
@@ -131,8 +138,9 @@ async def test_idle_wakes_on_new_message(server: ImapServer) -> None:
         await asyncio.sleep(0.3)  # let it settle into IDLE
         started = time.monotonic()
         await server.append(mail(1))
-        await eventually(lambda: _true(len(handler.calls) == 1), timeout=10)
-        assert time.monotonic() - started < 3
+        await eventually(lambda: _true(len(handler.calls) == 1), timeout=30)
+        # Woken by IDLE, not by the 60 s poll (a behaviour check, not a speed one).
+        assert time.monotonic() - started < 30
         await eventually(lambda: _count_is(server, server.processed, 1))
 
 
@@ -145,7 +153,8 @@ async def test_poll_mode_without_idle(server: ImapServer) -> None:
     assert len(handler.calls) == 1
 
 
-async def test_concurrent_batches_throughput(server: ImapServer) -> None:
+async def test_batches_are_handled_concurrently(server: ImapServer) -> None:
+    """Messages of a batch are handled side by side (speed itself: bench/intake.py)."""
     total = 200
     async with imap_session(server.host, server.port, server.user, server.password) as conn:
         from activities.imap_admin import append_to
@@ -154,12 +163,10 @@ async def test_concurrent_batches_throughput(server: ImapServer) -> None:
             await append_to(conn, server.mailbox, mail(n))
     handler = Recorder(delay=0.01)  # a handler doing I/O
     w = watcher(server, handler, concurrency=16, batch_size=100)
-    started = time.monotonic()
     assert await w.run_once() == total
-    rate = total / (time.monotonic() - started)
-    print(f"{server.kind}: {rate:.0f} messages/s")
     assert len(handler.calls) == total
-    assert rate > 60
+    assert len({uid for *_, uid in handler.calls}) == total
+    assert 1 < handler.most_in_flight <= 16
 
 
 async def test_move_fallback_without_move_capability(server: ImapServer) -> None:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func
 from sqlmodel import select
+from temporalio.client import WorkflowExecutionStatus
 
 from activities.imap_admin import append_messages
 from activities.intake import MailIntake
@@ -32,6 +33,7 @@ from devstack.mail_sandbox import ImapSandbox, SmtpSink
 from tests.conftest import free_port
 from tests.test_mailparse import CORPUS
 from worker import build_worker
+from workflows.contracts import contact_workflow_id
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -92,6 +94,22 @@ async def test_hostile_messages_each_become_a_contact(in_process):
                 assert contact.unreadable, message.parse_error
             assert "<script" not in (message.html_sanitized or "").lower()
     assert any(c.unreadable for _, c in rows), "the corpus has unparseable messages"
+
+
+async def test_crash_between_store_and_start_resumes_the_same_contact(in_process):
+    """The intake dies after storing a new message but before starting its workflow:
+    handling it again starts that contact's workflow; it must not take the message
+    for a reply to a finished thread and open a second contact."""
+    intake, db = in_process
+    raw = customer_mail(7)
+    stored = await intake.store(raw, "big", 1, 7)  # ... and then the process dies
+    await intake.handle(raw, "big", 1, 7)  # the message is fetched again after restart
+    assert await count(db, select(func.count()).select_from(Contact)) == 1
+    handle = intake.temporal.get_workflow_handle(contact_workflow_id(stored.reference))
+    assert (await handle.describe()).status == WorkflowExecutionStatus.RUNNING
+    async with db() as s:
+        message = await s.get(Message, stored.message_id)
+        assert message.contact_id == stored.contact_id and message.delivered_to_workflow
 
 
 async def test_smtp_down_keeps_mail_sending_until_it_is_back(in_process, smtp_sink):

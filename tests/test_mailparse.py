@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import time
 from datetime import UTC, datetime
 from email.message import EmailMessage
 
@@ -289,9 +288,7 @@ def test_huge_attachment() -> None:
     msg.set_content("groot bestand")
     msg.add_attachment(payload, maintype="application", subtype="zip", filename="groot.zip")
     raw = msg.as_bytes()
-    started = time.monotonic()
     mail = parse_message(raw)
-    assert time.monotonic() - started < 30
     assert mail.attachments[0].data == payload
     assert mail.text_body == "groot bestand"
 
