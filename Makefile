@@ -35,6 +35,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/intake.py
 	$(PY) bench/inbox.py
+	$(PY) bench/open_contacts.py
 
 clean-data:
 	rm -rf .pulse

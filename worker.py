@@ -13,23 +13,27 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.contacts import ContactActivities, all_activities
+from activities.phone import PhoneActivities, phone_activities
+from activities.records import RecordsActivities, ensure_destruction_schedule, records_activities
+from activities.work import WorkActivities, all_work_activities
 from config.settings import Settings, get_settings
 from core.db import make_engine, make_sessionmaker
 from core.migrate import upgrade
 from core.temporal_setup import ensure_search_attributes
 from workflows.contact import ContactWorkflow
+from workflows.records import ArchiveContactWorkflow, DestructionListWorkflow
 
 WORKFLOWS = [ContactWorkflow]
+WORKFLOWS += [ArchiveContactWorkflow, DestructionListWorkflow]  # records area (issue 6)
 
 log = logging.getLogger("pulse.worker")
 
 
 async def connect_temporal(settings: Settings) -> Client:
-    return await Client.connect(
-        settings.temporal_address,
-        namespace=settings.temporal_namespace,
-        tls=settings.temporal_tls,
-    )
+    """The one way PULSE connects (core.codec: encrypted payloads, shared converter)."""
+    from core.codec import connect_temporal as connect
+
+    return await connect(settings)
 
 
 def build_worker(client: Client, settings: Settings, sessionmaker) -> Worker:
@@ -38,7 +42,10 @@ def build_worker(client: Client, settings: Settings, sessionmaker) -> Worker:
         client,
         task_queue=settings.temporal_task_queue,
         workflows=WORKFLOWS,
-        activities=all_activities(acts),
+        activities=all_activities(acts)
+        + all_work_activities(WorkActivities(sessionmaker, settings))  # work area
+        + phone_activities(PhoneActivities(sessionmaker, settings))  # phone area
+        + records_activities(RecordsActivities(sessionmaker, settings)),  # records area
         max_concurrent_activities=100,
     )
 
@@ -51,6 +58,7 @@ async def main() -> None:
     added = await ensure_search_attributes(client, settings.temporal_namespace)
     if added:
         log.info("registered search attributes %s", ", ".join(added))
+    await ensure_destruction_schedule(client, settings)  # records area: daily, idempotent
     worker = build_worker(client, settings, make_sessionmaker(engine))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

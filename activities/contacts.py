@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.work import apply_work_to_contact, apply_work_to_task
 from config.settings import Settings
 from core.db import session_scope
 from core.events import LiveEvent, publish
@@ -140,6 +141,7 @@ class ContactActivities:
         task.due_at = contact.due_at
         task.unreadable = contact.unreadable
         task.updated_at = utcnow()
+        return task
 
     async def _reserve_ack(
         self, s: AsyncSession, contact: Contact, message: Message
@@ -188,6 +190,7 @@ class ContactActivities:
             contact.status = ContactStatus(upd.status)
             contact.assignee_id = upd.assignee_id
             contact.updated_at = utcnow()
+            apply_work_to_contact(contact, upd.work)  # line, SLA due date (activities/work.py)
             if upd.status == ContactStatus.closed:
                 contact.closed_at = contact.closed_at or utcnow()
                 contact.close_reason_id = upd.close_reason_id or contact.close_reason_id
@@ -196,7 +199,8 @@ class ContactActivities:
                 contact.close_reason_id = None
             if upd.event in ("customer_wrote", "customer_replied", "reopened"):
                 contact.last_message_at = utcnow()
-            await self._upsert_task(s, contact, None)
+            task = await self._upsert_task(s, contact, None)
+            apply_work_to_task(task, upd.work)
             if upd.event:
                 detail = dict(upd.event_detail)
                 if upd.message_id:

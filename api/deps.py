@@ -20,6 +20,7 @@ from temporalio.client import Client
 
 from config.settings import Settings
 from core.access import RoleNotAllowed, Viewer, require_role
+from core.codec import connect_temporal
 from core.models import Role
 from core.security import csrf_tokens_match, hash_session_token
 
@@ -212,9 +213,7 @@ async def temporal_client(request: Request) -> Client:
             settings: Settings = state.settings
             try:
                 state.temporal_client = await asyncio.wait_for(
-                    Client.connect(
-                        settings.temporal_address, namespace=settings.temporal_namespace
-                    ),
+                    connect_temporal(settings),  # records area: the encrypting converter
                     timeout=5,
                 )
             except Exception as exc:

@@ -35,6 +35,7 @@ from api.routes.pages import UI_DIR, render
 from api.sse import EventHub
 from config.settings import Settings, get_settings
 from core.access import NotAccessible, RoleNotAllowed
+from core.codec import connect_temporal
 from core.db import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
@@ -141,6 +142,26 @@ def install_error_handlers(app: FastAPI) -> None:
 def include_routers(app: FastAPI) -> None:
     for module in (health, auth, tasks, contacts, contact_pages, attachments, events, admin, dev):
         app.include_router(module.router)
+    # records area (issue 6): audit log, retention, privacy, codec, SSO
+    from api.routes import records_all
+
+    for router in records_all.routers():
+        app.include_router(router)
+    # customers area (issue 5): klantbeeld, search, knowledge base, contact reasons
+    from api.routes import customers, knowledge, reasons, search
+
+    for module in (customers, search, knowledge, reasons):
+        app.include_router(module.router)
+    # phone area (issue 3): phone state, screen pop, wrap-up, callback, wallboard
+    from api.routes import phone, phone_dev
+
+    for module in (phone, phone_dev):
+        app.include_router(module.router)
+    # work area (issue 4): line task lists, escalation, complaints, trafficer
+    from api.routes import trafficer, work
+
+    for module in (work, trafficer):
+        app.include_router(module.router)
 
 
 def create_app(
@@ -190,7 +211,7 @@ async def _try_connect_temporal(settings: Settings) -> Client | None:
     """Connect at start-up when Temporal is up; otherwise the first decision retries."""
     try:
         return await asyncio.wait_for(
-            Client.connect(settings.temporal_address, namespace=settings.temporal_namespace),
+            connect_temporal(settings),  # records area: the encrypting converter
             timeout=3,
         )
     except Exception as exc:

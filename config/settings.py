@@ -78,8 +78,63 @@ class Settings(BaseSettings):
     reopen_days: int = Field(14, ge=0)  # a reply within N days of closing reopens the contact
     ack_rate_limit_per_hour: int = Field(3, ge=0)  # auto-acks to one sender per hour
 
+    # --- phone channel (issue 3): Asterisk AMI, agent endpoints, wallboard ---------
+    ami_host: str = "127.0.0.1"
+    ami_port: int = Field(5038, ge=1, le=65535)
+    ami_user: str = "pulse"
+    ami_secret: SecretStr = SecretStr("pulse-dev-secret")
+    # The agent's softphone as a queue member; {username} is the PULSE user name.
+    phone_agent_interface: str = "PJSIP/{username}"
+    phone_callback_context: str = "pulse-callback"  # dialplan context that dials the customer
+    phone_callback_timeout_s: int = Field(30, ge=5, le=120)
+    phone_service_level_s: int = Field(30, ge=1)  # "answered within N s" on the wallboard
+    ami_simulator: bool = True  # make run only: start devstack/pbx_simulator.py on ami_port
+
     # --- contact defaults -------------------------------------------------------
     first_response_hours: int = Field(40, ge=1)  # default due time of a new email contact
+
+    # --- records area (issue 6): encrypted Temporal payloads, DMS, retention ----------
+    # Keyring of the Temporal payload codec: key id -> base64 AES key (16/24/32 bytes).
+    # Rotate: add a key, make it current; drop old keys only when no open workflow
+    # uses them. JSON in the environment: PULSE_CODEC_KEYS='{"k2026": "base64..."}'.
+    codec_keys: dict[str, SecretStr] = {
+        "dev-only-1": SecretStr("ZGV2LW9ubHktcHVsc2UtY29kZWMta2V5LTMyYnl0ZXM=")
+    }
+    codec_current_key: str = "dev-only-1"
+    dms_backend: Literal["local", "zgw"] = "local"
+    dms_dir: Path | None = None  # local store; default data_dir / "dms"
+    zgw_documenten_url: str = "http://127.0.0.1:8010/documenten/api/v1"
+    zgw_client_id: str = "pulse"
+    zgw_secret: SecretStr = SecretStr("dev-only-zgw-secret")
+    zgw_bronorganisatie: str = "000000000"  # RSIN of the organisation (CIBG's in production)
+    zgw_informatieobjecttype: str = (
+        "http://127.0.0.1:8010/catalogi/api/v1/informatieobjecttypen/klantcontact"
+    )
+    zgw_chunk_bytes: int = Field(4 * 1024 * 1024, ge=1024)  # above this: bestandsdelen
+    retention_schedule_hour_utc: int = Field(2, ge=0, le=23)  # daily destruction-list run
+    # OIDC single sign-on next to local accounts (records area). MFA is required: the
+    # id_token's amr must name one of oidc_mfa_amr, or its acr be one of oidc_mfa_acr.
+    oidc_enabled: bool = False
+    oidc_issuer: str = ""  # discovery at <issuer>/.well-known/openid-configuration
+    oidc_client_id: str = "pulse"
+    oidc_client_secret: SecretStr = SecretStr("")
+    oidc_scopes: str = "openid profile email"
+    oidc_mfa_amr: list[str] = ["mfa", "otp", "hwk", "swk", "sms", "fpt"]
+    oidc_mfa_acr: list[str] = []
+    oidc_role_claim: str = "pulse_role"  # a role name, or a list: the first PULSE role wins
+    oidc_products_claim: str = "pulse_products"  # product codes -> accreditations
+    oidc_create_users: bool = True  # first login creates the user when the claims say how
+
+    # --- customers area: identifiers, klantbeeld register adapters ---------------
+    # Key of BSN encryption (AES-GCM) and identifier lookup hashes (HMAC); derived
+    # from secret_key when unset. Changing it makes stored BSNs unreadable and
+    # unfindable: set it once per installation (32+ characters).
+    customer_data_key: SecretStr | None = None
+    # Per product code, the URL of an optional "register data" HTTP adapter:
+    # GET <url>?kind=<bsn|big|uzi|kvk>&identifier=<value> -> JSON object {label: value}.
+    # JSON in the environment, e.g. PULSE_REGISTER_ADAPTERS='{"BIG": "http://..."}'.
+    register_adapters: dict[str, str] = Field(default_factory=dict)
+    register_adapter_timeout_seconds: float = Field(1.5, gt=0, le=10)
 
     @field_validator("database_url")
     @classmethod
@@ -100,10 +155,23 @@ class Settings(BaseSettings):
                 problems.append("dev_tools may not be on in production")
             if "dev-only" in self.secret_key.get_secret_value():
                 problems.append("secret_key must be set (PULSE_SECRET_KEY)")
+            if self.oidc_enabled and not self.oidc_issuer.startswith("https://"):
+                problems.append("oidc_issuer must be an https URL in production")
+            if any(key_id.startswith("dev-only") for key_id in self.codec_keys):
+                problems.append("codec_keys must be set, without the dev key (PULSE_CODEC_KEYS)")
             if problems:
                 raise ValueError("; ".join(problems))
         if len(self.secret_key.get_secret_value()) < 32:
             raise ValueError("secret_key must be at least 32 characters")
+        if self.codec_current_key not in self.codec_keys:
+            raise ValueError("codec_current_key must name a key in codec_keys")
+        from core.codec import parse_key  # records area: every key must be a valid AES key
+
+        for key_id, key in self.codec_keys.items():
+            try:
+                parse_key(key.get_secret_value())
+            except ValueError as exc:
+                raise ValueError(f"codec_keys[{key_id}]: {exc}") from None
         return self
 
     @property

@@ -147,6 +147,18 @@ async def seed_demo(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         products = await _seed_products(session)
         await _seed_reasons(session, products)
         await _seed_users(session, products)
+        from core.demo_records import seed_records_demo  # records area (issue 6)
+
+        await seed_records_demo(session, products)
+        from core.demo_work import seed_work_demo  # work area (issue 4)
+
+        await seed_work_demo(session, products)
+        from core.demo_phone import seed_phone_demo  # phone area (issue 3)
+
+        await seed_phone_demo(session, products)
+        from core.demo_customers import seed_customers_demo  # customers area (issue 5)
+
+        await seed_customers_demo(session, products)
 
 
 async def demo_logins(sessionmaker: async_sessionmaker[AsyncSession]) -> list[dict[str, str]]:

@@ -76,6 +76,7 @@ class Stack:
             ("IMAP sandbox", s.imap_host, s.imap_port),
             ("SMTP sandbox", s.smtp_host, s.smtp_port),
             ("API/UI", s.api_host, s.api_port),
+            ("PBX simulator (AMI)", s.ami_host, s.ami_port),  # phone area
         ]
 
     def check_ports(self) -> None:
@@ -119,7 +120,12 @@ class Stack:
         proc = self.spawn(
             "temporal",
             dev_server_command(
-                temporal_dir, t_host, int(t_port), _ui_port(s), s.temporal_namespace
+                temporal_dir,
+                t_host,
+                int(t_port),
+                _ui_port(s),
+                s.temporal_namespace,
+                codec_endpoint=s.public_url.rstrip("/") + "/codec",
             ),
         )
         wait_for_port(t_host, int(t_port), "Temporal", proc)
@@ -163,6 +169,9 @@ class Stack:
 
         self.spawn("worker", [sys.executable, "worker.py"])
         self.spawn("intake", [sys.executable, "-m", "activities.intake_service"])
+        from devstack.phone_stack import start_phone  # phone area (issue 3)
+
+        start_phone(self)  # PBX simulator (AMI) + AMI bridge
         proc = self.spawn(
             "api",
             [
@@ -190,6 +199,7 @@ PULSE is running.
   Other demo users agent2, backoffice, trafficer, manager, admin (same password)
   Send a test mail {s.public_url}/dev/send
   Sent mail        {s.public_url}/dev/outbox
+  Call in (phone)  {s.public_url}/dev/phone   (then /phone as agent: sign in, pick up)
   API docs         {s.public_url}/docs
   Temporal Web     {s.temporal_web_url}
   Logs             {self.logs}/
@@ -242,6 +252,9 @@ async def _seed(s: Settings) -> None:
 
     engine = make_engine(s)
     await seed_demo(make_sessionmaker(engine))
+    from core.demo_customers import seed_customers_history  # customers area: klantbeeld history
+
+    await seed_customers_history(make_sessionmaker(engine))
     await engine.dispose()
 
 

@@ -9,7 +9,12 @@ from workflows.contracts import SEARCH_ATTRIBUTES
 
 
 def dev_server_command(
-    data_dir: Path, host: str, port: int, ui_port: int, namespace: str = "default"
+    data_dir: Path,
+    host: str,
+    port: int,
+    ui_port: int,
+    namespace: str = "default",
+    codec_endpoint: str | None = None,
 ) -> list[str]:
     """SQLite file under .pulse/, WAL and synchronous=normal (about 3x the start
     rate of the default journal), PULSE's search attributes registered."""
@@ -39,4 +44,6 @@ def dev_server_command(
     ]
     for name in SEARCH_ATTRIBUTES:
         cmd += ["--search-attribute", f"{name}=Keyword"]
+    if codec_endpoint:  # records area: Temporal Web decodes payloads through PULSE (ops)
+        cmd += ["--ui-codec-endpoint", codec_endpoint]
     return cmd

@@ -38,6 +38,15 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def pulse_data_converter():
+    """The converter every PULSE process uses (core.codec: encrypted payloads). Tests
+    that start a Temporal environment of their own pass it too, so clients, workers
+    and the API in a test all agree."""
+    from core.codec import data_converter
+
+    return data_converter(load_settings(environment="test"))
+
+
 @pytest.fixture(scope="session")
 def database_url() -> str:
     external = os.environ.get("PULSE_TEST_DATABASE_URL")
@@ -82,7 +91,12 @@ async def sessionmaker(engine):
 TABLES_IN_TRUNCATE_ORDER = (
     "audit_events, contact_events, tasks, notes, attachments, messages, contacts, "
     "contact_reasons, customer_emails, customers, web_sessions, accreditations, users, "
-    "products, blobs"
+    "products, blobs, "
+    # records area (issue 6)
+    "destruction_certificates, destruction_items, destruction_lists, contact_records, "
+    "retention_classes, privacy_requests, "
+    # work area (issue 4): the tables without a foreign key to the ones above
+    "office_calendars, closing_days"
 )
 
 
@@ -98,7 +112,8 @@ async def db(engine, sessionmaker):
 async def temporal_env() -> AsyncIterator[WorkflowEnvironment]:
     """The time-skipping test server: timers of days pass in milliseconds."""
     env = await WorkflowEnvironment.start_time_skipping(
-        test_server_existing_path=temporal_test_server()
+        test_server_existing_path=temporal_test_server(),
+        data_converter=pulse_data_converter(),
     )
     await ensure_search_attributes(env.client, "default")
     yield env
@@ -113,6 +128,7 @@ async def temporal_dev() -> AsyncIterator[WorkflowEnvironment]:
         search_attributes=[SearchAttributeKey.for_keyword(n) for n in SEARCH_ATTRIBUTES],
         dev_server_log_level="error",
         ui=False,
+        data_converter=pulse_data_converter(),
     )
     yield env
     await env.shutdown()

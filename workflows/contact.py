@@ -42,6 +42,16 @@ with workflow.unsafe.imports_passed_through():
         SendMessageInput,
         SendMessageResult,
     )
+    from workflows.phone import CallLogic  # phone channel (issue 3)
+    from workflows.phone_contracts import (
+        CallbackRequest,
+        CallbackResult,
+        CallEvent,
+        WrapUpRequest,
+        WrapUpResult,
+    )
+    from workflows.records import start_archive  # records area (issue 6)
+    from workflows.work import WorkMixin  # lines, SLAs, waiting, complaints (issue 4)
 
 KEY_PRODUCT = SearchAttributeKey.for_keyword(SA_PRODUCT)
 KEY_CHANNEL = SearchAttributeKey.for_keyword(SA_CHANNEL)
@@ -72,7 +82,7 @@ NEW, OPEN, WAITING, CLOSED = "new", "open", "waiting", "closed"
 
 
 @workflow.defn
-class ContactWorkflow:
+class ContactWorkflow(WorkMixin):
     @workflow.init
     def __init__(self, inp: ContactInput) -> None:
         self._inp = inp
@@ -84,6 +94,8 @@ class ContactWorkflow:
         self._inbound: list[int] = []
         self._outbound: list[int] = []
         self._lock = asyncio.Lock()  # serialises projection writes in handler order
+        self._init_work()  # lines and SLA clocks (workflows/work.py)
+        self._phone = CallLogic()  # a phone contact's call (workflows/phone.py)
 
     # --- main loop -----------------------------------------------------------------
 
@@ -96,14 +108,18 @@ class ContactWorkflow:
             result_type=OpenContactResult,
             **DB_ACTIVITY,
         )
+        await self._start_work()  # SLA plan and timers (workflows/work.py)
         if opened.ack_message_id is not None:
             await self._send(opened.ack_message_id)
 
         while True:
             await self._work_until_closed()
+            if workflow.patched("archive-on-close"):  # records area: to the DMS (issue 6)
+                await start_archive(inp.contact_id, inp.reference)
             if not await self._reopened_within_window():
                 break
         await workflow.wait_condition(workflow.all_handlers_finished)
+        self._stop_work()
         return ContactResult(contact_id=inp.contact_id, status=self._status)
 
     def _ensure_search_attributes(self, inp: ContactInput) -> None:
@@ -179,6 +195,7 @@ class ContactWorkflow:
         message_id: int | None = None,
     ) -> None:
         """Set status/assignee now; write the projection (in handler order)."""
+        self._on_change(status, event)  # SLA clocks follow the status (workflows/work.py)
         self._status, self._assignee = status, assignee
         workflow.upsert_search_attributes([SearchAttributePair(KEY_STATUS, status)])
         update = ProjectionUpdate(
@@ -190,6 +207,7 @@ class ContactWorkflow:
             event_detail=detail or {},
             close_reason_id=close_reason_id,
             message_id=message_id,
+            work=self._work_projection(),
         )
         async with self._lock:
             await workflow.execute_local_activity("update_projection", update, **DB_ACTIVITY)
@@ -218,6 +236,7 @@ class ContactWorkflow:
     def _refuse_claim(self, req: ClaimRequest) -> None:
         if self._status == CLOSED:
             raise ApplicationError("This contact is closed.", type="ContactClosed")
+        self._refuse_wrong_line(req.lines)
         if self._assignee is not None and self._assignee != req.user_id:
             raise ApplicationError(
                 "Another agent has already claimed this contact.", type="AlreadyClaimed"
@@ -236,6 +255,7 @@ class ContactWorkflow:
     @workflow.update(name="assign")
     async def assign(self, req: AssignRequest) -> DecisionResult:
         self._refuse_when_closed()
+        self._refuse_wrong_line([req.line] if req.line else [])  # an escalation may have won
         await self._change(
             OPEN,
             req.to_user_id,
@@ -248,6 +268,7 @@ class ContactWorkflow:
     @assign.validator
     def _validate_assign(self, req: AssignRequest) -> None:
         self._refuse_when_closed()
+        self._refuse_wrong_line([req.line] if req.line else [])
 
     @workflow.update(name="reply")
     async def reply(self, req: ReplyRequest) -> DecisionResult:
@@ -263,6 +284,7 @@ class ContactWorkflow:
     @reply.validator
     def _validate_reply(self, req: ReplyRequest) -> None:
         self._require_holder(req.user_id)
+        self._refuse_reply_on_this_line()
 
     @workflow.update(name="close")
     async def close(self, req: CloseRequest) -> DecisionResult:
@@ -286,6 +308,28 @@ class ContactWorkflow:
             raise ApplicationError(
                 "Claim this contact first: only its holder may do this.", type="NotHolder"
             )
+
+    # --- phone channel (issue 3; logic in workflows/phone.py) -------------------------
+
+    @workflow.signal(name="call_event")
+    async def call_event(self, ev: CallEvent) -> None:
+        await self._phone.on_event(self, self._inp.contact_id, ev)
+
+    @workflow.update(name="wrap_up")
+    async def wrap_up(self, req: WrapUpRequest) -> WrapUpResult:
+        return await self._phone.wrap_up(self, self._inp.contact_id, req)
+
+    @wrap_up.validator
+    def _validate_wrap_up(self, req: WrapUpRequest) -> None:
+        self._phone.refuse_wrap_up(req)
+
+    @workflow.update(name="call_back")
+    async def call_back(self, req: CallbackRequest) -> CallbackResult:
+        return await self._phone.call_back(self, self._inp.contact_id, req)
+
+    @call_back.validator
+    def _validate_call_back(self, req: CallbackRequest) -> None:
+        self._phone.refuse_callback(req)
 
     # --- queries --------------------------------------------------------------------
 

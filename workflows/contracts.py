@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 
+from workflows.work_contracts import WorkProjection  # noqa: TC001 (the converter needs it)
+
 # Search attributes PULSE registers on the Temporal namespace (Keyword type).
 SA_PRODUCT = "PulseProduct"
 SA_CHANNEL = "PulseChannel"
@@ -64,6 +66,8 @@ class CustomerMessage:
 @dataclass
 class ClaimRequest:
     user_id: int
+    # work area: the lines the claimant may work for this product (empty: any line)
+    lines: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -98,6 +102,7 @@ class AssignRequest:
 
     by_user_id: int
     to_user_id: int
+    line: int = 0  # work area: the line the assignee was checked for (0: not checked)
 
 
 @dataclass
@@ -149,6 +154,8 @@ class ProjectionUpdate:
     event_detail: dict = field(default_factory=dict)
     close_reason_id: int | None = None
     message_id: int | None = None
+    # work area (line, queue, SLA due date and state, priority); None: unchanged
+    work: WorkProjection | None = None
 
 
 @dataclass

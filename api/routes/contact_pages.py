@@ -14,6 +14,7 @@ from fastapi.responses import RedirectResponse
 from api.deps import DbSession, SettingsDep, TemporalClient, client_ip, role_required
 from api.routes import contact_ops as ops
 from api.routes.pages import page_language, render
+from api.routes.work_ops import check_line_assignee  # work area (issue 4)
 from core.access import (
     ASSIGN_CONTACTS,
     READ_CONTACTS,
@@ -21,6 +22,7 @@ from core.access import (
     Viewer,
     get_contact_for_user,
 )
+from core.work_access import user_lines  # work area (issue 4)
 from ui.i18n import refusal_text
 from workflows.contracts import (
     AssignRequest,
@@ -92,9 +94,10 @@ async def _decide_and_redirect(
 async def claim(
     reference: str, request: Request, viewer: Worker, session: DbSession, client: TemporalClient
 ):
-    await get_contact_for_user(session, viewer, reference)
+    contact = await get_contact_for_user(session, viewer, reference)
+    lines = await user_lines(session, viewer.id, contact.product_id)  # work area: line check
     return await _decide_and_redirect(
-        request, viewer, session, client, reference, "claim", ClaimRequest(user_id=viewer.id)
+        request, viewer, session, client, reference, "claim", ClaimRequest(viewer.id, lines)
     )
 
 
@@ -128,9 +131,11 @@ async def assign(
 ):  # fmt: skip
     contact = await get_contact_for_user(session, viewer, reference)
     await ops.check_assignee(session, contact, user_id)
+    await check_line_assignee(session, contact, user_id)  # work area
     return await _decide_and_redirect(
         request, viewer, session, client, reference, "assign",
-        AssignRequest(by_user_id=viewer.id, to_user_id=user_id), {"to_user_id": user_id},
+        AssignRequest(by_user_id=viewer.id, to_user_id=user_id, line=contact.line),
+        {"to_user_id": user_id},
     )  # fmt: skip
 
 

@@ -10,7 +10,9 @@ from sqlmodel import SQLModel
 
 from api.deps import DbSession, SettingsDep, TemporalClient, client_ip, role_required
 from api.routes import contact_ops as ops
+from api.routes.work_ops import check_line_assignee  # work area (issue 4)
 from core.access import ASSIGN_CONTACTS, READ_CONTACTS, WORK_CONTACTS, Viewer, get_contact_for_user
+from core.work_access import user_lines  # work area (issue 4)
 from workflows.contracts import (
     AssignRequest,
     ClaimRequest,
@@ -86,9 +88,10 @@ async def get_contact(reference: str, request: Request, viewer: Reader, session:
 async def claim(
     reference: str, request: Request, viewer: Worker, session: DbSession, client: TemporalClient
 ):
-    await get_contact_for_user(session, viewer, reference)
+    contact = await get_contact_for_user(session, viewer, reference)
+    lines = await user_lines(session, viewer.id, contact.product_id)  # work area: line check
     return await decide_or_refuse(
-        session, client, viewer, reference, "claim", ClaimRequest(user_id=viewer.id), request
+        session, client, viewer, reference, "claim", ClaimRequest(viewer.id, lines), request
     )
 
 
@@ -128,13 +131,14 @@ async def assign(
 ):  # fmt: skip
     contact = await get_contact_for_user(session, viewer, reference)
     await ops.check_assignee(session, contact, body.user_id)
+    await check_line_assignee(session, contact, body.user_id)  # work area
     return await decide_or_refuse(
         session,
         client,
         viewer,
         reference,
         "assign",
-        AssignRequest(by_user_id=viewer.id, to_user_id=body.user_id),
+        AssignRequest(by_user_id=viewer.id, to_user_id=body.user_id, line=contact.line),
         request,
         {"to_user_id": body.user_id},
     )

@@ -90,6 +90,8 @@ class TaskRow(BaseModel):
     unreadable: bool
     due_at: datetime | None
     created_at: datetime
+    line: int = 1  # work area: the line holding it, and its SLA state
+    sla_state: str = ""
 
 
 class TaskPage(BaseModel):
@@ -117,7 +119,7 @@ def _visible_products(viewer: Viewer, wanted: InboxFilter) -> list[int]:
 # page is small (with a parameter it chose a hash join over all tasks: 130 ms).
 _ROW_COLUMNS = (
     "id, contact_id, reference, title, customer_label, product_id, kind, status, "
-    "contact_status, assignee_id, priority, unreadable, due_at, created_at"
+    "contact_status, assignee_id, priority, unreadable, due_at, created_at, line, sla_state"
 )
 
 

@@ -1,0 +1,389 @@
+"""Activities of the work area: the work plan a contact runs on (SLA policies,
+office calendar with Dutch public holidays), SLA flags, letters to the customer
+(waiting reminder, complaint extension), and the work fields of the projection.
+
+All idempotent: Temporal retries them.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import date, datetime, timedelta
+
+import holidays
+from sqlalchemy import func, select, text
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from config.settings import Settings
+from core.db import session_scope
+from core.events import LiveEvent, publish
+from core.models import (
+    Accreditation,
+    Contact,
+    ContactEvent,
+    CustomerEmail,
+    Direction,
+    Message,
+    SendStatus,
+    Task,
+    User,
+    WebSession,
+    utcnow,
+)
+from core.models_work import (
+    ClosingDay,
+    OfficeCalendar,
+    ProductWorkSettings,
+    QueueAutoAssign,
+    ReplyTemplate,
+    SlaPolicy,
+)
+from workflows.sla import WorkCalendar
+from workflows.work import earliest_due, start_clocks
+from workflows.work_contracts import (
+    LINES,
+    CustomerLetterInput,
+    CustomerLetterResult,
+    LineTargets,
+    SlaSignalInput,
+    StartWorkInput,
+    WorkPlan,
+    WorkProjection,
+)
+
+CACHE_SECONDS = 60.0
+HOURS = 60  # minutes
+# Targets when a product has no SLA policy for a line (working minutes).
+DEFAULT_LINE_ANSWER = {2: 16 * HOURS, 3: 40 * HOURS}
+
+# Built-in letters, used when the product has no reply template with this code.
+BUILTIN_LETTERS = {
+    ("waiting_reminder", "nl"): (
+        "Herinnering: {subject}",
+        "Beste klant,\n\nWij wachten nog op uw antwoord op onze vorige e-mail over "
+        "{reference}. Zonder reactie sluiten wij uw vraag over enkele werkdagen.",
+    ),
+    ("waiting_reminder", "en"): (
+        "Reminder: {subject}",
+        "Dear customer,\n\nWe are still waiting for your answer to our previous e-mail "
+        "about {reference}. Without an answer we will close your question in a few "
+        "working days.",
+    ),
+    ("complaint_extension", "nl"): (
+        "Verlenging behandeltermijn klacht {reference}",
+        "Beste klant,\n\nWij hebben meer tijd nodig om uw klacht zorgvuldig te behandelen. "
+        "Op grond van artikel 9:11, tweede lid, van de Algemene wet bestuursrecht "
+        "verlengen wij de behandeltermijn met vier weken, tot {due_date}.",
+    ),
+    ("complaint_extension", "en"): (
+        "Extension of the handling term of complaint {reference}",
+        "Dear customer,\n\nWe need more time to handle your complaint with care. Under "
+        "article 9:11(2) of the General Administrative Law Act we extend the term by "
+        "four weeks, to {due_date}.",
+    ),
+}
+
+
+def _iso_or_none(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value) if value else None
+
+
+def apply_work_to_contact(contact: Contact, work: WorkProjection | None) -> None:
+    """The work fields of a projection update, on the contact row (called by
+    activities.contacts.update_projection before the task row is refreshed)."""
+    if work is None:
+        return
+    contact.line = work.line
+    contact.is_complaint = work.complaint
+    contact.complaint_due_at = _iso_or_none(work.complaint_due_at)
+    contact.due_at = _iso_or_none(work.due_at)
+
+
+def apply_work_to_task(task: Task | None, work: WorkProjection | None) -> None:
+    if task is None or work is None:
+        return
+    task.line, task.queue = work.line, work.queue
+    task.sla_state, task.priority = work.sla_state, work.priority
+
+
+def dutch_holidays(years: list[int], extra: list[date]) -> list[str]:
+    days = {d.isoformat() for d in holidays.country_holidays("NL", years=years)}
+    days |= {d.isoformat() for d in extra}
+    return sorted(days)
+
+
+class WorkActivities:
+    def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings):
+        self.sessionmaker = sessionmaker
+        self.settings = settings
+        self._calendar: WorkCalendar | None = None
+        self._calendar_loaded = -CACHE_SECONDS
+
+    async def _load_calendar(self, s: AsyncSession, year: int) -> WorkCalendar:
+        """Office hours change rarely: cached a minute per worker."""
+        now = time.monotonic()
+        if self._calendar is None or now - self._calendar_loaded >= CACHE_SECONDS:
+            row = await s.get(OfficeCalendar, 1)
+            row = row or OfficeCalendar()
+            extra = (await s.execute(select(ClosingDay.day))).scalars().all()
+            self._calendar = WorkCalendar(
+                tz=row.tz,
+                open_minute=row.open_minute,
+                close_minute=row.close_minute,
+                workdays=[int(d) for d in row.workdays.split(",") if d.strip()],
+                holidays=dutch_holidays([year - 1, year, year + 1, year + 2], list(extra))
+                if row.public_holidays
+                else sorted(d.isoformat() for d in extra),
+            )
+            self._calendar_loaded = now
+        return self._calendar
+
+    async def _targets(self, s: AsyncSession, product_id: int, channel: str) -> list[LineTargets]:
+        rows = (
+            await s.execute(
+                select(SlaPolicy).where(
+                    SlaPolicy.product_id == product_id, SlaPolicy.channel.in_(["", channel])
+                )
+            )
+        ).scalars()
+        chosen: dict[int, SlaPolicy] = {}
+        for row in rows:  # a channel's own policy beats the product's default
+            if row.line not in chosen or row.channel:
+                chosen[row.line] = row
+        targets = []
+        for line in LINES:
+            row = chosen.get(line)
+            if row is not None:
+                targets.append(
+                    LineTargets(line, row.first_response_minutes, row.resolution_minutes)
+                )
+            elif line == 1:
+                targets.append(LineTargets(1, self.settings.first_response_hours * HOURS, 0))
+            else:
+                targets.append(LineTargets(line, 0, DEFAULT_LINE_ANSWER[line]))
+        return targets
+
+    @activity.defn(name="start_work")
+    async def start_work(self, inp: StartWorkInput) -> WorkPlan:
+        """The contact's work plan; writes the first SLA due date on the projection."""
+        received = datetime.fromisoformat(inp.received_at)
+        async with session_scope(self.sessionmaker) as s:
+            contact = await s.get(Contact, inp.contact_id)
+            if contact is None:
+                raise ApplicationError(f"contact {inp.contact_id} not found", non_retryable=True)
+            conf = await s.get(ProductWorkSettings, contact.product_id) or ProductWorkSettings()
+            plan = WorkPlan(
+                calendar=await self._load_calendar(s, received.year),
+                targets=await self._targets(s, contact.product_id, inp.channel),
+                warn_share=conf.warn_share,
+                raise_priority_on_breach=conf.raise_priority_on_breach,
+                direct_reply_lines=[int(x) for x in conf.direct_reply_lines.split(",") if x],
+                waiting_reminder_days=conf.waiting_reminder_days,
+                waiting_close_days=conf.waiting_close_days,
+                received_at=inp.received_at,
+            )
+            due = earliest_due(start_clocks(plan, received), plan.calendar)
+            contact.due_at = due
+            task = await s.scalar(select(Task).where(Task.contact_id == contact.id))
+            if task is not None:
+                task.due_at = due
+                plan.auto_assignee = await self._auto_assign(s, contact, task)
+        return plan
+
+    async def _auto_assign(self, s: AsyncSession, contact: Contact, task: Task) -> int | None:
+        """Who gets a new contact of this queue, when it assigns automatically: among
+        the agents accredited for the product and signed in now (a web session seen
+        within the idle timeout), the least loaded, or the one whose last new contact
+        is oldest (round robin). The pick is written on the task at once, under a
+        per-product lock, so contacts arriving together spread (the workflow then
+        makes it its decision: the "auto_assigned" step)."""
+        if contact.status != "new" or task.assignee_id is not None:
+            return task.assignee_id if task.assignee_id else None
+        mode = await s.scalar(
+            select(QueueAutoAssign.mode).where(
+                QueueAutoAssign.product_id == contact.product_id, QueueAutoAssign.line == 1
+            )
+        )
+        if mode is None:
+            return None
+        await s.execute(
+            text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+            {"k": f"auto-assign:{contact.product_id}"},
+        )
+        chosen = await self._pick(s, contact.product_id, mode)
+        if chosen is not None:
+            task.assignee_id, task.status = chosen, "claimed"
+        return chosen
+
+    async def _pick(self, s: AsyncSession, product_id: int, mode: str) -> int | None:
+        signed_in = (
+            select(WebSession.user_id)
+            .where(
+                WebSession.mfa_passed.is_(True),
+                WebSession.last_seen_at
+                > utcnow() - timedelta(minutes=self.settings.session_idle_minutes),
+            )
+            .scalar_subquery()
+        )
+        if mode == "round_robin":
+            last = (
+                select(func.max(Task.created_at))
+                .where(Task.assignee_id == User.id, Task.product_id == product_id)
+                .scalar_subquery()
+            )
+            order = (last.asc().nulls_first(), User.id)
+        else:
+            load = (
+                select(func.count())
+                .select_from(Task)
+                .where(Task.assignee_id == User.id, Task.status == "claimed")
+                .scalar_subquery()
+            )
+            order = (load.asc(), User.id)
+        return await s.scalar(
+            select(User.id)
+            .join(Accreditation, Accreditation.user_id == User.id)
+            .where(
+                Accreditation.product_id == product_id,
+                User.is_active.is_(True),
+                User.role == "agent",
+                User.id.in_(signed_in),
+            )
+            .order_by(*order)
+            .limit(1)
+        )
+
+    @activity.defn(name="sla_signal")
+    async def sla_signal(self, inp: SlaSignalInput) -> None:
+        """Flag the task (warning/breached), note it in the history, tell the trafficers."""
+        async with session_scope(self.sessionmaker) as s:
+            contact = await s.get(Contact, inp.contact_id, with_for_update=True)
+            if contact is None:
+                raise ApplicationError(f"contact {inp.contact_id} not found", non_retryable=True)
+            apply_work_to_contact(contact, inp.work)
+            task = await s.scalar(select(Task).where(Task.contact_id == contact.id))
+            if task is not None:
+                task.due_at = contact.due_at
+                apply_work_to_task(task, inp.work)
+                task.updated_at = utcnow()
+            await add_event_once(s, contact.id, f"sla_{inp.level}", None, {"clock": inp.clock})
+            for kind in ("task", "sla"):  # inboxes re-sort; trafficers are told
+                await publish(
+                    s,
+                    LiveEvent(
+                        kind, contact.id, contact.product_id, contact.reference,
+                        inp.level if kind == "sla" else str(contact.status), contact.assignee_id,
+                    ),
+                )  # fmt: skip
+
+    @activity.defn(name="make_customer_letter")
+    async def make_customer_letter(self, inp: CustomerLetterInput) -> CustomerLetterResult:
+        """An outbound message from a template (reply_templates, else built in), in
+        the contact's language; the workflow sends it like a reply."""
+        key = _activity_key()
+        async with session_scope(self.sessionmaker) as s:
+            existing = await s.scalar(
+                select(Message.id).where(Message.headers["pulse_activity"].astext == key)
+            )
+            if existing is not None:
+                return CustomerLetterResult(existing)
+            contact = await s.get(Contact, inp.contact_id)
+            if contact is None:
+                raise ApplicationError(f"contact {inp.contact_id} not found", non_retryable=True)
+            to_address, last_in = await _customer_address(s, contact)
+            if to_address is None:
+                return CustomerLetterResult(None)
+            subject, body = await self._letter_text(s, contact, inp.template)
+            message = Message(
+                contact_id=contact.id, direction=Direction.outbound,
+                send_status=SendStatus.sending, subject=subject, text_body=body,
+                to_addresses=to_address, in_reply_to_id=last_in.id if last_in else None,
+                headers={"pulse_activity": key, "pulse_template": inp.template},
+            )  # fmt: skip
+            s.add(message)
+            await s.flush()
+            s.add(
+                ContactEvent(
+                    contact_id=contact.id, kind=f"letter_{inp.template}",
+                    detail={"message_id": message.id},
+                )
+            )  # fmt: skip
+            return CustomerLetterResult(message.id)
+
+    async def _letter_text(self, s: AsyncSession, contact: Contact, code: str) -> tuple[str, str]:
+        language = contact.language if contact.language in ("nl", "en") else "nl"
+        template = await s.scalar(
+            select(ReplyTemplate).where(
+                ReplyTemplate.product_id == contact.product_id,
+                ReplyTemplate.code == code,
+                ReplyTemplate.language == language,
+                ReplyTemplate.active,
+            )
+        )
+        subject, body = (
+            (template.title, template.body) if template else BUILTIN_LETTERS[(code, language)]
+        )
+        values = {
+            "reference": contact.reference,
+            "subject": contact.subject or contact.reference,
+            "due_date": contact.complaint_due_at.date().isoformat()
+            if contact.complaint_due_at
+            else "",
+        }
+        return fill(subject, values) + f" [{contact.reference}]", fill(body, values)
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    """Fill {variables}; unknown ones stay as written (a template typo is visible,
+    not a crash)."""
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
+
+
+def _activity_key() -> str:
+    info = activity.info()
+    return f"{info.workflow_run_id}/{info.activity_id}"
+
+
+async def add_event_once(s, contact_id: int, kind: str, actor_id, detail: dict) -> None:
+    """A retried activity must not write the history line twice."""
+    detail = {**detail, "activity": _activity_key()}
+    exists = await s.scalar(
+        select(func.count())
+        .select_from(ContactEvent)
+        .where(
+            ContactEvent.contact_id == contact_id,
+            ContactEvent.detail["activity"].astext == detail["activity"],
+        )
+    )
+    if not exists:
+        s.add(ContactEvent(contact_id=contact_id, kind=kind, actor_id=actor_id, detail=detail))
+
+
+async def _customer_address(s: AsyncSession, contact: Contact):
+    last_in = await s.scalar(
+        select(Message)
+        .where(Message.contact_id == contact.id, Message.direction == Direction.inbound)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(1)
+    )
+    if last_in is not None and last_in.from_address:
+        return last_in.from_address, last_in
+    if contact.customer_id is not None:
+        known = await s.scalar(
+            select(CustomerEmail.address)
+            .where(CustomerEmail.customer_id == contact.customer_id)
+            .order_by(CustomerEmail.id)
+            .limit(1)
+        )
+        if known:
+            return known, last_in
+    return None, last_in
+
+
+def all_work_activities(acts: WorkActivities) -> list:
+    return [acts.start_work, acts.sla_signal, acts.make_customer_letter]

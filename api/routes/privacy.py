@@ -1,0 +1,107 @@
+"""AVG requests (handled by the records manager as privacy officer): subject access
+export (one ZIP), erasure carried out or refused with its legal ground, and the
+register of requests. Rectification is the customers area's customer editing
+(api/routes/customers.py), which keeps the history of every change."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from pydantic import BaseModel, Field
+from sqlmodel import col, select
+
+from api.deps import DbSession, client_ip, role_required
+from core import audit
+from core.access import MANAGE_RECORDS, Viewer
+from core.models import Customer
+from core.models_records import PrivacyRequest
+from core.privacy import erase_customer, erasure_refusal, subject_access_export
+
+router = APIRouter(tags=["privacy"])
+
+PrivacyOfficer = Annotated[Viewer, Depends(role_required(MANAGE_RECORDS))]
+
+
+class PrivacyRequestOut(BaseModel):
+    id: int
+    customer_id: int | None
+    kind: str
+    outcome: str
+    legal_reason: str
+    handled_by: int | None
+    created_at: datetime
+    detail: dict
+
+
+async def _log_request(session, viewer, request, customer_id, kind, outcome, reason="", **detail):
+    row = PrivacyRequest(
+        customer_id=customer_id, kind=kind, outcome=outcome, legal_reason=reason,
+        handled_by=viewer.id, detail=detail,
+    )  # fmt: skip
+    session.add(row)
+    await audit.record(
+        session, actor=viewer.username, actor_id=viewer.id, action=f"privacy.{kind}",
+        object_type="customer", object_id=customer_id, origin=client_ip(request),
+        result="ok" if outcome == "done" else "denied", detail={"outcome": outcome, **detail},
+    )  # fmt: skip
+    await session.commit()
+    return row
+
+
+@router.get("/api/privacy/customers/{customer_id}/export")
+async def api_subject_access(
+    customer_id: int, request: Request, viewer: PrivacyOfficer, session: DbSession
+):
+    """Everything PULSE holds on the customer: data.json + messages and files, one ZIP."""
+    try:
+        data = await subject_access_export(session, customer_id)
+    except LookupError:
+        raise HTTPException(status_code=404, detail="Not found") from None
+    await _log_request(session, viewer, request, customer_id, "access", "done", size=len(data))
+    stamp = datetime.now(UTC).strftime("%Y%m%d")
+    return Response(
+        data,
+        media_type="application/zip",
+        headers={
+            "Content-Disposition": f'attachment; filename="inzage-klant-{customer_id}-{stamp}.zip"'
+        },
+    )
+
+
+class ErasureIn(BaseModel):
+    confirm: bool  # must be true: erasure cannot be undone
+    request_reference: str = Field(default="", max_length=100)  # e.g. the letter's number
+
+
+@router.post("/api/privacy/customers/{customer_id}/erasure", response_model=PrivacyRequestOut)
+async def api_erasure(
+    customer_id: int, body: ErasureIn, request: Request, viewer: PrivacyOfficer,
+    session: DbSession,
+):  # fmt: skip
+    """Carry out an erasure request, or refuse it with the legal ground (recorded)."""
+    if not body.confirm:
+        raise HTTPException(status_code=422, detail="Confirm the erasure (confirm: true).")
+    if await session.get(Customer, customer_id) is None:
+        raise HTTPException(status_code=404, detail="Not found")
+    ref = {"request_reference": body.request_reference}
+    refusal = await erasure_refusal(session, customer_id, datetime.now(UTC).date())
+    if refusal:
+        row = await _log_request(
+            session, viewer, request, customer_id, "erasure", "refused", refusal, **ref
+        )
+    else:
+        done = await erase_customer(session, customer_id)
+        row = await _log_request(
+            session, viewer, request, customer_id, "erasure", "done", **done, **ref
+        )
+    return PrivacyRequestOut.model_validate(row, from_attributes=True)
+
+
+@router.get("/api/privacy/requests", response_model=list[PrivacyRequestOut])
+async def api_privacy_requests(viewer: PrivacyOfficer, session: DbSession):
+    rows = await session.exec(
+        select(PrivacyRequest).order_by(col(PrivacyRequest.id).desc()).limit(200)
+    )
+    return [PrivacyRequestOut.model_validate(r, from_attributes=True) for r in rows.all()]

@@ -1,0 +1,249 @@
+"""The work area through the API, with the real ContactWorkflow on the time-skipping
+server: line task lists, "next task", escalation by form and JSON, the trafficer's
+overview and bulk assignment, priority, presence, reply templates."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+import pytest_asyncio
+from sqlalchemy import update
+from sqlmodel import select
+
+from activities.intake import MailIntake
+from core.demo import seed_demo
+from core.models import Contact, Task
+from tests.api_support import JSON, client_for, login, running_app
+from tests.test_contact_workflow import customer_mail, eventually, smtp_sink  # noqa: F401
+from worker import build_worker
+
+
+@pytest_asyncio.fixture
+async def work_world(db, settings, temporal_env, smtp_sink):  # noqa: F811
+    await seed_demo(db)
+    cfg = settings.model_copy(update={"smtp_port": smtp_sink.port, "smtp_host": "127.0.0.1"})
+    async with build_worker(temporal_env.client, cfg, db):
+        intake = MailIntake(db, temporal_env.client, cfg)
+        async with running_app(cfg, db, temporal_env.client) as app:
+            yield app, db, intake
+
+
+@asynccontextmanager
+async def as_user(app, db, username: str):
+    async with client_for(app) as client:
+        csrf = await login(client, db, username)
+        client.headers.update({**JSON, "X-CSRF-Token": csrf})
+        yield client
+
+
+async def new_contacts(db, intake, count: int, mailbox: str = "big") -> list[str]:
+    """Contacts by e-mail (other areas' demo data may hold contacts of its own)."""
+    async with db() as s:
+        before = (await s.exec(select(Contact.id).order_by(Contact.id.desc()))).first() or 0
+    for uid in range(1, count + 1):
+        await intake.handle(customer_mail(subject=f"vraag {uid}").as_bytes(), mailbox, 9, uid)
+    async with db() as s:
+        refs = (
+            await s.exec(select(Contact.reference).where(Contact.id > before).order_by(Contact.id))
+        ).all()
+
+    async def all_started():
+        async with db() as s:
+            tasks = (await s.exec(select(Task).where(Task.reference.in_(refs)))).all()
+            return len(tasks) == count and all(t.due_at is not None for t in tasks)
+
+    await eventually(all_started)
+    return list(refs)
+
+
+async def test_escalation_through_the_api_and_the_line_lists(work_world):
+    app, db, intake = work_world
+    [ref] = await new_contacts(db, intake, 1)
+    async with (
+        as_user(app, db, "agent") as anna,
+        as_user(app, db, "agent2") as bram,
+        as_user(app, db, "backoffice2") as gert,
+    ):
+        assert (await anna.post(f"/api/contacts/{ref}/claim")).status_code == 200
+        # Not the holder: refused by the workflow, with its code.
+        refused = await bram.post(
+            f"/api/contacts/{ref}/escalate", json={"to_line": 2, "question": "?"}
+        )
+        assert refused.status_code == 409 and refused.json()["code"] == "NotHolder"
+        asked = await anna.post(
+            f"/api/contacts/{ref}/escalate",
+            json={"to_line": 2, "question": "Is dit diploma geldig?"},
+        )
+        assert asked.status_code == 200 and asked.json() == {"status": "new", "assignee_id": None}
+
+        async def on_line_2():
+            rows = (await gert.get("/api/work/tasks?line=2")).json()
+            return [r["reference"] for r in rows] == [ref]
+
+        await eventually(on_line_2)
+        assert (await anna.get("/api/work/tasks?line=2")).json() == []  # not her list
+        # A 1st-line agent cannot claim it from the backoffice list.
+        taken = await bram.post(f"/api/contacts/{ref}/claim")
+        assert taken.status_code == 409 and taken.json()["code"] == "NotOnYourLine"
+        # The backoffice takes the next task of its lists and answers by the form.
+        nxt = await gert.post("/api/work/next")
+        assert nxt.json() == {"reference": ref}
+        page_csrf = gert.headers["X-CSRF-Token"]
+        answered = await gert.post(
+            f"/contacts/{ref}/answer",
+            data={"answer": "Ja, geldig tot 2030.", "csrf_token": page_csrf},
+            headers={"Accept": "text/html"},
+        )
+        assert answered.status_code == 303, answered.text
+        detail = (await anna.get(f"/api/contacts/{ref}")).json()
+        assert detail["contact"]["assignee_id"] is not None
+        kinds = [e["kind"] for e in reversed(detail["events"])]
+        assert kinds[:1] == ["received"]
+        hops = [k for k in kinds if k in ("claimed", "escalated", "escalation_answered")]
+        assert hops == ["claimed", "escalated", "claimed", "escalation_answered"]
+        notes = [n["body"] for n in detail["notes"]]
+        assert notes == ["Is dit diploma geldig?", "Ja, geldig tot 2030."]
+        page = await anna.get(f"/contacts/{ref}", headers={"Accept": "text/html"})
+        assert "Doorgezet naar een volgende lijn door Anna Agent" in page.text
+        assert "Beantwoord aan de vorige lijn door Gert Backoffice" in page.text
+
+
+async def test_next_task_takes_the_most_urgent_first(work_world):
+    app, db, intake = work_world
+    refs = await new_contacts(db, intake, 3)
+    async with db() as s:  # the last one has breached its SLA: it comes first
+        await s.execute(update(Task).where(Task.reference == refs[2]).values(sla_state="breached"))
+        await s.commit()
+    async with as_user(app, db, "agent") as anna, as_user(app, db, "agent2") as bram:
+        first = (await anna.post("/api/work/next")).json()["reference"]
+        second = (await bram.post("/api/work/next")).json()["reference"]
+        third = (await anna.post("/api/work/next")).json()["reference"]
+        assert first == refs[2] and second == refs[0] and third == refs[1]
+        assert (await bram.post("/api/work/next")).json() == {"reference": None}
+        mine = (await anna.get("/api/work/tasks?mine=true")).json()
+        assert {r["reference"] for r in mine} == {refs[2], refs[1]}
+        assert all(r["minutes_left"] is not None for r in mine)
+
+
+async def test_trafficer_overview_bulk_assign_and_priority(work_world):
+    app, db, intake = work_world
+    refs = await new_contacts(db, intake, 3)
+    async with as_user(app, db, "trafficer") as daan, as_user(app, db, "agent") as anna:
+        me = (await anna.get("/api/auth/me")).json()
+        overview = (await daan.get("/api/trafficer/overview")).json()
+        assert sum(q["open"] for q in overview["queues"]) == 3
+        assert [t["reference"] for t in overview["tasks"]] == refs  # oldest first, same SLA
+
+        result = await daan.post(
+            "/api/trafficer/assign",
+            json={"references": [refs[0], refs[1], "KCC-0000-000000"], "user_id": me["id"]},
+        )
+        outcome = {item["reference"]: item for item in result.json()}
+        assert outcome[refs[0]]["ok"] and outcome[refs[1]]["ok"]
+        assert outcome["KCC-0000-000000"] == {
+            "reference": "KCC-0000-000000", "ok": False, "code": "NotFound", "detail": None,
+        }  # fmt: skip
+        # Reassign one of them while it is held: the trafficer may.
+        moved = await daan.post(
+            "/api/trafficer/assign",
+            json={"references": [refs[0]], "user_id": await _id(db, "specialist")},
+        )
+        assert moved.json()[0]["ok"] is True
+
+        prio = await daan.post(f"/api/contacts/{refs[2]}/priority", json={"priority": 5})
+        assert prio.status_code == 200
+
+        async def reflected():
+            data = (await daan.get("/api/trafficer/overview")).json()
+            load = {w["full_name"]: w["claimed"] for w in data["workload"]}
+            first = data["tasks"][0]
+            return (
+                load == {"Anna Agent": 1, "Hanna Specialist": 1}
+                and first["reference"] == refs[2]
+                and first["priority"] == 5
+            )
+
+        await eventually(reflected)
+        page = await daan.get("/trafficer", headers={"Accept": "text/html"})
+        assert "Hanna Specialist" in page.text and refs[2] in page.text
+
+
+async def _id(db, username: str) -> int:
+    from tests.api_support import user_id
+
+    return await user_id(db, username)
+
+
+async def test_presence_and_templates(work_world):
+    app, db, intake = work_world
+    [ref] = await new_contacts(db, intake, 1)
+    async with as_user(app, db, "agent") as anna, as_user(app, db, "agent2") as bram:
+        assert (await anna.post(f"/api/contacts/{ref}/presence")).json()["viewers"] == []
+        seen = (await bram.post(f"/api/contacts/{ref}/presence")).json()
+        assert seen["viewers"] == ["Anna Agent"] and seen["holder_id"] is None
+        assert (await anna.delete(f"/api/contacts/{ref}/presence")).status_code == 204
+        assert (await bram.post(f"/api/contacts/{ref}/presence")).json()["viewers"] == []
+
+        await anna.put("/api/work/signature", json={"body": "Anna, team BIG"})
+        templates = (await anna.get(f"/api/contacts/{ref}/templates")).json()
+        chosen = next(t for t in templates if t["code"] == "bevestiging_wijziging")
+        assert chosen["language"] == "nl"  # the contact's language first
+        filled = (
+            await anna.get(f"/api/contacts/{ref}/templates/fill?template_id={chosen['id']}")
+        ).json()["text"]
+        assert ref in filled and "Jan Jansen" in filled and "Anna Agent" in filled
+        assert filled.index("Anna, team BIG") < filled.index("Klantcontactcentrum CIBG")
+
+
+async def test_callback_request_and_automatic_assignment(work_world):
+    app, db, intake = work_world
+    from core.models import Product
+    from core.models_work import QueueAutoAssign
+
+    async with db() as s:
+        big = (await s.exec(select(Product).where(Product.code == "BIG"))).one()
+        s.add(QueueAutoAssign(product_id=big.id, line=1, mode="least_loaded"))
+        await s.commit()
+    # Anna and Bram are signed in; the least loaded of them gets each new contact.
+    async with as_user(app, db, "agent") as anna, as_user(app, db, "agent2") as bram:
+        anna_id = (await anna.get("/api/auth/me")).json()["id"]
+        bram_id = (await bram.get("/api/auth/me")).json()["id"]
+        refs = await new_contacts(db, intake, 3)
+
+        async def assigned():
+            async with db() as s:
+                rows = (
+                    await s.exec(
+                        select(Task.reference, Task.assignee_id).where(Task.reference.in_(refs))
+                    )
+                ).all()
+            got = dict(rows)
+            return got if all(got.get(r) for r in refs) else None
+
+        got = await eventually(assigned)
+        loads = sorted([list(got.values()).count(anna_id), list(got.values()).count(bram_id)])
+        assert loads == [1, 2], got  # spread over both, never all to one
+        detail = (await anna.get(f"/api/contacts/{refs[0]}")).json()
+        assert "auto_assigned" in [e["kind"] for e in detail["events"]]
+
+        # Any agent registers a callback request: a "callback" task in the product queue.
+        made = await bram.post(
+            "/api/work/callbacks",
+            json={"product_id": big.id, "phone": "06 1234 5678", "note": "Na 14 uur"},
+        )
+        assert made.status_code == 201, made.text
+        callback = made.json()["reference"]
+
+        async def callback_task():
+            async with db() as s:
+                return (await s.exec(select(Task).where(Task.reference == callback))).first()
+
+        task = await eventually(callback_task)
+        assert task.kind == "callback" and task.customer_label == "+31612345678"
+        detail = (await bram.get(f"/api/contacts/{callback}")).json()
+        assert detail["notes"][0]["body"].startswith("Terugbellen: +31612345678")
+        assert detail["contact"]["channel"] == "phone"
+        bad = await bram.post(
+            "/api/work/callbacks", json={"product_id": big.id, "phone": "geen nummer"}
+        )
+        assert bad.status_code == 422

@@ -1,0 +1,26 @@
+"""The daily destruction-list schedule is registered at worker start, once."""
+
+from __future__ import annotations
+
+import contextlib
+
+from temporalio.service import RPCError
+
+from activities.records import ensure_destruction_schedule
+from workflows.records_contracts import DESTRUCTION_SCHEDULE_ID
+
+
+async def test_schedule_is_registered_once(temporal_dev, settings):
+    client = temporal_dev.client
+    # The dev server is shared by the session: a worker started by another test may
+    # have registered it already. Start from none.
+    with contextlib.suppress(RPCError):
+        await client.get_schedule_handle(DESTRUCTION_SCHEDULE_ID).delete()
+    assert await ensure_destruction_schedule(client, settings) is True
+    assert await ensure_destruction_schedule(client, settings) is False  # idempotent
+    described = await client.get_schedule_handle(DESTRUCTION_SCHEDULE_ID).describe()
+    calendar = described.schedule.spec.calendars[0]
+    assert [r.start for r in calendar.hour] == [settings.retention_schedule_hour_utc]
+    action = described.schedule.action
+    assert action.workflow == "DestructionListWorkflow"
+    assert action.task_queue == settings.temporal_task_queue
