@@ -196,7 +196,8 @@ class Stack:
             f"""
 PULSE is running.
   Agent UI         {s.public_url}/            (log in: agent / pulse-demo-2026)
-  Other demo users agent2, backoffice, trafficer, manager, admin (same password)
+  Other demo users agent2, backoffice, backoffice2, specialist, trafficer, manager,
+                   admin, records, ops (same password)
   Send a test mail {s.public_url}/dev/send
   Sent mail        {s.public_url}/dev/outbox
   Call in (phone)  {s.public_url}/dev/phone   (then /phone as agent: sign in, pick up)

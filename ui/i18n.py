@@ -12,6 +12,10 @@ DEFAULT_LANGUAGE = "nl"
 LANGUAGES = {"nl": "Nederlands", "en": "English"}
 
 NL: dict[str, str] = {
+    "home.ops.title": "Beheer (ops)",
+    "home.ops.text": "Uw rol werkt in Temporal Web: daar ziet u de workflows van PULSE, "
+    "met de versleutelde gegevens ontsleuteld via PULSE (alleen voor ops).",
+    "home.ops.link": "Temporal Web openen",
     "app.name": "PULSE",
     "app.skip": "Naar de inhoud",
     "nav.inbox": "Inbox",
@@ -170,6 +174,10 @@ NL: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
+    "home.ops.title": "Operations",
+    "home.ops.text": "Your role works in Temporal Web: it shows PULSE's workflows, with "
+    "their encrypted data decoded through PULSE (for ops only).",
+    "home.ops.link": "Open Temporal Web",
     "app.skip": "Skip to content",
     "nav.users": "Users",
     "nav.products": "Products",

@@ -224,6 +224,11 @@ async def api_tasks(viewer: Reader, session: DbSession, wanted: Filters) -> Task
 async def inbox_page(request: Request, viewer: CurrentViewer, session: DbSession, wanted: Filters):
     if viewer.role == Role.admin:  # admins manage; they have no inbox (need-to-know)
         return RedirectResponse("/admin/users", status_code=303)
+    if viewer.role == Role.records_manager:  # no contact work either: their lists
+        return RedirectResponse("/records/destruction", status_code=303)
+    if viewer.role == Role.ops:  # ops work in Temporal Web (decoded via /codec)
+        web = request.app.state.settings.temporal_web_url
+        return render(request, "home_ops.html", viewer, temporal_web=web)
     products = await product_names(session, viewer)
     page = await load_inbox(session, viewer, wanted)
     return render(
