@@ -36,11 +36,13 @@ async def as_user(app, db, username: str):
         yield client
 
 
-async def new_contacts(db, intake, count: int, mailbox: str = "big") -> list[str]:
+async def new_contacts(
+    db, intake, count: int, mailbox: str = "big", first_uid: int = 1
+) -> list[str]:
     """Contacts by e-mail (other areas' demo data may hold contacts of its own)."""
     async with db() as s:
         before = (await s.exec(select(Contact.id).order_by(Contact.id.desc()))).first() or 0
-    for uid in range(1, count + 1):
+    for uid in range(first_uid, first_uid + count):
         await intake.handle(customer_mail(subject=f"vraag {uid}").as_bytes(), mailbox, 9, uid)
     async with db() as s:
         refs = (
@@ -247,3 +249,42 @@ async def test_callback_request_and_automatic_assignment(work_world):
             "/api/work/callbacks", json={"product_id": big.id, "phone": "geen nummer"}
         )
         assert bad.status_code == 422
+
+
+async def test_round_robin_assignment_takes_turns(work_world):
+    """Round robin: each new contact goes to the signed-in agent whose last new
+    contact is oldest -- whatever their load. Anna already holds two contacts, so
+    least-loaded would give Bram the first two; round robin alternates."""
+    app, db, intake = work_world
+    from core.models import Product
+    from core.models_work import QueueAutoAssign
+
+    async with as_user(app, db, "agent") as anna, as_user(app, db, "agent2") as bram:
+        for ref in await new_contacts(db, intake, 2, first_uid=100):
+            assert (await anna.post(f"/api/contacts/{ref}/claim")).status_code == 200
+        async with db() as s:
+            big = (await s.exec(select(Product).where(Product.code == "BIG"))).one()
+            s.add(QueueAutoAssign(product_id=big.id, line=1, mode="round_robin"))
+            await s.commit()
+        bram_id = (await bram.get("/api/auth/me")).json()["id"]
+        ids = {(await c.get("/api/auth/me")).json()["id"] for c in (anna, bram)}
+        refs = []
+        for n in range(1, 5):  # one at a time, so "whose turn" is well defined
+            refs += await new_contacts(db, intake, 1, first_uid=n)
+
+            async def assigned(ref=refs[-1]):
+                async with db() as s:
+                    task = (await s.exec(select(Task).where(Task.reference == ref))).first()
+                return task and task.assignee_id
+
+            await eventually(assigned)
+        async with db() as s:
+            rows = (
+                await s.exec(
+                    select(Task.reference, Task.assignee_id).where(Task.reference.in_(refs))
+                )
+            ).all()
+        order = [dict(rows)[r] for r in refs]
+        assert set(order) == ids
+        assert order[0] == bram_id, order  # Anna's last new contact is older
+        assert order[0] != order[1] and order[2] != order[3] and order[0] == order[2], order
