@@ -35,9 +35,13 @@ class Subscription:
     queue: asyncio.Queue[LiveEvent] = field(
         default_factory=lambda: asyncio.Queue(maxsize=QUEUE_SIZE)
     )
+    # Which events of its products this stream wants (a resync always passes).
+    accepts: Callable[[LiveEvent], bool] | None = None
 
     def offer(self, event: LiveEvent) -> None:
         """Never blocks the hub: a slow browser loses detail and gets a resync."""
+        if self.accepts is not None and event.kind != "resync" and not self.accepts(event):
+            return
         try:
             self.queue.put_nowait(event)
         except asyncio.QueueFull:
@@ -55,8 +59,12 @@ class EventHub:
 
     # --- subscribers -------------------------------------------------------------------
 
-    def subscribe(self, product_ids: frozenset[int] | set[int] | tuple[int, ...]) -> Subscription:
-        subscription = Subscription(frozenset(product_ids))
+    def subscribe(
+        self,
+        product_ids: frozenset[int] | set[int] | tuple[int, ...],
+        accepts: Callable[[LiveEvent], bool] | None = None,
+    ) -> Subscription:
+        subscription = Subscription(frozenset(product_ids), accepts=accepts)
         self._subscriptions.add(subscription)
         return subscription
 

@@ -44,6 +44,17 @@ async def test_events_reach_only_accredited_viewers(hub, sessionmaker):
     assert big_only.queue.empty()
 
 
+async def test_a_stream_can_narrow_its_products_events(hub):
+    """A phone page hears only the events meant for its agent; a resync always."""
+    mine = hub.subscribe({BIG}, accepts=lambda event: event.assignee_id == 7)
+    hub.dispatch(LiveEvent(kind="screen_pop", contact_id=1, product_id=BIG, assignee_id=8))
+    hub.dispatch(LiveEvent(kind="screen_pop", contact_id=2, product_id=BIG, assignee_id=7))
+    hub.dispatch(LiveEvent(kind="resync", contact_id=0, product_id=BIG))
+    assert (await next_event(mine)).contact_id == 2
+    assert (await next_event(mine)).kind == "resync"
+    assert mine.queue.empty()
+
+
 async def test_notify_is_heard_only_after_commit(hub, sessionmaker):
     subscription = hub.subscribe({BIG})
     async with sessionmaker() as session:

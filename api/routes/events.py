@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -10,24 +11,26 @@ from fastapi.responses import StreamingResponse
 from api.deps import role_required, session_still_valid
 from api.sse import EventHub, event_stream
 from core.access import READ_CONTACTS, Viewer
+from core.events import LiveEvent
 
 router = APIRouter(tags=["events"])
 
 Reader = Annotated[Viewer, Depends(role_required(READ_CONTACTS))]
 
 
-@router.get("/events", response_class=StreamingResponse)
-async def events(request: Request, viewer: Reader) -> StreamingResponse:
-    """Events (kind ``task``, ``contact``, ``message``, ``resync``) of the viewer's
-    accredited products only. Payloads carry ids; the page re-fetches what changed."""
+def live_stream(
+    request: Request, viewer: Viewer, accepts: Callable[[LiveEvent], bool] | None = None
+) -> StreamingResponse:
+    """One browser's SSE stream of the viewer's products (narrowed by ``accepts``);
+    it ends when the viewer's session does."""
     hub: EventHub = request.app.state.event_hub
     settings = request.app.state.settings
     maker = request.app.state.sessionmaker
-    subscription = hub.subscribe(viewer.product_ids)
+    subscription = hub.subscribe(viewer.product_ids, accepts)
 
     async def still_allowed() -> bool:
         # A logout or timeout elsewhere ends the stream too (checked at heartbeats,
-        # read-only so an open inbox does not keep the session alive for ever).
+        # read-only so an open page does not keep the session alive for ever).
         async with maker() as session:
             return await session_still_valid(session, settings, viewer.token_hash)
 
@@ -43,3 +46,10 @@ async def events(request: Request, viewer: Reader) -> StreamingResponse:
         media_type="text/event-stream",
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
     )
+
+
+@router.get("/events", response_class=StreamingResponse)
+async def events(request: Request, viewer: Reader) -> StreamingResponse:
+    """Events (kind ``task``, ``contact``, ``message``, ``resync``) of the viewer's
+    accredited products only. Payloads carry ids; the page re-fetches what changed."""
+    return live_stream(request, viewer)

@@ -20,13 +20,12 @@ from temporalio.client import WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from api.deps import DbSession, TemporalClient, client_ip, role_required, session_still_valid
+from api.deps import DbSession, TemporalClient, client_ip, role_required
+from api.routes.events import live_stream
 from api.routes.pages import render
-from api.sse import EventHub, event_stream
 from core import audit
 from core.access import READ_CONTACTS, WORK_CONTACTS, Viewer, get_contact_for_user
 from core.ami_client import AmiClient, AmiConfig, AmiError
-from core.events import LiveEvent
 from core.models import Contact, ContactReason, Customer, Note, Product, Role, Task
 from core.models_phone import PhoneCall, PhoneLine
 from core.phone_views import agent_states, start_of_today, wallboard
@@ -387,39 +386,10 @@ async def call_back(
 async def phone_events(request: Request, viewer: Reader, view: str = "agent") -> StreamingResponse:
     """``view=agent`` (the phone page): screen pops and phone-state changes meant for me
     only. ``view=wallboard``: every call and agent change in my products."""
-    hub: EventHub = request.app.state.event_hub
-    settings = request.app.state.settings
-    maker = request.app.state.sessionmaker
-    subscription = hub.subscribe(viewer.product_ids)
-
-    async def still_allowed() -> bool:
-        async with maker() as session:
-            return await session_still_valid(session, settings, viewer.token_hash)
-
-    offer = subscription.offer
-
-    wallboard = view == "wallboard"
-
-    def offer_mine(event: LiveEvent) -> None:
-        if event.kind == "resync":
-            offer(event)
-        elif wallboard:
-            if event.kind in PHONE_KINDS:
-                offer(event)
-        elif event.kind in AGENT_KINDS and event.assignee_id == viewer.id:
-            offer(event)
-
-    subscription.offer = offer_mine  # type: ignore[method-assign]  (filter at the source)
-
-    async def body():
-        try:
-            async for chunk in event_stream(subscription, still_allowed):
-                yield chunk
-        finally:
-            hub.unsubscribe(subscription)
-
-    return StreamingResponse(
-        body(),
-        media_type="text/event-stream",
-        headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
+    if view == "wallboard":
+        return live_stream(request, viewer, lambda event: event.kind in PHONE_KINDS)
+    return live_stream(
+        request,
+        viewer,
+        lambda event: event.kind in AGENT_KINDS and event.assignee_id == viewer.id,
     )
