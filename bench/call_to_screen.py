@@ -37,6 +37,7 @@ import httpx  # noqa: E402
 import psutil  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
+from bench.stack import start_temporal  # noqa: E402
 from core.ami_client import AmiClient, AmiConfig  # noqa: E402
 from core.db import make_engine, make_sessionmaker, session_scope  # noqa: E402
 from core.demo import seed_demo  # noqa: E402
@@ -47,7 +48,6 @@ from core.security import hash_session_token, new_csrf_token, new_session_token 
 from devstack.pbx_simulator import MANAGER_CONF_FILTER, PbxSimulator  # noqa: E402
 from devstack.postgres import EmbeddedPostgres  # noqa: E402
 from devstack.run import wait_for_port  # noqa: E402
-from devstack.temporal import dev_server_command  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 
 SECRET = "bench-secret"
@@ -158,12 +158,7 @@ async def main(args) -> None:
     screens: list[Screen] = []
     ami = AmiClient(AmiConfig("127.0.0.1", sim.port, "pulse", SECRET))
     try:
-        (tmp / "temporal").mkdir()
-        procs.append(subprocess.Popen(
-            dev_server_command(tmp / "temporal", "127.0.0.1", t_port, ui_port),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        ))  # fmt: skip
-        wait_for_port("127.0.0.1", t_port, "Temporal", procs[-1])
+        procs.append(start_temporal(tmp, t_port, ui_port))
         upgrade(pg.url)
         os.environ.update({"PULSE_DATABASE_URL": pg.url})
         from config.settings import load_settings

@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
 
+from bench.stack import percentile  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from core.db import make_engine, make_sessionmaker  # noqa: E402
 from core.demo import DEMO_PRODUCTS, seed_demo  # noqa: E402
@@ -325,13 +326,6 @@ class Result:
     queries: int
     rows: int
     size: int
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 async def measure(client, timed: TimedApp, counter: QueryCounter, case: Case, n: int,

@@ -40,14 +40,13 @@ from temporalio.client import Client  # noqa: E402
 
 from activities.imap_admin import append_messages, create_mailboxes  # noqa: E402
 from bench.bare import BareWorkflow  # noqa: E402
+from bench.stack import start_temporal  # noqa: E402
 from core.db import make_engine, make_sessionmaker  # noqa: E402
 from core.demo import DEMO_PRODUCTS, seed_demo  # noqa: E402
 from core.migrate import upgrade  # noqa: E402
 from core.models import Contact, Direction, Message, SendStatus  # noqa: E402
 from devstack.mail_sandbox import ImapSandbox, SmtpSink  # noqa: E402
 from devstack.postgres import EmbeddedPostgres  # noqa: E402
-from devstack.run import wait_for_port  # noqa: E402
-from devstack.temporal import dev_server_command  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from tests.mailservers import DOVECOT, PASSWORD, USER, Dovecot  # noqa: E402
 
@@ -261,15 +260,7 @@ async def main(args) -> None:
         "PULSE_IMAP_POLL_SECONDS": "0.5",
     }
     try:
-        (tmp / "temporal").mkdir()
-        procs.append(
-            subprocess.Popen(
-                dev_server_command(tmp / "temporal", "127.0.0.1", t_port, ui_port),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-        wait_for_port("127.0.0.1", t_port, "Temporal", procs[-1])
+        procs.append(start_temporal(tmp, t_port, ui_port))
         upgrade(pg.url)
         engine = make_engine(_settings(env))
         sessionmaker = make_sessionmaker(engine)

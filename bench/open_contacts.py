@@ -37,6 +37,7 @@ from sqlalchemy import func, select, text  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
 from bench.intake import RssSampler  # noqa: E402
+from bench.stack import percentile, start_temporal  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from core.codec import connect_temporal  # noqa: E402
 from core.db import make_engine, make_sessionmaker  # noqa: E402
@@ -45,8 +46,6 @@ from core.migrate import upgrade  # noqa: E402
 from core.models import Contact, ContactEvent, Product, Task  # noqa: E402
 from core.models_work import OfficeCalendar, ProductWorkSettings, SlaPolicy  # noqa: E402
 from devstack.postgres import EmbeddedPostgres  # noqa: E402
-from devstack.run import wait_for_port  # noqa: E402
-from devstack.temporal import dev_server_command  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 from workflows.contracts import (  # noqa: E402
     ContactInput,
@@ -141,11 +140,6 @@ async def wait_for(sessionmaker, query, expected: int, timeout: float, what: str
         await asyncio.sleep(1.0)
 
 
-def percentile(values: list[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
-
-
 async def main(args) -> None:
     tmp = Path(tempfile.mkdtemp(prefix="pulse-bench-open-"))
     procs: list[subprocess.Popen] = []
@@ -160,15 +154,7 @@ async def main(args) -> None:
         "PULSE_DATA_DIR": str(tmp),
     }
     try:
-        (tmp / "temporal").mkdir()
-        procs.append(
-            subprocess.Popen(
-                dev_server_command(tmp / "temporal", "127.0.0.1", t_port, ui_port),
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        )
-        wait_for_port("127.0.0.1", t_port, "Temporal", procs[-1])
+        procs.append(start_temporal(tmp, t_port, ui_port))
         upgrade(pg.url)
         engine = make_engine(load_settings(database_url=pg.url))
         sessionmaker = make_sessionmaker(engine)
