@@ -148,4 +148,4 @@ def test_call_decisions(state, kind, expected):
         assert step is None
     else:
         assert (step.state, step.task_kind) == expected
-        assert step.screen_pop == (kind == CONNECT)
+        assert step.answered == (kind == CONNECT)  # only an answer gives it to the agent

@@ -62,7 +62,6 @@ class Step:
 
     state: str
     task_kind: str
-    screen_pop: bool = False  # answered: the bridge has popped the caller already
     answered: bool = False  # the contact becomes the agent's
     wrap_up: bool = False  # the call ended: after-call work for the agent
     callback: bool = False  # the caller gave up: callback task in the product queue
@@ -83,7 +82,7 @@ def decide(state: str, kind: str) -> Step | None:
     if kind == RING_NO_ANSWER and state in (QUEUED, RINGING_STATE):
         return Step(QUEUED, "call")
     if kind == CONNECT and state in (QUEUED, RINGING_STATE):
-        return Step(CONNECTED, "call", screen_pop=True, answered=True)
+        return Step(CONNECTED, "call", answered=True)  # the bridge has popped the caller
     if kind in (COMPLETE, HANGUP, GONE) and state == CONNECTED:
         return Step(ENDED, "wrapup", wrap_up=True)
     if kind in (ABANDON, HANGUP, GONE) and state in (QUEUED, RINGING_STATE):

@@ -41,7 +41,6 @@ class RecordCallInput:
     talk_seconds: int | None = None
     ring_ms: int | None = None
     at: float = 0.0
-    screen_pop: bool = False  # unused since the bridge pops at once (kept: history compat)
     callback_attempts: int | None = None
     callback_outcome: str = ""
 
