@@ -187,6 +187,10 @@ def create_app(
             yield
         finally:
             await hub.stop()
+            # the phone routes open an AMI connection lazily (api/routes/phone.py)
+            ami = getattr(app.state, "ami_client", None)
+            if ami is not None:
+                ami.close()
             if engine is not None:
                 await engine.dispose()
 
