@@ -28,6 +28,9 @@ RECORDS_ROUTES: dict[tuple[str, str], dict] = {
     ("GET", "/api/privacy/customers/{customer_id}/export"): {"roles": MANAGE_RECORDS},
     ("POST", "/api/privacy/customers/{customer_id}/erasure"): {"roles": MANAGE_RECORDS},
     ("GET", "/api/privacy/requests"): {"roles": MANAGE_RECORDS},
+    ("GET", "/records/privacy"): {"roles": MANAGE_RECORDS},
+    ("GET", "/records/privacy/customers/{customer_id}"): {"roles": MANAGE_RECORDS},
+    ("POST", "/records/privacy/customers/{customer_id}/erasure"): {"roles": MANAGE_RECORDS},
     # SSO: public entry points (404 while oidc_enabled is off, as in the route walk)
     ("GET", "/login/oidc"): {"roles": None, "exercise": False},
     ("GET", "/login/oidc/callback"): {"roles": None, "exercise": False},

@@ -9,6 +9,7 @@ import json
 import zipfile
 from datetime import date, timedelta
 
+from sqlalchemy import text
 from sqlmodel import select
 
 from core.db import session_scope
@@ -127,3 +128,54 @@ async def test_erasure_refused_with_legal_ground_then_carried_out(db, settings):
             await s.exec(select(CustomerEmail).where(CustomerEmail.customer_id == other_id))
         ).first() is None
         assert await s.get(Customer, customer_id) is not None
+
+
+async def test_privacy_pages_find_refuse_and_erase(db, settings):
+    """The privacy officer's pages: find by email, see the ground before acting,
+    a refusal is registered, an unconfirmed form does nothing, an erasure is done."""
+    await seeded(db)
+    customer_id, sample = await customer_with_contact(db)
+    async with session_scope(db) as s:
+        other = Customer(display_name="Wim Wissen")
+        s.add(other)
+        await s.flush()
+        s.add(CustomerEmail(customer_id=other.id, address="wim.wissen@example.test"))
+        other_id = other.id
+    async with running_app(settings, db) as app, client_for(app) as rm:
+        token = await login(rm, db, "records")
+        page = await rm.get("/records/privacy", params={"q": "inzage.proef@example.test"})
+        assert page.status_code == 200
+        assert f'href="/records/privacy/customers/{customer_id}"' in page.text
+        assert f"/customers/{other_id}" not in page.text
+
+        card = await rm.get(f"/records/privacy/customers/{customer_id}")
+        assert card.status_code == 200 and sample.reference in card.text  # the ground names it
+        assert "inzage.proef@example.test" in card.text
+        assert (await rm.get("/records/privacy/customers/999999")).status_code == 404
+
+        form = {"csrf_token": token, "request_reference": "brief 7"}
+        r = await rm.post(f"/records/privacy/customers/{other_id}/erasure", data=form)
+        assert r.status_code == 303 and "unconfirmed" in r.headers["location"]
+        r = await rm.post(
+            f"/records/privacy/customers/{customer_id}/erasure", data={**form, "confirm": "yes"}
+        )
+        assert r.status_code == 303 and "refused=" in r.headers["location"]
+        r = await rm.post(
+            f"/records/privacy/customers/{other_id}/erasure", data={**form, "confirm": "yes"}
+        )
+        assert r.status_code == 303 and r.headers["location"].startswith("/records/privacy?erased=")
+        register = await rm.get("/records/privacy")
+        assert "brief 7" in register.text and "geweigerd" in register.text
+        assert "uitgevoerd" in register.text
+
+        no_csrf = await rm.post(
+            f"/records/privacy/customers/{customer_id}/erasure", data={"confirm": "yes"}
+        )
+        assert no_csrf.status_code == 403
+    async with db() as s:
+        assert await s.get(Customer, other_id) is None
+        assert await s.get(Customer, customer_id) is not None
+        outcomes = [(p.customer_id, p.outcome) for p in (await s.exec(select(PrivacyRequest)))]
+        assert sorted(outcomes) == sorted([(customer_id, "refused"), (other_id, "done")])
+        actions = {a for (a,) in (await s.execute(text("SELECT action FROM audit_events"))).all()}
+        assert {"privacy.search", "privacy.view", "privacy.erasure"} <= actions

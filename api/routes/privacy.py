@@ -75,6 +75,25 @@ class ErasureIn(BaseModel):
     request_reference: str = Field(default="", max_length=100)  # e.g. the letter's number
 
 
+async def handle_erasure(
+    session, viewer: Viewer, request: Request, customer_id: int, request_reference: str
+) -> PrivacyRequest:
+    """Carry out an erasure request, or refuse it with the legal ground; both are
+    recorded in the register of requests (and the audit log)."""
+    if await session.get(Customer, customer_id) is None:
+        raise HTTPException(status_code=404, detail="Not found")
+    ref = {"request_reference": request_reference}
+    refusal = await erasure_refusal(session, customer_id, datetime.now(UTC).date())
+    if refusal:
+        return await _log_request(
+            session, viewer, request, customer_id, "erasure", "refused", refusal, **ref
+        )
+    done = await erase_customer(session, customer_id)
+    return await _log_request(
+        session, viewer, request, customer_id, "erasure", "done", **done, **ref
+    )
+
+
 @router.post("/api/privacy/customers/{customer_id}/erasure", response_model=PrivacyRequestOut)
 async def api_erasure(
     customer_id: int, body: ErasureIn, request: Request, viewer: PrivacyOfficer,
@@ -83,25 +102,18 @@ async def api_erasure(
     """Carry out an erasure request, or refuse it with the legal ground (recorded)."""
     if not body.confirm:
         raise HTTPException(status_code=422, detail="Confirm the erasure (confirm: true).")
-    if await session.get(Customer, customer_id) is None:
-        raise HTTPException(status_code=404, detail="Not found")
-    ref = {"request_reference": body.request_reference}
-    refusal = await erasure_refusal(session, customer_id, datetime.now(UTC).date())
-    if refusal:
-        row = await _log_request(
-            session, viewer, request, customer_id, "erasure", "refused", refusal, **ref
-        )
-    else:
-        done = await erase_customer(session, customer_id)
-        row = await _log_request(
-            session, viewer, request, customer_id, "erasure", "done", **done, **ref
-        )
+    row = await handle_erasure(session, viewer, request, customer_id, body.request_reference)
     return PrivacyRequestOut.model_validate(row, from_attributes=True)
+
+
+async def recent_requests(session, limit: int = 200) -> list[PrivacyRequest]:
+    rows = await session.exec(
+        select(PrivacyRequest).order_by(col(PrivacyRequest.id).desc()).limit(limit)
+    )
+    return list(rows.all())
 
 
 @router.get("/api/privacy/requests", response_model=list[PrivacyRequestOut])
 async def api_privacy_requests(viewer: PrivacyOfficer, session: DbSession):
-    rows = await session.exec(
-        select(PrivacyRequest).order_by(col(PrivacyRequest.id).desc()).limit(200)
-    )
-    return [PrivacyRequestOut.model_validate(r, from_attributes=True) for r in rows.all()]
+    rows = await recent_requests(session)
+    return [PrivacyRequestOut.model_validate(r, from_attributes=True) for r in rows]

@@ -6,6 +6,6 @@ from fastapi import APIRouter
 
 
 def routers() -> list[APIRouter]:
-    from api.routes import codec, oidc, privacy, records
+    from api.routes import codec, oidc, privacy, privacy_pages, records
 
-    return [records.router, codec.router, privacy.router, oidc.router]
+    return [records.router, codec.router, privacy.router, privacy_pages.router, oidc.router]

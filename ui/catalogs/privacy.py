@@ -1,0 +1,109 @@
+"""UI strings of the privacy officer's pages (records area, api/routes/privacy_pages.py)."""
+
+NL: dict[str, str] = {
+    "privacy.nav": "AVG-verzoeken",
+    "privacy.title": "AVG-verzoeken",
+    "privacy.intro": (
+        "Zoek de klant van een inzage- of verwijderverzoek. Elk verzoek komt in het "
+        "register hieronder."
+    ),
+    "privacy.find": "Klant zoeken",
+    "privacy.find_hint": "Naam, e-mailadres, telefoonnummer, BSN, BIG- of KvK-nummer.",
+    "privacy.search": "Zoeken",
+    "privacy.hits": "Gevonden klanten",
+    "privacy.no_hits": "Geen klant gevonden.",
+    "privacy.matched": "gevonden op",
+    "privacy.kind.person": "persoon",
+    "privacy.kind.organisation": "organisatie",
+    "privacy.register": "Register van verzoeken",
+    "privacy.no_requests": "Nog geen verzoeken.",
+    "privacy.at": "Tijdstip",
+    "privacy.kind": "Soort",
+    "privacy.customer": "Klant",
+    "privacy.outcome": "Uitkomst",
+    "privacy.ground": "Wettelijke grond",
+    "privacy.reference": "Kenmerk van het verzoek",
+    "privacy.request.access": "inzage",
+    "privacy.request.erasure": "verwijdering",
+    "privacy.outcome.done": "uitgevoerd",
+    "privacy.outcome.refused": "geweigerd",
+    "privacy.erased": (
+        "De klant en zijn gegevens zijn verwijderd; het verzoek staat in het register."
+    ),
+    "privacy.back": "Terug naar AVG-verzoeken",
+    "privacy.customer_title": "Klant",
+    "privacy.customer_id": "Klantnummer",
+    "privacy.emails": "E-mailadressen",
+    "privacy.contacts": "Contacten",
+    "privacy.contacts_count": "{open} lopend, {closed} afgesloten",
+    "privacy.access": "Inzage (art. 15 AVG)",
+    "privacy.access_help": (
+        "Eén ZIP-bestand met alles wat PULSE over deze klant bewaart: gegevens, berichten"
+        " en bijlagen. Het downloaden wordt als inzageverzoek geregistreerd."
+    ),
+    "privacy.download": "Inzage-export downloaden",
+    "privacy.erasure": "Verwijdering (art. 17 AVG)",
+    "privacy.would_refuse": "Verwijderen wordt geweigerd:",
+    "privacy.may_erase": (
+        "Er is geen bewaarplicht meer: verwijderen kan. Dit is niet terug te draaien."
+    ),
+    "privacy.confirm": "Ik heb het verzoek en de identiteit van de verzoeker gecontroleerd",
+    "privacy.erase_button": "Klantgegevens verwijderen",
+    "privacy.refuse_button": "Weigering registreren",
+    "privacy.unconfirmed": "Vink eerst de controle aan.",
+    "privacy.refused_now": (
+        "Het verzoek is geweigerd en met de wettelijke grond in het register gezet."
+    ),
+}
+
+EN: dict[str, str] = {
+    "privacy.nav": "GDPR requests",
+    "privacy.title": "GDPR requests",
+    "privacy.intro": (
+        "Find the customer of an access or erasure request. Every request goes into the "
+        "register below."
+    ),
+    "privacy.find": "Find customer",
+    "privacy.find_hint": "Name, email address, phone number, BSN, BIG or KvK number.",
+    "privacy.search": "Search",
+    "privacy.hits": "Customers found",
+    "privacy.no_hits": "No customer found.",
+    "privacy.matched": "matched on",
+    "privacy.kind.person": "person",
+    "privacy.kind.organisation": "organisation",
+    "privacy.register": "Register of requests",
+    "privacy.no_requests": "No requests yet.",
+    "privacy.at": "Time",
+    "privacy.kind": "Kind",
+    "privacy.customer": "Customer",
+    "privacy.outcome": "Outcome",
+    "privacy.ground": "Legal ground",
+    "privacy.reference": "Request reference",
+    "privacy.request.access": "access",
+    "privacy.request.erasure": "erasure",
+    "privacy.outcome.done": "carried out",
+    "privacy.outcome.refused": "refused",
+    "privacy.erased": "The customer and their data were erased; the request is in the register.",
+    "privacy.back": "Back to GDPR requests",
+    "privacy.customer_title": "Customer",
+    "privacy.customer_id": "Customer number",
+    "privacy.emails": "Email addresses",
+    "privacy.contacts": "Contacts",
+    "privacy.contacts_count": "{open} open, {closed} closed",
+    "privacy.access": "Access (GDPR art. 15)",
+    "privacy.access_help": (
+        "One ZIP file with everything PULSE holds on this customer: data, messages and "
+        "attachments. The download is registered as an access request."
+    ),
+    "privacy.download": "Download the access export",
+    "privacy.erasure": "Erasure (GDPR art. 17)",
+    "privacy.would_refuse": "Erasure will be refused:",
+    "privacy.may_erase": "No retention duty is left: erasure is possible. It cannot be undone.",
+    "privacy.confirm": "I checked the request and the requester's identity",
+    "privacy.erase_button": "Erase customer data",
+    "privacy.refuse_button": "Register the refusal",
+    "privacy.unconfirmed": "Tick the check first.",
+    "privacy.refused_now": (
+        "The request was refused and entered in the register with its legal ground."
+    ),
+}
