@@ -148,9 +148,9 @@ def include_routers(app: FastAPI) -> None:
     for router in records_all.routers():
         app.include_router(router)
     # customers area (issue 5): klantbeeld, search, knowledge base, contact reasons
-    from api.routes import customers, knowledge, reasons, search
+    from api.routes import customers, customers_identity, knowledge, reasons, search
 
-    for module in (customers, search, knowledge, reasons):
+    for module in (customers, customers_identity, search, knowledge, reasons):
         app.include_router(module.router)
     # phone area (issue 3): phone state, screen pop, wrap-up, callback, wallboard
     from api.routes import phone, phone_dev

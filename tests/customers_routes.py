@@ -32,6 +32,10 @@ CUSTOMERS_ROUTES: dict[tuple[str, str], dict] = {
         "roles": WORK_CONTACTS,
         "exercise": False,
     },  # fmt: skip
+    ("POST", CU + "/identifiers/verify"): {"roles": WORK_CONTACTS},
+    ("POST", CU + "/identifiers/{identifier_id}/reveal"): {"roles": WORK_CONTACTS},
+    ("POST", "/api" + CU + "/identifiers/verify"): {"roles": WORK_CONTACTS},
+    ("POST", "/api" + CU + "/identifiers/{identifier_id}/reveal"): {"roles": WORK_CONTACTS},
     ("POST", CU + "/merge"): {"roles": WORK_CONTACTS},
     ("POST", CU + "/merges/{merge_id}/undo"): {"roles": WORK_CONTACTS, "exercise": False},
     ("POST", "/contacts/{reference}/customer"): {"roles": WORK_CONTACTS, "scoped": True},
@@ -79,4 +83,10 @@ def customers_body(method: str, path: str, sample) -> dict:
         return {"data": {"customer_id": 1}}
     if path == "/api/contacts/{reference}/customer":
         return {"json": {"customer_id": 1}}
+    if path.endswith("/identifiers/verify"):
+        body = {"kind": "bsn", "value": "111222333"}
+        return {"json": body} if path.startswith("/api/") else {"data": body}
+    if path.endswith("/reveal"):
+        body = {"reason": "route walk: checking access"}
+        return {"json": body} if path.startswith("/api/") else {"data": body}
     return {}

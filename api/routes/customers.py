@@ -47,7 +47,7 @@ async def _view_or_404(session, viewer: Viewer, customer_id: int, settings):
 
 async def klantbeeld_page(
     request: Request, viewer: Viewer, session, settings, customer_id: int,
-    status_code: int = 200, error: str | None = None,
+    status_code: int = 200, error: str | None = None, **extra,
 ):  # fmt: skip
     view = await _view_or_404(session, viewer, customer_id, settings)
     await _audit_read(session, viewer, request, "customer.view", customer_id)
@@ -58,6 +58,7 @@ async def klantbeeld_page(
         request, "customer.html", viewer, status_code=status_code, v=view, history=history,
         merges=merges, error=error, done=done if done in DONE_KEYS else None,
         identifier_kinds=[k.value for k in IdentifierKind], kinds=[k.value for k in CustomerKind],
+        **extra,
     )  # fmt: skip
 
 
