@@ -23,7 +23,7 @@ from core.models import Contact, ContactStatus, Product, Role
 from core.models_customers import CustomerIdentifier, SatisfactionScore
 
 SEE_OTHER_PRODUCTS = frozenset({Role.agent, Role.trafficer})
-TIMELINE_LIMIT = 500
+TIMELINE_PAGE_SIZE = 50  # a page of the contact history; older pages by ?page=
 
 
 @dataclass
@@ -58,11 +58,32 @@ class CustomerView:
     last_csat: tuple[int, datetime] | None
     register_links: list[RegisterLink] = field(default_factory=list)
     adapter_products: list[str] = field(default_factory=list)
+    timeline_total: int = 0  # contacts in the viewer's products, all pages
+    timeline_page: int = 1
+
+    @property
+    def timeline_pages(self) -> int:
+        return max(1, -(-self.timeline_total // TIMELINE_PAGE_SIZE))
+
+
+def _visible(viewer: Viewer, customer_id: int):
+    return (
+        Contact.customer_id == customer_id,
+        Contact.product_id.in_(viewer.product_ids or (-1,)),
+    )
+
+
+async def timeline_count(session: AsyncSession, viewer: Viewer, customer_id: int) -> int:
+    row = await session.exec(
+        select(func.count()).select_from(Contact).where(*_visible(viewer, customer_id))
+    )
+    return row.one()
 
 
 async def timeline(
-    session: AsyncSession, viewer: Viewer, customer_id: int, limit: int = TIMELINE_LIMIT
-) -> list[TimelineItem]:
+    session: AsyncSession, viewer: Viewer, customer_id: int,
+    limit: int = TIMELINE_PAGE_SIZE, offset: int = 0,
+) -> list[TimelineItem]:  # fmt: skip
     """Open contacts first, then newest first; accredited products only."""
     is_closed = case((Contact.status == ContactStatus.closed, 1), else_=0)
     newest = func.coalesce(Contact.last_message_at, Contact.created_at)
@@ -72,12 +93,10 @@ async def timeline(
             Product.code, Contact.created_at, Contact.last_message_at, Contact.closed_at,
         )
         .join(Product, Product.id == Contact.product_id)
-        .where(
-            Contact.customer_id == customer_id,
-            Contact.product_id.in_(viewer.product_ids or (-1,)),
-        )
+        .where(*_visible(viewer, customer_id))
         .order_by(is_closed, newest.desc(), Contact.id.desc())
         .limit(limit)
+        .offset(offset)
     )  # fmt: skip
     return [TimelineItem(*row) for row in rows.all()]
 
@@ -164,10 +183,14 @@ def register_links(products: list[Product], card: CustomerCard, settings) -> lis
 
 
 async def customer_view(
-    session: AsyncSession, viewer: Viewer, customer_id: int, settings
+    session: AsyncSession, viewer: Viewer, customer_id: int, settings, page: int = 1
 ) -> CustomerView:
     card = await load_card(session, customer_id)
-    items = await timeline(session, viewer, customer_id)
+    page = max(1, page)
+    items = await timeline(session, viewer, customer_id, offset=(page - 1) * TIMELINE_PAGE_SIZE)
+    total = len(items) + (page - 1) * TIMELINE_PAGE_SIZE
+    if len(items) == TIMELINE_PAGE_SIZE or page > 1:  # one short page needs no count
+        total = await timeline_count(session, viewer, customer_id)
     others = None
     if viewer.role in SEE_OTHER_PRODUCTS:
         others = await other_products_count(session, viewer, customer_id)
@@ -188,4 +211,6 @@ async def customer_view(
         last_csat=await last_csat(session, viewer, customer_id),
         register_links=register_links(products, card, settings),
         adapter_products=sorted(c for c in settings.register_adapters if c in codes),
+        timeline_total=total,
+        timeline_page=page,
     )

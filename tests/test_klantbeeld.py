@@ -7,6 +7,7 @@ import json
 import threading
 import time
 from contextlib import asynccontextmanager
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -15,7 +16,16 @@ from sqlalchemy import update
 from sqlmodel import select
 
 from core.db import session_scope
-from core.models import AuditEvent, Contact, ContactStatus, Customer, Message
+from core.models import (
+    AuditEvent,
+    Channel,
+    Contact,
+    ContactStatus,
+    Customer,
+    Message,
+    Product,
+    utcnow,
+)
 from core.models_customers import SatisfactionScore
 from tests.api_support import client_for, login, make_contact, running_app, seeded
 
@@ -270,3 +280,41 @@ async def test_match_api_for_the_phone_screen_pop(world):
         assert (await agent.get("/api/customers/match", params={"phone": "x"})).json() == {
             "customer_ids": []
         }
+
+
+async def test_timeline_pages_through_a_long_history(db, settings):
+    """A customer with 60 contacts: page 1 shows the open one first and 49 newest
+    closed ones, page 2 the rest; the JSON API pages the same way."""
+    await seeded(db)
+    async with session_scope(db) as s:
+        big = (await s.exec(select(Product).where(Product.code == "BIG"))).one()
+        customer = Customer(display_name="Lange Historie")
+        s.add(customer)
+        await s.flush()
+        customer_id = customer.id
+        start = utcnow() - timedelta(days=400)
+        for n in range(60):
+            s.add(
+                Contact(
+                    reference=f"KCC-1998-{n:06d}", channel=Channel.email,
+                    status=ContactStatus.new if n == 0 else ContactStatus.closed,
+                    subject=f"Historie {n}", product_id=big.id, customer_id=customer_id,
+                    created_at=start + timedelta(days=n),
+                )
+            )  # fmt: skip
+    async with running_app(settings, db) as app, logged_in(app, db, "agent") as agent:
+        first = await agent.get(f"/customers/{customer_id}", headers=HTML)
+        rows = first.text.split('<table class="inbox timeline">')[1].split("</table>")[0]
+        assert rows.count("<tr class=") == 50
+        assert rows.index("KCC-1998-000000") < rows.index("KCC-1998-000059")  # open first
+        assert "KCC-1998-000011" in rows and "KCC-1998-000010" not in rows
+        assert "Pagina 1 van 2 (60 contacten)" in first.text and 'rel="next"' in first.text
+        second = await agent.get(f"/customers/{customer_id}?page=2", headers=HTML)
+        rows = second.text.split('<table class="inbox timeline">')[1].split("</table>")[0]
+        assert rows.count("<tr class=") == 10 and "KCC-1998-000010" in rows
+        assert 'rel="prev"' in second.text and 'rel="next"' not in second.text
+        assert (await agent.get(f"/customers/{customer_id}?page=x")).status_code == 200
+        data = (await agent.get(f"/api/customers/{customer_id}?page=2")).json()
+        assert (data["timeline_page"], data["timeline_pages"], data["timeline_total"]) == (2, 2, 60)
+        assert len(data["timeline"]) == 10
+        assert (await agent.get(f"/api/customers/{customer_id}?page=0")).status_code == 422

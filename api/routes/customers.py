@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 from sqlmodel import select
@@ -35,9 +35,9 @@ async def _audit_read(session, viewer: Viewer, request: Request, action: str, ob
     await cust.record_read(session, viewer, action, "customer", object_id, client_ip(request))
 
 
-async def _view_or_404(session, viewer: Viewer, customer_id: int, settings):
+async def _view_or_404(session, viewer: Viewer, customer_id: int, settings, page: int = 1):
     try:
-        return await customer_view(session, viewer, customer_id, settings)
+        return await customer_view(session, viewer, customer_id, settings, page)
     except cust.CustomerNotFound:
         raise NotAccessible(f"customer {customer_id}") from None
 
@@ -49,7 +49,8 @@ async def klantbeeld_page(
     request: Request, viewer: Viewer, session, settings, customer_id: int,
     status_code: int = 200, error: str | None = None, **extra,
 ):  # fmt: skip
-    view = await _view_or_404(session, viewer, customer_id, settings)
+    page = _page_number(request.query_params.get("page"))
+    view = await _view_or_404(session, viewer, customer_id, settings, page)
     await _audit_read(session, viewer, request, "customer.view", customer_id)
     history = await cust.history(session, customer_id, limit=20)
     merges = await cust.merges_of(session, customer_id)
@@ -63,6 +64,11 @@ async def klantbeeld_page(
 
 
 DONE_KEYS = {"saved", "merged", "unmerged", "linked", "created"}
+
+
+def _page_number(raw: str | None) -> int:
+    """The timeline page asked for (1 when absent or not a positive number)."""
+    return int(raw) if raw and raw.isdigit() and 0 < int(raw) < 100_000 else 1
 
 
 @router.get("/customers/new", include_in_schema=False)
@@ -333,6 +339,9 @@ def _card_json(view) -> dict:
             }
             for t in view.timeline
         ],  # fmt: skip
+        "timeline_page": view.timeline_page,
+        "timeline_pages": view.timeline_pages,
+        "timeline_total": view.timeline_total,
         "other_products_contacts": view.other_products_count,
         "last_csat": view.last_csat[0] if view.last_csat else None,
         "register_links": [{"product": r.product_code, "url": r.url} for r in view.register_links],
@@ -351,9 +360,11 @@ async def api_match(viewer: Reader, session: DbSession, phone: str = "", email: 
 
 @router.get("/api/customers/{customer_id}")
 async def api_customer(
-    customer_id: int, request: Request, viewer: Reader, session: DbSession, settings: SettingsDep
-):
-    view = await _view_or_404(session, viewer, customer_id, settings)
+    customer_id: int, request: Request, viewer: Reader, session: DbSession,
+    settings: SettingsDep, page: Annotated[int, Query(ge=1, lt=100_000)] = 1,
+):  # fmt: skip
+    """The card, and one page of the contact history (open first, then newest)."""
+    view = await _view_or_404(session, viewer, customer_id, settings, page)
     await _audit_read(session, viewer, request, "customer.view", customer_id)
     return _card_json(view)
 

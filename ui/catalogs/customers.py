@@ -30,6 +30,10 @@ NL: dict[str, str] = {
     "customers.none": "—",
     "customers.timeline": "Contacthistorie",
     "customers.timeline_empty": "Geen contacten voor uw producten.",
+    "customers.pages": "Pagina's van de contacthistorie",
+    "customers.page_of": "Pagina {page} van {pages} ({total} contacten)",
+    "customers.newer": "← Nieuwer",
+    "customers.older": "Ouder →",
     "customers.other_products": "Daarnaast {count} contact(en) bij producten waarvoor u niet "
     "bent geautoriseerd.",
     "customers.channel": "Kanaal",
@@ -177,6 +181,10 @@ EN: dict[str, str] = {
     "customers.none": "—",
     "customers.timeline": "Contact history",
     "customers.timeline_empty": "No contacts for your products.",
+    "customers.pages": "Pages of the contact history",
+    "customers.page_of": "Page {page} of {pages} ({total} contacts)",
+    "customers.newer": "← Newer",
+    "customers.older": "Older →",
     "customers.other_products": "Besides, {count} contact(s) for products you are not "
     "accredited for.",
     "customers.channel": "Channel",
