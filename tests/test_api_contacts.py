@@ -14,7 +14,17 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from core.models import AuditEvent, Blob, ContactEvent, Message, Note, Task, TaskStatus, utcnow
+from core.models import (
+    AuditEvent,
+    Blob,
+    ContactEvent,
+    ContactReason,
+    Message,
+    Note,
+    Task,
+    TaskStatus,
+    utcnow,
+)
 from tests.api_support import (
     JSON,
     client_for,
@@ -84,6 +94,33 @@ async def logged_in(app, db, username):
         csrf = await login(client, db, username)
         client.headers.update({"X-CSRF-Token": csrf, **JSON})
         yield client
+
+
+async def test_close_reasons_come_as_a_tree(world):
+    """The close list shows each reason followed by the ones under it, indented."""
+    app, db, big = world
+    async with db() as session:
+        parent = (
+            await session.exec(
+                select(ContactReason).where(
+                    ContactReason.product_id == big.product_id, ContactReason.code == "klacht"
+                )
+            )
+        ).one()
+        session.add(
+            ContactReason(
+                product_id=big.product_id, code="klacht_termijn", label_nl="Aaa termijn",
+                label_en="Aaa term", parent_id=parent.id,
+            )
+        )  # fmt: skip
+        await session.commit()
+    async with logged_in(app, db, "agent") as client:
+        reasons = (await client.get(f"/api/contacts/{big.reference}")).json()["reasons"]
+    codes = [r["code"] for r in reasons]
+    child = codes.index("klacht_termijn")
+    assert codes[child - 1] == "klacht" and reasons[child]["depth"] == 1
+    assert reasons[child]["parent_id"] == parent.id
+    assert all(r["depth"] == 0 for r in reasons if r["code"] != "klacht_termijn")
 
 
 async def test_contact_detail_and_read_is_audited(world):

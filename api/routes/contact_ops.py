@@ -20,6 +20,7 @@ from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from api.routes.reasons import as_tree
 from config.settings import Settings
 from core import audit
 from core.access import WORK_CONTACTS, Viewer, get_contact_for_user
@@ -121,6 +122,8 @@ class ReasonOut(SQLModel):
     code: str
     label_nl: str
     label_en: str
+    parent_id: int | None = None
+    depth: int = 0  # in the product's tree of reasons (the close list indents by it)
 
 
 class ContactDetail(SQLModel):
@@ -184,12 +187,11 @@ def _message_out(reference: str, m: Message, files: list[Attachment], names) -> 
 
 
 async def reasons_for(session: AsyncSession, product_id: int) -> list[ReasonOut]:
+    """The product's active reasons as a tree: each one followed by those under it."""
     rows = await session.exec(
-        select(ContactReason)
-        .where(ContactReason.product_id == product_id, ContactReason.active)
-        .order_by(ContactReason.id)
+        select(ContactReason).where(ContactReason.product_id == product_id, ContactReason.active)
     )
-    return [ReasonOut.model_validate(r) for r in rows.all()]
+    return [ReasonOut.model_validate(r.model_dump()) for r in as_tree(list(rows.all()))]
 
 
 def _target_id(event: ContactEvent) -> int | None:
