@@ -6,22 +6,24 @@ absolute values, and a message is sent only while its row says it is not sent ye
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from datetime import timedelta
 
-from sqlalchemy import func, select, text, update
+from sqlalchemy import false, func, select, text, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlalchemy.orm import aliased
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.work import apply_work_to_contact, apply_work_to_task
+from activities.work import WorkActivities, apply_work_to_contact, apply_work_to_task
 from config.settings import Settings
 from core.db import session_scope
+from core.events import CHANNEL as EVENTS_CHANNEL
 from core.events import LiveEvent, publish
-from core.mailcompose import PermanentSendError, compose_message, new_message_id
-from core.mailcompose import send_message as smtp_send
+from core.mailcompose import PermanentSendError, SmtpPool, compose_message, new_message_id
 from core.mailtemplates import render_acknowledgement
 from core.models import (
     Attachment,
@@ -45,6 +47,7 @@ from workflows.contracts import (
     SendMessageInput,
     SendMessageResult,
 )
+from workflows.work_contracts import StartWorkInput
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +59,46 @@ def _task_status(status: str, assignee_id: int | None) -> TaskStatus:
 
 
 PRODUCT_CACHE_SECONDS = 60.0
+_UNLOADED = object()  # _upsert_task: the caller did not read the task row yet
+# Built once: building an alias of a wide table costs milliseconds of CPU (profiled).
+ACK_MESSAGE = aliased(Message, name="ack")
+PARENT_MESSAGE = aliased(Message, name="parent")
+LOCK_SENDER = text("SELECT pg_advisory_xact_lock(hashtext(:k))")
+# One attempt at a time per outbound message: a local activity runs again when its
+# workflow task times out (overload), possibly while the first attempt still talks
+# to SMTP; the second waits for a retry and then finds the message sent.
+TRY_LOCK_SEND = text("SELECT pg_try_advisory_xact_lock(hashtext(:k))")
+
+FINISH_SEND = text(
+    """
+    WITH sent AS (
+      UPDATE messages SET send_status = :status, send_error = :error,
+        send_attempts = send_attempts + 1,
+        sent_at = CASE WHEN :sent THEN now() ELSE NULL END
+      WHERE id = :id RETURNING id
+    ), event AS (
+      INSERT INTO contact_events (contact_id, kind, detail)
+      VALUES (:contact_id, :kind, CAST(:detail AS jsonb)) RETURNING id
+    )
+    SELECT pg_notify(:channel, :payload), (SELECT count(*) FROM sent), (SELECT count(*) FROM event)
+    """
+)
+
+# The "received" history line, once (a retried activity finds it), and the live
+# event for the inboxes: one round trip (the NOTIFY is delivered at commit).
+RECEIVED_ONCE_AND_PUBLISH = text(
+    """
+    WITH received AS (
+      INSERT INTO contact_events (contact_id, kind, detail)
+      SELECT :contact_id, 'received', CAST(:detail AS jsonb)
+      WHERE NOT EXISTS (
+        SELECT 1 FROM contact_events WHERE contact_id = :contact_id AND kind = 'received'
+      )
+      RETURNING id
+    )
+    SELECT pg_notify(:channel, :payload), (SELECT count(*) FROM received)
+    """
+)
 
 
 class ContactActivities:
@@ -64,6 +107,15 @@ class ContactActivities:
         self.settings = settings
         self._products: dict[int, Product] = {}
         self._products_loaded = -PRODUCT_CACHE_SECONDS
+        self._work = WorkActivities(sessionmaker, settings)  # its plan, folded into open_contact
+        self._smtp = SmtpPool(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            starttls=settings.smtp_starttls,
+            username=settings.smtp_user,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            timeout=30,
+        )
 
     async def _product_table(self, s: AsyncSession) -> dict[int, Product]:
         """Products change rarely (admins); every contact needs its product's name,
@@ -89,39 +141,68 @@ class ContactActivities:
     @activity.defn(name="open_contact")
     async def open_contact(self, inp: OpenContactInput) -> OpenContactResult:
         """Put the new contact in its product's inbox and decide whether an
-        automatic acknowledgement may go out."""
-        async with session_scope(self.sessionmaker) as s:
-            contact = await s.get(Contact, inp.contact_id)
-            if contact is None:
-                raise ApplicationError(f"contact {inp.contact_id} not found", non_retryable=True)
-            message = await s.get(Message, inp.message_id) if inp.message_id else None
-            if contact.due_at is None:
-                contact.due_at = contact.created_at + timedelta(hours=inp.due_hours)
-            await self._upsert_task(s, contact, message)
-            already = await s.scalar(
-                select(func.count())
-                .select_from(ContactEvent)
-                .where(ContactEvent.contact_id == contact.id, ContactEvent.kind == "received")
-            )
-            if not already:
-                s.add(
-                    ContactEvent(
-                        contact_id=contact.id,
-                        kind="received",
-                        detail={"message_id": inp.message_id},
-                    )
-                )
-            await publish(
-                s,
-                LiveEvent(
-                    "task", contact.id, contact.product_id, contact.reference, contact.status
-                ),
-            )
-            ack = await self._reserve_ack(s, contact, message) if message is not None else None
-        return OpenContactResult(ack_message_id=ack.id if ack is not None else None)
+        automatic acknowledgement may go out; with ``plan_work`` also load its work
+        plan (activities/work.py), all in one transaction.
 
-    async def _upsert_task(self, s: AsyncSession, contact: Contact, message: Message | None):
-        task = await s.scalar(select(Task).where(Task.contact_id == contact.id))
+        Every contact passes here, so it is written for few round trips (measured
+        on bench/intake.py): one read of contact, message, task and an earlier
+        acknowledgement; the history line and the live event in one statement."""
+        async with session_scope(self.sessionmaker) as s:
+            contact, message, task, ack = await self._load_for_open(s, inp)
+            plan = None
+            if inp.plan_work:
+                received = StartWorkInput(contact.id, inp.channel, inp.received_at)
+                plan = await self._work.plan_in(s, contact, None, received)
+            elif contact.due_at is None:
+                contact.due_at = contact.created_at + timedelta(hours=inp.due_hours)
+            task = await self._upsert_task(s, contact, message, task)
+            if ack is None and message is not None:
+                ack = await self._reserve_ack(s, contact, message, looked=True)
+            if plan is not None:  # last: it may hold a per-product lock until commit
+                await s.flush()  # the task row exists before it may be assigned
+                plan.auto_assignee = await self._work._auto_assign(s, contact, task)
+            await s.execute(
+                RECEIVED_ONCE_AND_PUBLISH,
+                {
+                    "contact_id": contact.id,
+                    "detail": json.dumps({"message_id": inp.message_id}),
+                    "channel": EVENTS_CHANNEL,
+                    "payload": LiveEvent(
+                        "task", contact.id, contact.product_id, contact.reference, contact.status
+                    ).to_json(),
+                },
+            )
+        return OpenContactResult(ack_message_id=ack.id if ack is not None else None, plan=plan)
+
+    async def _load_for_open(self, s: AsyncSession, inp: OpenContactInput):
+        """Contact, first message, task and the message's acknowledgement (a retry
+        finds it already reserved) in one query."""
+        ack = ACK_MESSAGE
+        stmt = (
+            select(Contact, Task, ack)
+            .outerjoin(Task, Task.contact_id == Contact.id)
+            .outerjoin(
+                ack,
+                (ack.in_reply_to_id == inp.message_id) & ack.is_acknowledgement.is_(True)
+                if inp.message_id
+                else false(),
+            )
+            .where(Contact.id == inp.contact_id)
+            .limit(1)
+        )
+        if inp.message_id:
+            stmt = stmt.add_columns(Message).outerjoin(Message, Message.id == inp.message_id)
+        row = (await s.execute(stmt)).first()
+        if row is None:
+            raise ApplicationError(f"contact {inp.contact_id} not found", non_retryable=True)
+        message = row[3] if inp.message_id else None
+        return row[0], message, row[1], row[2]
+
+    async def _upsert_task(
+        self, s: AsyncSession, contact: Contact, message: Message | None, task=_UNLOADED
+    ):
+        if task is _UNLOADED:
+            task = await s.scalar(select(Task).where(Task.contact_id == contact.id))
         if task is None:
             task = Task(
                 contact_id=contact.id,
@@ -144,20 +225,21 @@ class ContactActivities:
         return task
 
     async def _reserve_ack(
-        self, s: AsyncSession, contact: Contact, message: Message
+        self, s: AsyncSession, contact: Contact, message: Message, looked: bool = False
     ) -> Message | None:
         """Decide on an acknowledgement and, if allowed, create it now (sent later).
 
         Creating it in the same transaction as the decision, under a per-sender
         lock, keeps the rate limit exact when many mails of one sender arrive at once.
         """
-        existing = await self._ack_for(s, message.id)
-        if existing is not None:
-            return existing  # a retry: already decided and reserved
+        if not looked:
+            existing = await self._ack_for(s, message.id)
+            if existing is not None:
+                return existing  # a retry: already decided and reserved
         if message.is_auto_reply or message.parse_error or not message.from_address:
             return None
         sender = message.from_address.lower()
-        await s.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": sender})
+        await s.execute(LOCK_SENDER, {"k": sender})
         own = {p.reply_from.lower() for p in (await self._product_table(s)).values()}
         if sender in own:
             return None  # never answer ourselves: that is how mail loops start
@@ -271,8 +353,19 @@ class ContactActivities:
 
         The Message-ID is fixed in the row before the first attempt, so a retry
         after a lost answer re-sends the same message (receivers dedupe on it)."""
+        async with session_scope(self.sessionmaker) as guard:
+            key = {"k": f"send:{inp.message_id}"}
+            if not await guard.scalar(TRY_LOCK_SEND, key):
+                raise ApplicationError(
+                    f"message {inp.message_id} is being sent by another attempt",
+                    type="SendInProgress",
+                )
+            return await self._send_locked(inp)
+
+    async def _send_locked(self, inp: SendMessageInput) -> SendMessageResult:
         async with session_scope(self.sessionmaker) as s:
-            msg = await s.get(Message, inp.message_id)
+            loaded = await self._load_for_send(s, inp.message_id)
+            msg = loaded[0] if loaded else None
             if msg is None:
                 raise ApplicationError(f"message {inp.message_id} not found", non_retryable=True)
             if msg.send_status in (SendStatus.sent, SendStatus.failed):
@@ -283,17 +376,7 @@ class ContactActivities:
                 msg.message_id_header = email["Message-ID"].strip("<>")
             contact = await s.get(Contact, msg.contact_id)
         try:
-            await smtp_send(
-                email,
-                host=self.settings.smtp_host,
-                port=self.settings.smtp_port,
-                starttls=self.settings.smtp_starttls,
-                username=self.settings.smtp_user,
-                password=self.settings.smtp_password.get_secret_value()
-                if self.settings.smtp_password
-                else None,
-                timeout=30,
-            )
+            await self._smtp.send(email)
         except PermanentSendError as exc:
             await self._finish_send(msg.id, SendStatus.failed, contact, str(exc))
             return SendMessageResult(msg.id, SendStatus.failed)
@@ -302,6 +385,21 @@ class ContactActivities:
             raise
         await self._finish_send(msg.id, SendStatus.sent, contact, None)
         return SendMessageResult(msg.id, SendStatus.sent)
+
+    async def _load_for_send(self, s: AsyncSession, message_id: int):
+        """The message with its contact and the message it answers, in one query.
+        Later ``s.get`` calls find them in the session while the caller holds the
+        returned row (the session's identity map keeps only weak references)."""
+        parent = PARENT_MESSAGE
+        row = (
+            await s.execute(
+                select(Message, Contact, parent)
+                .join(Contact, Contact.id == Message.contact_id)
+                .outerjoin(parent, parent.id == Message.in_reply_to_id)
+                .where(Message.id == message_id)
+            )
+        ).first()
+        return tuple(row) if row is not None else None
 
     async def _compose(self, s: AsyncSession, msg: Message):
         contact = await s.get(Contact, msg.contact_id)
@@ -347,29 +445,25 @@ class ContactActivities:
             )
 
     async def _finish_send(self, message_id, status, contact, error) -> None:
-        async with session_scope(self.sessionmaker) as s:
-            await s.execute(
-                update(Message)
-                .where(Message.id == message_id)
-                .values(
-                    send_status=status,
-                    send_error=error,
-                    send_attempts=Message.send_attempts + 1,
-                    sent_at=utcnow() if status == SendStatus.sent else None,
-                )
-            )
-            s.add(
-                ContactEvent(
-                    contact_id=contact.id,
-                    kind=f"message_{status}",
-                    detail={"message_id": message_id},
-                )
-            )
-            await publish(
-                s,
-                LiveEvent(
-                    "message", contact.id, contact.product_id, contact.reference, contact.status
-                ),
+        """The send's outcome, its history line and the live event: one statement,
+        committed on its own (atomic as a single statement)."""
+        async with self.sessionmaker.kw["bind"].connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(
+                FINISH_SEND,
+                {
+                    "id": message_id,
+                    "status": str(SendStatus(status)),
+                    "error": error,
+                    "sent": status == SendStatus.sent,
+                    "contact_id": contact.id,
+                    "kind": f"message_{status}",
+                    "detail": json.dumps({"message_id": message_id}),
+                    "channel": EVENTS_CHANNEL,
+                    "payload": LiveEvent(
+                        "message", contact.id, contact.product_id, contact.reference, contact.status
+                    ).to_json(),
+                },
             )
 
 

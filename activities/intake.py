@@ -262,8 +262,10 @@ class MailIntake:
             if not stored.new_contact:
                 stored = await self._split_off_new_contact(stored)
             await self._start_workflow(stored)
-        async with session_scope(self.sessionmaker) as s:
-            await s.execute(
+        # One statement, committed on its own: no BEGIN/COMMIT round trips per email.
+        async with self.sessionmaker.kw["bind"].connect() as conn:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            await conn.execute(
                 update(Message)
                 .where(Message.id == stored.message_id)
                 .values(delivered_to_workflow=True)

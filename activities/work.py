@@ -8,9 +8,8 @@ All idempotent: Temporal retries them.
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
-import holidays
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -34,19 +33,21 @@ from core.models import (
     utcnow,
 )
 from core.models_work import (
-    ClosingDay,
-    OfficeCalendar,
+    LineAccreditation,
     ProductWorkSettings,
     QueueAutoAssign,
     ReplyTemplate,
     SlaPolicy,
 )
+from core.work_calendar import dutch_holidays, load_calendar  # noqa: F401 (re-exported)
 from workflows.sla import WorkCalendar
 from workflows.work import earliest_due, start_clocks
 from workflows.work_contracts import (
     LINES,
     CustomerLetterInput,
     CustomerLetterResult,
+    LineAssignInput,
+    LineAssignResult,
     LineTargets,
     SlaSignalInput,
     StartWorkInput,
@@ -109,35 +110,19 @@ def apply_work_to_task(task: Task | None, work: WorkProjection | None) -> None:
     task.sla_state, task.priority = work.sla_state, work.priority
 
 
-def dutch_holidays(years: list[int], extra: list[date]) -> list[str]:
-    days = {d.isoformat() for d in holidays.country_holidays("NL", years=years)}
-    days |= {d.isoformat() for d in extra}
-    return sorted(days)
-
-
 class WorkActivities:
     def __init__(self, sessionmaker: async_sessionmaker[AsyncSession], settings: Settings):
         self.sessionmaker = sessionmaker
         self.settings = settings
         self._calendar: WorkCalendar | None = None
         self._calendar_loaded = -CACHE_SECONDS
+        self._plan_cache: dict[tuple[int, str], tuple[float, dict]] = {}
 
     async def _load_calendar(self, s: AsyncSession, year: int) -> WorkCalendar:
         """Office hours change rarely: cached a minute per worker."""
         now = time.monotonic()
         if self._calendar is None or now - self._calendar_loaded >= CACHE_SECONDS:
-            row = await s.get(OfficeCalendar, 1)
-            row = row or OfficeCalendar()
-            extra = (await s.execute(select(ClosingDay.day))).scalars().all()
-            self._calendar = WorkCalendar(
-                tz=row.tz,
-                open_minute=row.open_minute,
-                close_minute=row.close_minute,
-                workdays=[int(d) for d in row.workdays.split(",") if d.strip()],
-                holidays=dutch_holidays([year - 1, year, year + 1, year + 2], list(extra))
-                if row.public_holidays
-                else sorted(d.isoformat() for d in extra),
-            )
+            self._calendar = await load_calendar(s, year)
             self._calendar_loaded = now
         return self._calendar
 
@@ -168,29 +153,50 @@ class WorkActivities:
 
     @activity.defn(name="start_work")
     async def start_work(self, inp: StartWorkInput) -> WorkPlan:
-        """The contact's work plan; writes the first SLA due date on the projection."""
-        received = datetime.fromisoformat(inp.received_at)
+        """The contact's work plan; writes the first SLA due date on the projection.
+        (Contacts opened since "open-with-work-plan" get it from open_contact.)"""
         async with session_scope(self.sessionmaker) as s:
             contact = await s.get(Contact, inp.contact_id)
             if contact is None:
                 raise ApplicationError(f"contact {inp.contact_id} not found", non_retryable=True)
-            conf = await s.get(ProductWorkSettings, contact.product_id) or ProductWorkSettings()
-            plan = WorkPlan(
-                calendar=await self._load_calendar(s, received.year),
-                targets=await self._targets(s, contact.product_id, inp.channel),
-                warn_share=conf.warn_share,
-                raise_priority_on_breach=conf.raise_priority_on_breach,
-                direct_reply_lines=[int(x) for x in conf.direct_reply_lines.split(",") if x],
-                waiting_reminder_days=conf.waiting_reminder_days,
-                waiting_close_days=conf.waiting_close_days,
-                received_at=inp.received_at,
-            )
-            due = earliest_due(start_clocks(plan, received), plan.calendar)
-            contact.due_at = due
             task = await s.scalar(select(Task).where(Task.contact_id == contact.id))
-            if task is not None:
-                task.due_at = due
-                plan.auto_assignee = await self._auto_assign(s, contact, task)
+            return await self.plan_in(s, contact, task, inp)
+
+    async def _product_work_fields(self, s: AsyncSession, product_id: int, channel: str) -> dict:
+        """The plan's per-product part, cached a minute per worker like the calendar
+        (admins change SLA policies rarely; new contacts follow within a minute)."""
+        key, now = (product_id, channel), time.monotonic()
+        cached = self._plan_cache.get(key)
+        if cached is None or now - cached[0] >= CACHE_SECONDS:
+            conf = await s.get(ProductWorkSettings, product_id) or ProductWorkSettings()
+            fields = {
+                "targets": await self._targets(s, product_id, channel),
+                "warn_share": conf.warn_share,
+                "raise_priority_on_breach": conf.raise_priority_on_breach,
+                "direct_reply_lines": [int(x) for x in conf.direct_reply_lines.split(",") if x],
+                "waiting_reminder_days": conf.waiting_reminder_days,
+                "waiting_close_days": conf.waiting_close_days,
+            }
+            cached = self._plan_cache[key] = (now, fields)
+        return {k: list(v) if isinstance(v, list) else v for k, v in cached[1].items()}
+
+    async def plan_in(
+        self, s: AsyncSession, contact: Contact, task: Task | None, inp: StartWorkInput
+    ) -> WorkPlan:
+        """The work plan inside the caller's transaction: sets the first SLA due date
+        on the contact and its task, and picks an automatic assignee if the queue has
+        one (open_contact folds this in: one activity and one commit less a contact)."""
+        received = datetime.fromisoformat(inp.received_at)
+        plan = WorkPlan(
+            calendar=await self._load_calendar(s, received.year),
+            received_at=inp.received_at,
+            **await self._product_work_fields(s, contact.product_id, inp.channel),
+        )
+        due = earliest_due(start_clocks(plan, received), plan.calendar)
+        contact.due_at = due
+        if task is not None:
+            task.due_at = due
+            plan.auto_assignee = await self._auto_assign(s, contact, task)
         return plan
 
     async def _auto_assign(self, s: AsyncSession, contact: Contact, task: Task) -> int | None:
@@ -255,6 +261,97 @@ class WorkActivities:
             .order_by(*order)
             .limit(1)
         )
+
+    @activity.defn(name="auto_assign_line")
+    async def auto_assign_line(self, inp: LineAssignInput) -> LineAssignResult:
+        """Who gets a contact that landed on a 2nd/3rd line list, when that product x
+        line assigns automatically: among the people signed in now and accredited for
+        the product and that line, the least loaded, or the next in turn after the
+        last one this list picked (round robin). Written on the task at once, under a
+        per-list lock, so escalations arriving together spread. A retry finds its own
+        pick on the task and returns it."""
+        async with session_scope(self.sessionmaker) as s:
+            contact = await s.get(Contact, inp.contact_id)
+            task = await s.scalar(select(Task).where(Task.contact_id == inp.contact_id))
+            if contact is None or task is None:
+                return LineAssignResult(None)
+            mode = await s.scalar(
+                select(QueueAutoAssign.mode).where(
+                    QueueAutoAssign.product_id == contact.product_id,
+                    QueueAutoAssign.line == inp.line,
+                )
+            )
+            if mode is None:
+                return LineAssignResult(None)
+            await s.execute(
+                text("SELECT pg_advisory_xact_lock(hashtext(:k))"),
+                {"k": f"auto-assign:{contact.product_id}:{inp.line}"},
+            )
+            await s.refresh(task)
+            if task.assignee_id is not None:  # our own earlier try, or a claim that won
+                return LineAssignResult(task.assignee_id)
+            people = await self._line_people(s, contact.product_id, inp.line)
+            chosen = await self._pick_on_line(s, contact.product_id, inp.line, mode, people)
+            if chosen is not None:
+                task.assignee_id, task.status = chosen, "claimed"
+            return LineAssignResult(chosen)
+
+    async def _line_people(self, s: AsyncSession, product_id: int, line: int) -> list[int]:
+        """Signed-in, active people accredited for the product and for this line."""
+        signed_in = select(WebSession.user_id).where(
+            WebSession.mfa_passed.is_(True),
+            WebSession.last_seen_at
+            > utcnow() - timedelta(minutes=self.settings.session_idle_minutes),
+        )
+        rows = await s.execute(
+            select(User.id)
+            .join(Accreditation, Accreditation.user_id == User.id)
+            .join(
+                LineAccreditation,
+                (LineAccreditation.user_id == User.id)
+                & (LineAccreditation.product_id == Accreditation.product_id),
+            )
+            .where(
+                Accreditation.product_id == product_id,
+                LineAccreditation.line == line,
+                User.is_active.is_(True),
+                User.role.in_(["agent", "trafficer"]),
+                User.id.in_(signed_in),
+            )
+            .order_by(User.id)
+        )
+        return list(dict.fromkeys(rows.scalars().all()))
+
+    async def _pick_on_line(
+        self, s: AsyncSession, product_id: int, line: int, mode: str, people: list[int]
+    ) -> int | None:
+        if not people:
+            return None
+        if mode == "round_robin":
+            # The list's last automatic pick (its history line), then the next person.
+            last = await s.scalar(
+                select(ContactEvent.detail["to_user_id"].as_integer())
+                .join(Contact, Contact.id == ContactEvent.contact_id)
+                .where(
+                    ContactEvent.kind == "auto_assigned",
+                    ContactEvent.detail["line"].as_integer() == line,
+                    Contact.product_id == product_id,
+                )
+                .order_by(ContactEvent.id.desc())
+                .limit(1)
+            )
+            later = [p for p in people if last is not None and p > last]
+            return (later or people)[0]
+        loads = dict(
+            (
+                await s.execute(
+                    select(Task.assignee_id, func.count())
+                    .where(Task.assignee_id.in_(people), Task.status == "claimed")
+                    .group_by(Task.assignee_id)
+                )
+            ).all()
+        )
+        return min(people, key=lambda p: (loads.get(p, 0), p))
 
     @activity.defn(name="sla_signal")
     async def sla_signal(self, inp: SlaSignalInput) -> None:
@@ -386,4 +483,6 @@ async def _customer_address(s: AsyncSession, contact: Contact):
 
 
 def all_work_activities(acts: WorkActivities) -> list:
-    return [acts.start_work, acts.sla_signal, acts.make_customer_letter]
+    return [
+        acts.start_work, acts.sla_signal, acts.make_customer_letter, acts.auto_assign_line,
+    ]  # fmt: skip

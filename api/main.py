@@ -160,8 +160,13 @@ def include_routers(app: FastAPI) -> None:
     # work area (issue 4): line task lists, escalation, complaints, trafficer
     from api.routes import trafficer, work
 
-    for module in (work, trafficer):
-        app.include_router(module.router)
+    for router in (*work.routers(), trafficer.router):
+        app.include_router(router)
+    # work setup (issue 4): SLA policies, calendar, product settings, templates, queues
+    from api.routes import work_admin
+
+    for router in work_admin.routers():
+        app.include_router(router)
 
 
 def create_app(
@@ -183,6 +188,10 @@ def create_app(
         hub = EventHub(settings.psycopg_url)
         app.state.event_hub = hub
         await hub.start()
+        # work area: "time left" on the configured office calendar from the first page
+        from core.work_calendar import warm_display_calendar
+
+        await warm_display_calendar(app.state.sessionmaker)
         try:
             yield
         finally:

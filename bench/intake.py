@@ -142,15 +142,48 @@ class RssSampler:
             self._task.cancel()
 
 
+class CpuMeter:
+    """CPU seconds (user + system, children included) of named process trees between
+    ``start`` and ``stop``: shows which process the throughput is bound by."""
+
+    def __init__(self, pids: dict[str, int]):
+        self.pids = pids
+        self.began: dict[str, float] = {}
+        self.used: dict[str, float] = {}
+
+    @staticmethod
+    def _tree_seconds(pid: int) -> float:
+        total = 0.0
+        with contextlib.suppress(psutil.Error):
+            root = psutil.Process(pid)
+            for p in [root, *root.children(recursive=True)]:
+                with contextlib.suppress(psutil.Error):
+                    t = p.cpu_times()
+                    total += t.user + t.system + t.children_user + t.children_system
+        return total
+
+    def start(self) -> None:
+        self.began = {name: self._tree_seconds(pid) for name, pid in self.pids.items()}
+
+    def stop(self) -> None:
+        self.used = {
+            name: self._tree_seconds(pid) - self.began[name] for name, pid in self.pids.items()
+        }
+
+    def line(self, elapsed: float) -> str:
+        return " ".join(f"{n}={s:.1f}s({s / elapsed:.0%})" for n, s in self.used.items())
+
+
 # --- bare Temporal: start + one no-op activity -------------------------------------
 
 
-async def bare_rate(address: str, count: int) -> float:
+async def bare_rate(address: str, count: int, temporal_pid: int) -> tuple[float, CpuMeter]:
     """Workflows/s of start + one no-op activity, worker in its own process."""
     queue = f"bare-{uuid.uuid4()}"
     worker = subprocess.Popen(
         [sys.executable, "-m", "bench.bare", "--address", address, "--task-queue", queue], cwd=ROOT
     )
+    cpu = CpuMeter({"worker": worker.pid, "temporal": temporal_pid})
     try:
         client = await Client.connect(address)
         await client.execute_workflow(BareWorkflow.run, -1, id=f"{queue}-warm", task_queue=queue)
@@ -163,8 +196,11 @@ async def bare_rate(address: str, count: int) -> float:
                 )
 
         start = time.perf_counter()
+        cpu.start()
         await asyncio.gather(*(one(i) for i in range(count)))
-        return count / (time.perf_counter() - start)
+        elapsed = time.perf_counter() - start
+        cpu.stop()
+        return count / elapsed, cpu
     finally:
         worker.terminate()
         worker.wait(15)
@@ -281,6 +317,16 @@ async def main(args) -> None:
             await asyncio.sleep(3)  # worker polling, intake in IDLE
             rss = RssSampler([p.pid for p in procs[-len(commands) :]])
             rss.start()
+            cpu = CpuMeter(
+                {
+                    **{f"{name}{n}": p.pid for n, ((name, _), p) in enumerate(
+                        zip(commands, procs[-len(commands) :], strict=True)
+                    )},
+                    "postgres": _postmaster_pid(pg),
+                    "temporal": procs[0].pid,
+                }
+            )  # fmt: skip
+            cpu.start()
             start = time.perf_counter()
             await append_messages("127.0.0.1", imap_port, imap.user, imap.password, "big", emails)
             appended = time.perf_counter() - start
@@ -289,7 +335,8 @@ async def main(args) -> None:
             )
             elapsed = time.perf_counter() - start
             rss.stop()
-        bare = await bare_rate(f"127.0.0.1:{t_port}", args.bare)
+            cpu.stop()
+        bare, bare_cpu = await bare_rate(f"127.0.0.1:{t_port}", args.bare, procs[0].pid)
         await engine.dispose()
     finally:
         for p in reversed(procs):
@@ -313,11 +360,22 @@ async def main(args) -> None:
         f"PULSE intake: {rate:.1f} emails/s; bare Temporal (start + 1 no-op activity): "
         f"{bare:.1f} workflows/s; ratio {rate / bare:.2f}"
     )
+    print(f"CPU used during the intake (share of one core): {cpu.line(elapsed)}")
+    print(
+        "CPU ms per email: "
+        + " ".join(f"{n}={v * 1000 / args.emails:.0f}" for n, v in cpu.used.items())
+        + "; per bare workflow: "
+        + " ".join(f"{n}={v * 1000 / args.bare:.0f}" for n, v in bare_cpu.used.items())
+    )
     print(f"peak RSS of {args.workers} worker(s) + intake: {rss.peak / 2**20:.0f} MB")
     print(
         f"emails_per_s={rate:.1f} bare_temporal_per_s={bare:.1f} ratio={rate / bare:.2f} "
         f"peak_rss_mb={rss.peak / 2**20:.0f}"
     )
+
+
+def _postmaster_pid(pg: EmbeddedPostgres) -> int:
+    return int((pg.pgdata / "postmaster.pid").read_text().split()[0])
 
 
 def _settings(env: dict):

@@ -19,6 +19,7 @@ rather than a "new" one.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -210,17 +211,100 @@ async def send_message(
     or the data; every other error (connection, timeout, 4xx, authentication)
     propagates unchanged so the caller's retry policy applies.
     """
+    sending = aiosmtplib.send(
+        msg,
+        hostname=host,
+        port=port,
+        start_tls=starttls,
+        use_tls=use_tls,
+        username=username or None,
+        password=password or None,
+        timeout=timeout,
+    )
+    return await _send_classified(sending, msg)
+
+
+class SmtpPool:
+    """SMTP sessions kept open between sends, as a busy sender does: connecting,
+    EHLO (and the local host name lookup before it) and QUIT for every mail were a
+    visible share of the worker's CPU on bench/intake.py. Same errors as
+    ``send_message``. A session is reused only after a successful send and while it
+    has been idle for less than ``idle_seconds`` (servers drop idle sessions); a send
+    that finds a reused session closed is tried once more on a new one."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+        use_tls: bool = False,
+        size: int = 16,
+        idle_seconds: float = 20.0,
+    ) -> None:
+        self._options = {
+            "hostname": host,
+            "port": port,
+            "start_tls": starttls,
+            "use_tls": use_tls,
+            "username": username or None,
+            "password": password or None,
+            "timeout": timeout,
+        }
+        self.size, self.idle_seconds = size, idle_seconds
+        self._idle: list[tuple[aiosmtplib.SMTP, float]] = []
+
+    async def send(self, msg: EmailMessage) -> SendResult:
+        client, reused = self._take()
+        try:
+            return await self._send_on(client, msg)
+        except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
+            if not reused:
+                raise
+            # The server had closed the idle session: once more, on a new one.
+            return await self._send_on(self._fresh(), msg)
+
+    async def _send_on(self, client: aiosmtplib.SMTP, msg: EmailMessage) -> SendResult:
+        try:
+            if not client.is_connected:
+                await client.connect()
+            result = await _send_classified(client.send_message(msg), msg)
+        except BaseException:
+            client.close()  # mid-transaction state unknown: never reuse it
+            raise
+        self._give_back(client)
+        return result
+
+    def _take(self) -> tuple[aiosmtplib.SMTP, bool]:
+        now = time.monotonic()
+        while self._idle:
+            client, since = self._idle.pop()
+            if client.is_connected and now - since < self.idle_seconds:
+                return client, True
+            client.close()
+        return self._fresh(), False
+
+    def _fresh(self) -> aiosmtplib.SMTP:
+        return aiosmtplib.SMTP(**self._options)
+
+    def _give_back(self, client: aiosmtplib.SMTP) -> None:
+        if len(self._idle) < self.size and client.is_connected:
+            self._idle.append((client, time.monotonic()))
+        else:
+            client.close()
+
+    def close(self) -> None:
+        while self._idle:
+            self._idle.pop()[0].close()
+
+
+async def _send_classified(sending, msg: EmailMessage) -> SendResult:
+    """Await an SMTP send; a 5xx refusal becomes ``PermanentSendError``."""
     try:
-        refused, response = await aiosmtplib.send(
-            msg,
-            hostname=host,
-            port=port,
-            start_tls=starttls,
-            use_tls=use_tls,
-            username=username or None,
-            password=password or None,
-            timeout=timeout,
-        )
+        refused, response = await sending
     except aiosmtplib.SMTPRecipientsRefused as exc:
         _raise_if_permanent_recipients(exc)
         raise

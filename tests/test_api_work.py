@@ -106,8 +106,9 @@ async def test_escalation_through_the_api_and_the_line_lists(work_world):
         notes = [n["body"] for n in detail["notes"]]
         assert notes == ["Is dit diploma geldig?", "Ja, geldig tot 2030."]
         page = await anna.get(f"/contacts/{ref}", headers={"Accept": "text/html"})
-        assert "Doorgezet naar een volgende lijn door Anna Agent" in page.text
-        assert "Beantwoord aan de vorige lijn door Gert Backoffice" in page.text
+        # Each hop names the line it left and the line it went to, who and when.
+        assert "Doorgezet door Anna Agent: 1e lijn → 2e lijn (BIG backoffice)" in page.text
+        assert "Beantwoord door Gert Backoffice: 2e lijn (BIG backoffice) → 1e lijn" in page.text
 
 
 async def test_next_task_takes_the_most_urgent_first(work_world):
@@ -288,3 +289,31 @@ async def test_round_robin_assignment_takes_turns(work_world):
         assert set(order) == ids
         assert order[0] == bram_id, order  # Anna's last new contact is older
         assert order[0] != order[1] and order[2] != order[3] and order[0] == order[2], order
+
+
+def test_history_names_both_lines_of_every_hop_in_dutch_and_english():
+    from api.routes.work_decisions import hop_text
+
+    up = {"from_line": 1, "to_line": 2, "queue": ""}
+    assert hop_text("nl", "escalated", up, "Anna", None, "BIG") == (
+        "Doorgezet door Anna: 1e lijn → 2e lijn (BIG backoffice)"
+    )
+    assert hop_text("en", "escalated", up, "Anna", None, "BIG") == (
+        "Escalated by Anna: 1st line → 2nd line (BIG backoffice)"
+    )
+    back = {"from_line": 3, "to_line": 1}
+    assert hop_text("en", "handed_back", back, "Hanna", None, "UZI") == (
+        "Handed back by Hanna: 3rd line (UZI specialists) → 1st line"
+    )
+    complaint = {"from_line": 2, "to_line": 3}
+    assert hop_text("nl", "complaint_marked", complaint, "Gert", None, "BIG") == (
+        "Gemarkeerd als klacht door Gert: 2e lijn (BIG backoffice) → "
+        "3e lijn (BIG klachtbehandeling)"
+    )
+    auto = {"to_user_id": 7, "line": 2, "queue": ""}
+    assert hop_text("en", "auto_assigned", auto, None, "Gert", "BIG") == (
+        "Assigned automatically to Gert on the 2nd line (BIG backoffice)"
+    )
+    # Steps that are no hop, and hops written before lines were recorded: the plain label.
+    assert hop_text("nl", "claimed", {}, "Anna", None, "BIG") is None
+    assert hop_text("nl", "escalated", {"note_id": 3}, "Anna", None, "BIG") is None

@@ -67,7 +67,7 @@ async def test_trafficer_and_backoffice_journey(stack, playwright_api):  # noqa:
             await anna.get_by_role("button", name="Doorzetten").click()
             await anna.wait_for_url(re.compile(r"\?done=escalate$"))
             await expect(anna.locator(".history")).to_contain_text(
-                "Doorgezet naar een volgende lijn door Anna Agent"
+                "Doorgezet door Anna Agent: 1e lijn → 2e lijn (BIG backoffice)"
             )
             await expect(anna.locator("#work-lines")).to_contain_text("2e lijn (backoffice)")
 
@@ -101,6 +101,33 @@ async def test_trafficer_and_backoffice_journey(stack, playwright_api):  # noqa:
             await expect(first.locator("td").nth(8)).to_have_text("5")
             await daan.screenshot(path=str(SHOTS / "trafficer.png"), full_page=True)
 
+            # --- live re-sort: a priority change elsewhere re-orders the list in place ------
+            await expect(daan.locator("html")).to_have_attribute("data-live", "open")
+            await daan.evaluate("window.__sameDocument = true")
+            await daan.get_by_label(f"Selecteren {escalated_ref}").check()
+            other_link = daan.locator(f"#trafficer-rows a.row-link[href='/contacts/{other_ref}']")
+            await other_link.focus()
+            await _set_priority(app, other_ref, 9)  # e.g. another trafficer's decision
+            await expect(first).to_contain_text(other_ref)  # most urgent first, no reload
+            assert await daan.evaluate("window.__sameDocument === true")
+            await expect(daan.get_by_label(f"Selecteren {escalated_ref}")).to_be_checked()
+            await expect(other_link).to_be_focused()
+            await expect(daan.locator("#work-live-status")).to_have_text(
+                "Lijst bijgewerkt: 2 verschoven"
+            )
+            await expect(daan.locator("#work-live-status")).to_have_attribute("aria-live", "polite")
+            await expect(first.locator("td").nth(8)).to_have_text("9")
+            # A new mail: a new row, and the queue counts follow, still without a reload.
+            queue_1 = daan.locator("#queue-rows tr").first
+            await expect(queue_1.locator("td").nth(2)).to_have_text("0")  # open, 1st line
+            await imap.append("big", customer_mail("Nieuwe vraag", "Hallo.").as_bytes())
+            await expect(task_rows).to_have_count(3)
+            status = daan.locator("#work-live-status")
+            await expect(status).to_have_text("Lijst bijgewerkt: 1 nieuw")
+            await expect(queue_1.locator("td").nth(2)).to_have_text("1")
+            assert await daan.evaluate("window.__sameDocument === true")
+            await expect(daan.get_by_label(f"Selecteren {escalated_ref}")).to_be_checked()
+
             # --- who is viewing: the agent and the trafficer on the same contact ------------
             await anna.goto(f"{base_url}/contacts/{other_ref}")
             await expect(anna.locator("#work-lines")).to_contain_text("1e lijn")
@@ -124,7 +151,7 @@ async def test_trafficer_and_backoffice_journey(stack, playwright_api):  # noqa:
             await gert.wait_for_url(re.compile(r"\?done=answer_escalation$"))
             history = gert.locator(".history")
             await expect(history).to_contain_text(
-                "Beantwoord aan de vorige lijn door Gert Backoffice"
+                "Beantwoord door Gert Backoffice: 2e lijn (BIG backoffice) → 1e lijn"
             )
             await expect(gert.locator("#work-lines")).to_contain_text("1e lijn (KCC)")
             await gert.screenshot(path=str(SHOTS / "backoffice.png"), full_page=True)
@@ -132,5 +159,29 @@ async def test_trafficer_and_backoffice_journey(stack, playwright_api):  # noqa:
             # the agent gets it back, in her own list
             await anna.goto(f"{base_url}/work?mine=true")
             await expect(anna.locator("#work-rows")).to_contain_text(escalated_ref)
+            # her list re-sorts live too: both are hers, the priority 9 one comes first
+            mine = anna.locator("#work-rows tr")
+            await expect(mine).to_have_count(2)
+            await expect(mine.first).to_contain_text(other_ref)
+            await expect(anna.locator("html")).to_have_attribute("data-live", "open")
+            await _set_priority(app, escalated_ref, 10)
+            await expect(mine.first).to_contain_text(escalated_ref)
+            await expect(anna.locator("#work-live-status")).to_have_text(
+                "Lijst bijgewerkt: 2 verschoven"
+            )
         finally:
             await browser.close()
+
+
+async def _set_priority(app, reference: str, priority: int) -> None:
+    """A priority decision straight on the contact's workflow (as another trafficer's
+    page would send it), so only the live update can change the open page."""
+    from tests.api_support import user_id
+    from workflows.contracts import DecisionResult, contact_workflow_id
+    from workflows.work_contracts import PriorityRequest
+
+    trafficer = await user_id(app.state.sessionmaker, "trafficer")
+    handle = app.state.temporal_client.get_workflow_handle(contact_workflow_id(reference))
+    await handle.execute_update(
+        "set_priority", PriorityRequest(trafficer, priority), result_type=DecisionResult
+    )

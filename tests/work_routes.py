@@ -11,6 +11,8 @@ H = "/contacts/{reference}"
 WORK_ROUTES: dict[tuple[str, str], dict] = {
     ("GET", "/api/work/tasks"): {"roles": READ_CONTACTS},
     ("GET", "/work"): {"roles": READ_CONTACTS},
+    ("GET", "/work/rows"): {"roles": READ_CONTACTS},
+    ("GET", "/trafficer/rows"): {"roles": ASSIGN_CONTACTS},
     ("POST", "/api/work/next"): {"roles": WORK_CONTACTS},
     ("POST", "/work/next"): {"roles": WORK_CONTACTS},
     ("POST", C + "/escalate"): {"roles": WORK_CONTACTS, "scoped": True},

@@ -355,6 +355,7 @@ REFUSAL_TYPES = ("ContactClosed", "AlreadyClaimed", "NotHolder", "ContactNotActi
 EVENT_KINDS = (
     "received", "claimed", "released", "assigned", "replied", "customer_wrote",
     "customer_replied", "reopened", "closed", "message_sent", "message_failed", "note",
+    "auto_assigned",  # labels in ui/catalogs/work.py
 )  # fmt: skip
 
 MISSING_NAME = "—"

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 
-from workflows.work_contracts import WorkProjection  # noqa: TC001 (the converter needs it)
+from workflows.work_contracts import (  # noqa: TC001 (the converter needs them)
+    WorkPlan,
+    WorkProjection,
+)
 
 # Search attributes PULSE registers on the Temporal namespace (Keyword type).
 SA_PRODUCT = "PulseProduct"
@@ -133,6 +136,11 @@ class OpenContactInput:
     contact_id: int
     message_id: int | None
     due_hours: int = 40
+    # Also load the work plan (SLA targets, calendar, auto-assignment) in the same
+    # transaction: one activity and one commit less per contact (intake throughput).
+    plan_work: bool = False
+    channel: str = "email"
+    received_at: str = ""  # ISO: the workflow's start, as StartWorkInput.received_at
 
 
 @dataclass
@@ -140,6 +148,7 @@ class OpenContactResult:
     ack_message_id: int | None = None
     """The automatic acknowledgement reserved for the first message, to send; None
     when none may go (auto-reply, bounce or list, or the sender is over the limit)."""
+    plan: WorkPlan | None = None  # with OpenContactInput.plan_work: the contact's work plan
 
 
 @dataclass

@@ -35,6 +35,8 @@ with workflow.unsafe.imports_passed_through():
         CustomerLetterResult,
         EscalateRequest,
         ExtendComplaintRequest,
+        LineAssignInput,
+        LineAssignResult,
         PriorityRequest,
         SlaSignalInput,
         StartWorkInput,
@@ -103,6 +105,11 @@ class WorkMixin:
             result_type=WorkPlan,
             **WORK_ACTIVITY,
         )
+        await self._adopt_plan(plan)
+
+    async def _adopt_plan(self, plan: WorkPlan) -> None:
+        """Start the SLA clocks and the watcher on the plan; take the queue's automatic
+        assignee. (The plan comes from start_work, or with open_contact.)"""
         self._plan = plan
         self._clocks = start_clocks(plan, datetime.fromisoformat(plan.received_at))
         if self._status == "waiting":  # a reply went out before the plan was loaded
@@ -320,7 +327,33 @@ class WorkMixin:
             detail={"from_line": from_line, "to_line": req.to_line, "note_id": req.note_id,
                     "queue": req.queue},
         )  # fmt: skip
+        await self._auto_assign_on_line()
         return DecisionResult(self._status, self._assignee)
+
+    async def _auto_assign_on_line(self) -> None:
+        """A contact that landed on a 2nd/3rd line list with nobody holding it: the
+        list's automatic assignment (when that product x line has one) picks someone
+        signed in and accredited for the line. Under the projection lock, so a claim
+        racing it is written after the pick and wins (checked again below)."""
+        if self._line == FIRST_LINE or self._assignee is not None or self._status != "new":
+            return
+        if not workflow.patched("auto-assign-lines"):  # contacts escalated before this
+            return
+        line, queue = self._line, self._queue
+        async with self._lock:
+            picked: LineAssignResult = await workflow.execute_local_activity(
+                "auto_assign_line",
+                LineAssignInput(self._inp.contact_id, line, queue),
+                result_type=LineAssignResult,
+                **WORK_ACTIVITY,
+            )
+        moved = (self._line, self._queue) != (line, queue)
+        if picked.user_id is None or moved or self._assignee is not None or self._status != "new":
+            return  # nobody to give it to, or a person decided in the meantime
+        await self._change(
+            "open", picked.user_id, "auto_assigned",
+            detail={"to_user_id": picked.user_id, "line": line, "queue": queue},
+        )  # fmt: skip
 
     @escalate.validator
     def _validate_escalate(self, req: EscalateRequest) -> None:
@@ -356,6 +389,7 @@ class WorkMixin:
             detail={"from_line": from_line, "to_line": back_line, "note_id": req.note_id,
                     "to_user_id": back_assignee},
         )  # fmt: skip
+        await self._auto_assign_on_line()
         return DecisionResult(self._status, self._assignee)
 
     @answer_escalation.validator
@@ -388,6 +422,7 @@ class WorkMixin:
             detail={"from_line": from_line, "to_line": THIRD_LINE, "note_id": req.note_id,
                     "due_at": self._complaint_due},
         )  # fmt: skip
+        await self._auto_assign_on_line()
         return DecisionResult(self._status, self._assignee)
 
     @mark_complaint.validator

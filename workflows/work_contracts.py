@@ -142,3 +142,18 @@ class WorkState:
     complaint_due_at: str | None
     complaint_extended: bool
     priority: int
+
+
+@dataclass
+class LineAssignInput:
+    """A contact landed on a 2nd/3rd line list without a holder: who gets it, if that
+    product x line assigns automatically."""
+
+    contact_id: int
+    line: int
+    queue: str = ""
+
+
+@dataclass
+class LineAssignResult:
+    user_id: int | None = None  # None: the list does not assign itself, or nobody is in

@@ -18,8 +18,8 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.deps import DbSession, TemporalClient, client_ip, role_required
 from api.routes import contact_ops as ops
 from api.routes.pages import render
-from api.routes.work import ACTIVE, WorkTask, _product_codes, load_tasks
 from api.routes.work_ops import check_line_assignee
+from api.routes.work_tasks import ACTIVE, WorkTask, _product_codes, load_tasks
 from core.access import ASSIGN_CONTACTS, NotAccessible, Viewer, get_contact_for_user
 from core.models import Accreditation, Task, TaskStatus, User
 from core.models_work import LineAccreditation
@@ -153,6 +153,20 @@ async def overview_page(
         products=await _product_codes(session, list(viewer.product_ids)),
         people=await workers_of(session, viewer), wanted={"product": product, "line": line},
         result=request.query_params.get("result", ""),
+    )  # fmt: skip
+
+
+@router.get("/trafficer/rows", include_in_schema=False)
+async def overview_rows(
+    request: Request, viewer: Trafficer, session: DbSession,
+    product: Annotated[int | None, Query(ge=1)] = None,
+    line: Annotated[int | None, Query(ge=1, le=3)] = None,
+):  # fmt: skip
+    """The task, queue and workload rows alone, for the live update (ui/static/work.js)."""
+    return render(
+        request, "_trafficer_live.html", viewer,
+        o=await load_overview(session, viewer, product, line),
+        products=await _product_codes(session, list(viewer.product_ids)),
     )  # fmt: skip
 
 
