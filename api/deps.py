@@ -42,6 +42,17 @@ class NotAuthenticated(Exception):
         self.mfa_pending = mfa_pending
 
 
+class PasswordChangeRequired(Exception):
+    """An admin set this user's password: they choose their own before anything else
+    (HTML: redirect to the form; API: 403)."""
+
+
+# What a user who must change their password may still reach (besides logging in).
+PASSWORD_CHANGE_PATHS = frozenset(
+    {"/account/password", "/api/account/password", "/logout", "/language", "/api/auth/me"}
+)
+
+
 class CsrfFailed(Exception):
     """A state-changing request without the right CSRF token (403)."""
 
@@ -78,7 +89,7 @@ _VIEWER_SQL = text(
       AND s.last_seen_at > now() - make_interval(mins => :idle_minutes)
       AND s.created_at > now() - make_interval(hours => :max_hours)
     RETURNING s.csrf_token, s.mfa_passed, u.id, u.username, u.full_name, u.role,
-      u.language, u.is_demo,
+      u.language, u.is_demo, u.must_change_password,
       ARRAY(SELECT a.product_id FROM accreditations a WHERE a.user_id = u.id
             ORDER BY a.product_id) AS product_ids,
       set_config('synchronous_commit', 'off', true) AS async_commit
@@ -123,6 +134,7 @@ async def load_viewer(
         csrf_token=row.csrf_token,
         mfa_passed=row.mfa_passed,
         token_hash=token_hash,
+        must_change_password=row.must_change_password,
     )
 
 
@@ -181,6 +193,8 @@ async def current_viewer(
     if not viewer.mfa_passed:
         raise NotAuthenticated(mfa_pending=True)
     await check_csrf(request, viewer.csrf_token)
+    if viewer.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
+        raise PasswordChangeRequired()
     return viewer
 
 
@@ -231,6 +245,7 @@ __all__ = [
     "CurrentViewer",
     "DbSession",
     "NotAuthenticated",
+    "PasswordChangeRequired",
     "RoleNotAllowed",
     "SettingsDep",
     "TemporalClient",

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
-from api.deps import CsrfFailed, NotAuthenticated
+from api.deps import CsrfFailed, NotAuthenticated, PasswordChangeRequired
 from api.routes import (
     admin,
     attachments,
@@ -112,6 +112,13 @@ def install_error_handlers(app: FastAPI) -> None:
             return RedirectResponse(target, status_code=303)
         return JSONResponse({"detail": "Not authenticated"}, status_code=401)
 
+    @app.exception_handler(PasswordChangeRequired)
+    async def password_change_required(request: Request, exc: PasswordChangeRequired) -> Response:
+        if wants_html(request):
+            return RedirectResponse("/account/password", status_code=303)
+        detail = "Choose a new password first (/account/password)."
+        return JSONResponse({"detail": detail}, status_code=403)
+
     @app.exception_handler(CsrfFailed)
     async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
         return _error(request, 403, "CSRF token missing or wrong; reload the page.", "error.403")
@@ -167,6 +174,15 @@ def include_routers(app: FastAPI) -> None:
 
     for router in work_admin.routers():
         app.include_router(router)
+    # user administration (user_admin area): users, accreditations, deactivation
+    from api.routes import admin_users, admin_users_pages
+
+    for module in (admin_users, admin_users_pages):
+        app.include_router(module.router)
+    # accounts: the signed-in user's own password
+    from api.routes import account
+
+    app.include_router(account.router)
 
 
 def create_app(

@@ -40,6 +40,7 @@ class Viewer:
     csrf_token: str = field(repr=False)
     mfa_passed: bool = False
     token_hash: str = field(default="", repr=False)
+    must_change_password: bool = False  # an admin set the password (api/routes/account.py)
 
     def may_see_product(self, product_id: int) -> bool:
         return product_id in self.product_ids

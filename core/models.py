@@ -126,6 +126,10 @@ class User(UserBase, table=True):
     failed_logins: int = 0
     locked_until: datetime | None = ts()
     created_at: datetime = ts(nullable=False, server_default=text("now()"))
+    # accounts (api/routes/account.py): set when an admin chose the password; the
+    # user must pick their own before doing anything else
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    password_changed_at: datetime | None = ts()
 
 
 class UserPublic(UserBase):

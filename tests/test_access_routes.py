@@ -52,6 +52,16 @@ from tests.work_routes import WORK_ROUTES, work_body  # noqa: E402  (work area, 
 C = "/api/contacts/{reference}"
 H = "/contacts/{reference}"
 from tests.phone_routes import PHONE_ROUTES, phone_body  # noqa: E402  (phone area, issue 3)
+from tests.user_admin_routes import (  # noqa: E402  (user_admin area)
+    USER_ADMIN_PATH_IDS,
+    USER_ADMIN_ROUTES,
+    user_admin_body,
+)
+from tests.work_admin_routes import (  # noqa: E402  (work setup, issue 4)
+    WORK_ADMIN_PATH_IDS,
+    WORK_ADMIN_ROUTES,
+    work_admin_body,
+)
 
 ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/openapi.json"): Rule(PUBLIC),
@@ -66,6 +76,9 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/login/totp"): Rule(SESSION_ONLY, exercise=False),
     ("POST", "/logout"): Rule(SESSION_ONLY, exercise=False),
     ("GET", "/api/auth/me"): Rule(ALL_ROLES),
+    ("GET", "/account/password"): Rule(ALL_ROLES),
+    ("POST", "/account/password"): Rule(ALL_ROLES, exercise=False),
+    ("POST", "/api/account/password"): Rule(ALL_ROLES, exercise=False),
     ("GET", "/"): Rule(ALL_ROLES),
     ("GET", "/api/tasks"): Rule(READ_CONTACTS),
     ("GET", "/inbox/rows"): Rule(READ_CONTACTS),
@@ -98,6 +111,8 @@ ROUTES: dict[tuple[str, str], Rule] = {
     **{key: Rule(**rule) for key, rule in WORK_ROUTES.items()},
     **{key: Rule(**rule) for key, rule in CUSTOMERS_ROUTES.items()},
     **{key: Rule(**rule) for key, rule in PHONE_ROUTES.items()},
+    **{key: Rule(**rule) for key, rule in USER_ADMIN_ROUTES.items()},
+    **{key: Rule(**rule) for key, rule in WORK_ADMIN_ROUTES.items()},
 }
 
 # Demo users and the products they are accredited for (core.demo).
@@ -125,6 +140,8 @@ def fill(path: str, uzi: SampleContact) -> str:
         attachment_id=uzi.attachment_id,
         message_id=uzi.message_id,
         **CUSTOMERS_PATH_IDS,
+        **USER_ADMIN_PATH_IDS,
+        **WORK_ADMIN_PATH_IDS,
     )
 
 
@@ -132,6 +149,8 @@ def request_body(method: str, path: str, uzi: SampleContact, assignee_id: int) -
     """A valid body, so that the check under test (not input validation) answers."""
     if (method, path) in WORK_ROUTES:
         return work_body(method, path, uzi, assignee_id)
+    if (method, path) in WORK_ADMIN_ROUTES:
+        return work_admin_body(method, path)
     if method != "POST":
         return {}
     api = path.startswith("/api/")
@@ -149,6 +168,8 @@ def request_body(method: str, path: str, uzi: SampleContact, assignee_id: int) -
         return records_body(method, path, uzi)
     if (method, path) in PHONE_ROUTES:
         return phone_body(method, path, uzi)
+    if (method, path) in USER_ADMIN_ROUTES:
+        return user_admin_body(method, path, uzi)
     if (method, path) in CUSTOMERS_ROUTES:
         return customers_body(method, path, uzi)
     if path == "/dev/send":
