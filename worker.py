@@ -28,7 +28,6 @@ WORKFLOWS = [ContactWorkflow]
 WORKFLOWS += [ArchiveContactWorkflow, DestructionListWorkflow]  # records area (issue 6)
 
 log = logging.getLogger("pulse.worker")
-WORKFLOW_CACHE = 2000  # workflows kept in memory (the SDK's default is 1000)
 
 
 async def connect_temporal(settings: Settings) -> Client:
@@ -49,10 +48,8 @@ def build_worker(client: Client, settings: Settings, sessionmaker) -> Worker:
         + phone_activities(PhoneActivities(sessionmaker, settings))  # phone area
         + records_activities(RecordsActivities(sessionmaker, settings)),  # records area
         max_concurrent_activities=100,
-        # Open contacts stay cached between their signals and updates; an evicted one
-        # is replayed from its whole history on the next (a burst of mail opens
-        # ~1,500 contacts in bench/intake.py; ~0.2 MB each).
-        max_cached_workflows=WORKFLOW_CACHE,
+        # Open contacts stay cached between their signals and updates (see the setting).
+        max_cached_workflows=settings.worker_workflow_cache,
     )
 
 

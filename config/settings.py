@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     # --- database -------------------------------------------------------------
     database_url: str = "postgresql+psycopg://postgres@127.0.0.1:54329/pulse"
     db_pool_size: int = Field(10, ge=1, le=200)
+    # Workflows a worker keeps in memory (the SDK's default is 1000): an evicted open
+    # contact is replayed from its history on its next event. More costs memory
+    # (~0.2 MB each) and makes Python's garbage collector scan more.
+    worker_workflow_cache: int = Field(1000, ge=10, le=100_000)
 
     # --- Temporal ---------------------------------------------------------------
     temporal_address: str = "127.0.0.1:7233"

@@ -81,13 +81,19 @@ def forget_display_calendar() -> None:
     _DisplayCache.calendar, _DisplayCache.loaded_at = None, float("-inf")
 
 
+async def reload_display_calendar(session: AsyncSession) -> None:
+    """After an admin changed the calendar: load it now, so pages that only read the
+    cache (the inbox) never fall back to the default calendar in between."""
+    forget_display_calendar()
+    await display_calendar(session)
+
+
 async def warm_display_calendar(sessionmaker) -> None:
     """At API start: read the calendar once, so pages that only read the cache (the
     inbox's "time left") use the configured one from the first request. A database
     that is not up yet leaves the default; the work lists read it again later."""
     try:
         async with sessionmaker() as session:
-            forget_display_calendar()
-            await display_calendar(session)
+            await reload_display_calendar(session)
     except Exception:  # noqa: BLE001 - never block the API's start on this
         log.warning("office calendar not read at start; using the default for now")

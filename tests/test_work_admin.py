@@ -14,6 +14,7 @@ from sqlmodel import select
 
 from core.models import AuditEvent, Contact, Product
 from core.models_work import ClosingDay, OfficeCalendar, QueueAutoAssign, ReplyTemplate, SlaPolicy
+from core.work_calendar import cached_display_calendar
 from tests.api_support import JSON, client_for, login, running_app, seeded
 from tests.test_api_work import new_contacts, work_world  # noqa: F401  (fixture)
 from tests.test_contact_workflow import smtp_sink  # noqa: F401  (fixture)
@@ -174,6 +175,8 @@ async def test_closing_days_add_remove_and_holidays_on_the_page(admin_app):
             "/api/admin/work/closing-days", json={"day": day.isoformat(), "label": "Brugdag"}
         )
         assert added.status_code == 201
+        # pages that only read the cached calendar (the inbox's "time left") know it now
+        assert day.isoformat() in cached_display_calendar().holidays
         twice = await admin.post("/api/admin/work/closing-days", json={"day": day.isoformat()})
         assert twice.status_code == 409 and "already a closing day" in twice.json()["detail"]
         page = await admin.get("/admin/work/calendar", headers=HTML)
@@ -185,6 +188,7 @@ async def test_closing_days_add_remove_and_holidays_on_the_page(admin_app):
         )  # fmt: skip
         assert by_form.status_code == 303
         assert (await admin.delete(f"/api/admin/work/closing-days/{day}")).status_code == 204
+        assert day.isoformat() not in cached_display_calendar().holidays
         assert (await admin.delete(f"/api/admin/work/closing-days/{day}")).status_code == 404
         removed = await admin.post(
             f"/admin/work/closing-days/{day + timedelta(days=1)}/delete",

@@ -22,7 +22,7 @@ from api.routes.work_admin import Admin, InvalidSetting, api_change, form_change
 from api.routes.work_admin import screen as render_screen
 from core.access import NotAccessible, Viewer
 from core.models_work import ClosingDay, OfficeCalendar
-from core.work_calendar import forget_display_calendar
+from core.work_calendar import reload_display_calendar
 
 router = APIRouter(tags=["work setup"])
 
@@ -122,7 +122,7 @@ async def save_calendar(
     session.add(row)
     detail = {"before": before, "after": new.model_dump(exclude={"id"})}
     await record_change(session, viewer, request, "calendar.update", "office_calendar", 1, detail)
-    forget_display_calendar()  # "time left" on this API's pages follows at once
+    await reload_display_calendar(session)  # "time left" on this API's pages follows
     return await current_calendar(session, viewer.language)
 
 
@@ -142,7 +142,7 @@ async def add_closing_day(
     await record_change(
         session, viewer, request, "closing_day.create", "closing_day", data.day.isoformat(), detail
     )
-    forget_display_calendar()
+    await reload_display_calendar(session)
     return ClosingDayIn(day=data.day, label=label)
 
 
@@ -157,7 +157,7 @@ async def remove_closing_day(
     await record_change(
         session, viewer, request, "closing_day.delete", "closing_day", day.isoformat(), detail
     )
-    forget_display_calendar()
+    await reload_display_calendar(session)
 
 
 # --- pages ----------------------------------------------------------------------------
