@@ -52,8 +52,9 @@ async def seed_work_demo(session: AsyncSession, products: dict[str, Product]) ->
             for code in codes:
                 session.add(Accreditation(user_id=user.id, product_id=products[code].id))
             users[username] = user
-    have = set((await session.exec(select(LineAccreditation))).all())
-    have = {(a.user_id, a.product_id, a.line) for a in have}
+    have = {
+        (a.user_id, a.product_id, a.line) for a in await session.exec(select(LineAccreditation))
+    }
     wanted = [(u, c, ls) for u, _, c, ls in WORK_DEMO_USERS] + list(EXISTING_LINES)
     for username, codes, lines in wanted:
         if username not in users:

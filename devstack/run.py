@@ -15,6 +15,7 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -283,6 +284,10 @@ def main() -> int:
         pass
     except RuntimeError as exc:
         print(f"PULSE: {exc}", file=sys.stderr)
+        code = 1
+    except Exception:  # a bug while starting: say it, and stop what already runs
+        traceback.print_exc()
+        print("PULSE: start-up failed (see above)", file=sys.stderr)
         code = 1
     # A second Ctrl-C must not leave half the platform running: finish stopping.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
