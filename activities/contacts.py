@@ -160,7 +160,7 @@ class ContactActivities:
                 ack = await self._reserve_ack(s, contact, message, looked=True)
             if plan is not None:  # last: it may hold a per-product lock until commit
                 await s.flush()  # the task row exists before it may be assigned
-                plan.auto_assignee = await self._work._auto_assign(s, contact, task)
+                plan.auto_assignee = await self._work.auto_assign_new(s, contact, task)
             await s.execute(
                 RECEIVED_ONCE_AND_PUBLISH,
                 {

@@ -196,10 +196,10 @@ class WorkActivities:
         contact.due_at = due
         if task is not None:
             task.due_at = due
-            plan.auto_assignee = await self._auto_assign(s, contact, task)
+            plan.auto_assignee = await self.auto_assign_new(s, contact, task)
         return plan
 
-    async def _auto_assign(self, s: AsyncSession, contact: Contact, task: Task) -> int | None:
+    async def auto_assign_new(self, s: AsyncSession, contact: Contact, task: Task) -> int | None:
         """Who gets a new contact of this queue, when it assigns automatically: among
         the agents accredited for the product and signed in now (a web session seen
         within the idle timeout), the least loaded, or the one whose last new contact
