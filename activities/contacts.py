@@ -351,19 +351,20 @@ class ContactActivities:
     async def send_message(self, inp: SendMessageInput) -> SendMessageResult:
         """Send one outbound message by SMTP unless it is already sent.
 
+        The whole send holds one pooled connection: the per-message lock, the read
+        and the recorded outcome are one transaction. A send that held a guard
+        connection while asking the pool for a second one deadlocked the pool once
+        about 20 sends were in flight (every connection a guard waiting for another).
+
         The Message-ID is fixed in the row before the first attempt, so a retry
         after a lost answer re-sends the same message (receivers dedupe on it)."""
-        async with session_scope(self.sessionmaker) as guard:
-            key = {"k": f"send:{inp.message_id}"}
-            if not await guard.scalar(TRY_LOCK_SEND, key):
+        failure: Exception | None = None
+        async with session_scope(self.sessionmaker) as s:
+            if not await s.scalar(TRY_LOCK_SEND, {"k": f"send:{inp.message_id}"}):
                 raise ApplicationError(
                     f"message {inp.message_id} is being sent by another attempt",
                     type="SendInProgress",
                 )
-            return await self._send_locked(inp)
-
-    async def _send_locked(self, inp: SendMessageInput) -> SendMessageResult:
-        async with session_scope(self.sessionmaker) as s:
             loaded = await self._load_for_send(s, inp.message_id)
             msg = loaded[0] if loaded else None
             if msg is None:
@@ -374,17 +375,21 @@ class ContactActivities:
             if msg.message_id_header is None or msg.send_status != SendStatus.sending:
                 msg.send_status = SendStatus.sending
                 msg.message_id_header = email["Message-ID"].strip("<>")
-            contact = await s.get(Contact, msg.contact_id)
-        try:
-            await self._smtp.send(email)
-        except PermanentSendError as exc:
-            await self._finish_send(msg.id, SendStatus.failed, contact, str(exc))
-            return SendMessageResult(msg.id, SendStatus.failed)
-        except Exception as exc:
-            await self._record_send_error(msg.id, str(exc))
-            raise
-        await self._finish_send(msg.id, SendStatus.sent, contact, None)
-        return SendMessageResult(msg.id, SendStatus.sent)
+            contact = loaded[1]
+            status, error = SendStatus.sent, None
+            try:
+                await self._smtp.send(email)
+            except PermanentSendError as exc:
+                status, error = SendStatus.failed, str(exc)
+            except Exception as exc:
+                failure = exc
+            if failure is None:
+                await self._finish_send(s, msg.id, status, contact, error)
+            else:
+                await self._record_send_error(s, msg.id, str(failure))
+        if failure is not None:
+            raise failure
+        return SendMessageResult(msg.id, status)
 
     async def _load_for_send(self, s: AsyncSession, message_id: int):
         """The message with its contact and the message it answers, in one query.
@@ -436,35 +441,32 @@ class ContactActivities:
             attachments=attachments,
         )
 
-    async def _record_send_error(self, message_id: int, error: str) -> None:
-        async with session_scope(self.sessionmaker) as s:
-            await s.execute(
-                update(Message)
-                .where(Message.id == message_id)
-                .values(send_error=error[:2000], send_attempts=Message.send_attempts + 1)
-            )
+    async def _record_send_error(self, s: AsyncSession, message_id: int, error: str) -> None:
+        await s.execute(
+            update(Message)
+            .where(Message.id == message_id)
+            .values(send_error=error[:2000], send_attempts=Message.send_attempts + 1)
+        )
 
-    async def _finish_send(self, message_id, status, contact, error) -> None:
-        """The send's outcome, its history line and the live event: one statement,
-        committed on its own (atomic as a single statement)."""
-        async with self.sessionmaker.kw["bind"].connect() as conn:
-            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
-            await conn.execute(
-                FINISH_SEND,
-                {
-                    "id": message_id,
-                    "status": str(SendStatus(status)),
-                    "error": error,
-                    "sent": status == SendStatus.sent,
-                    "contact_id": contact.id,
-                    "kind": f"message_{status}",
-                    "detail": json.dumps({"message_id": message_id}),
-                    "channel": EVENTS_CHANNEL,
-                    "payload": LiveEvent(
-                        "message", contact.id, contact.product_id, contact.reference, contact.status
-                    ).to_json(),
-                },
-            )
+    async def _finish_send(self, s: AsyncSession, message_id, status, contact, error) -> None:
+        """The send's outcome, its history line and the live event in one statement
+        (the NOTIFY is delivered at commit)."""
+        await s.execute(
+            FINISH_SEND,
+            {
+                "id": message_id,
+                "status": str(SendStatus(status)),
+                "error": error,
+                "sent": status == SendStatus.sent,
+                "contact_id": contact.id,
+                "kind": f"message_{status}",
+                "detail": json.dumps({"message_id": message_id}),
+                "channel": EVENTS_CHANNEL,
+                "payload": LiveEvent(
+                    "message", contact.id, contact.product_id, contact.reference, contact.status
+                ).to_json(),
+            },
+        )
 
 
 def all_activities(acts: ContactActivities) -> list:

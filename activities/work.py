@@ -19,6 +19,7 @@ from temporalio.exceptions import ApplicationError
 from config.settings import Settings
 from core.db import session_scope
 from core.events import LiveEvent, publish
+from core.mailcompose import new_message_id
 from core.models import (
     Accreditation,
     Contact,
@@ -399,6 +400,7 @@ class WorkActivities:
                 send_status=SendStatus.sending, subject=subject, text_body=body,
                 to_addresses=to_address, in_reply_to_id=last_in.id if last_in else None,
                 headers={"pulse_activity": key, "pulse_template": inp.template},
+                message_id_header=new_message_id(self.settings.mail_domain),
             )  # fmt: skip
             s.add(message)
             await s.flush()

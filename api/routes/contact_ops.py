@@ -26,6 +26,7 @@ from core import audit
 from core.access import WORK_CONTACTS, Viewer, get_contact_for_user
 from core.blobs import store_blob
 from core.events import LiveEvent, publish
+from core.mailcompose import new_message_id
 from core.models import (
     Accreditation,
     Attachment,
@@ -427,6 +428,7 @@ async def store_reply_draft(
         contact_id=contact.id, direction=Direction.outbound, send_status=SendStatus.draft,
         author_id=viewer.id, subject=reply_subject(contact.subject), text_body=text,
         to_addresses=to_address, from_address=product.reply_from if product else None,
+        message_id_header=new_message_id(settings.mail_domain),
         in_reply_to=last_in.message_id_header if last_in else None,
         references=(last_in.references or "") + " " + (last_in.message_id_header or "")
         if last_in else None,
