@@ -10,53 +10,21 @@ import logging
 import signal
 import sys
 
-from temporalio.client import Client
-from temporalio.worker import Worker
-
-from activities.contacts import ContactActivities, all_activities
-from activities.phone import PhoneActivities, phone_activities
-from activities.records import RecordsActivities, ensure_destruction_schedule, records_activities
-from activities.work import WorkActivities, all_work_activities
-from config.settings import Settings, get_settings
-from core.db import make_engine, make_sessionmaker
-from core.migrate import upgrade
-from core.temporal_setup import ensure_search_attributes
-from workflows.contact import ContactWorkflow
-from workflows.records import ArchiveContactWorkflow, DestructionListWorkflow
-
-WORKFLOWS = [ContactWorkflow]
-WORKFLOWS += [ArchiveContactWorkflow, DestructionListWorkflow]  # records area (issue 6)
+from adapters.temporal.codec import connect_temporal
+from adapters.temporal.setup import ensure_search_attributes
+from config.settings import get_settings
+from db.migrate import upgrade
+from db.session import make_engine, make_sessionmaker
+from runtime.schedules import ensure_destruction_schedule
+from runtime.worker import build_worker
 
 log = logging.getLogger("pulse.worker")
-
-
-async def connect_temporal(settings: Settings) -> Client:
-    """The one way PULSE connects (core.codec: encrypted payloads, shared converter)."""
-    from core.codec import connect_temporal as connect
-
-    return await connect(settings)
-
-
-def build_worker(client: Client, settings: Settings, sessionmaker) -> Worker:
-    acts = ContactActivities(sessionmaker, settings)
-    return Worker(
-        client,
-        task_queue=settings.temporal_task_queue,
-        workflows=WORKFLOWS,
-        activities=all_activities(acts)
-        + all_work_activities(WorkActivities(sessionmaker, settings))  # work area
-        + phone_activities(PhoneActivities(sessionmaker, settings))  # phone area
-        + records_activities(RecordsActivities(sessionmaker, settings)),  # records area
-        max_concurrent_activities=100,
-        # Open contacts stay cached between their signals and updates (see the setting).
-        max_cached_workflows=settings.worker_workflow_cache,
-    )
 
 
 async def main() -> None:
     # The workflow sandbox re-imports the workflow modules for every workflow it
     # starts. Without a bytecode cache (PYTHONDONTWRITEBYTECODE, usual in container
-    # images) each start compiles workflows/contact.py from source again: ~8 % of the
+    # images) each start compiles workflows/contact/workflow.py from source again: ~8 % of the
     # worker's CPU on bench/intake.py. Writing .pyc files is harmless where it fails.
     sys.dont_write_bytecode = False
     settings = get_settings()

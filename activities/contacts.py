@@ -19,13 +19,20 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.work import WorkActivities, apply_work_to_contact, apply_work_to_task
+from adapters.mail.compose import PermanentSendError, SmtpPool, compose_message, new_message_id
 from config.settings import Settings
-from core.db import session_scope
-from core.events import CHANNEL as EVENTS_CHANNEL
-from core.events import LiveEvent, publish
-from core.mailcompose import PermanentSendError, SmtpPool, compose_message, new_message_id
-from core.mailtemplates import render_acknowledgement
-from core.models import (
+from contracts.contact import (
+    OpenContactInput,
+    OpenContactResult,
+    ProjectionResult,
+    ProjectionUpdate,
+    SendMessageInput,
+    SendMessageResult,
+)
+from contracts.work import StartWorkInput
+from db.events import CHANNEL as EVENTS_CHANNEL
+from db.events import LiveEvent, publish
+from db.models.contacts import (
     Attachment,
     Blob,
     Contact,
@@ -39,15 +46,8 @@ from core.models import (
     TaskStatus,
     utcnow,
 )
-from workflows.contracts import (
-    OpenContactInput,
-    OpenContactResult,
-    ProjectionResult,
-    ProjectionUpdate,
-    SendMessageInput,
-    SendMessageResult,
-)
-from workflows.work_contracts import StartWorkInput
+from db.session import session_scope
+from services.mail.templates import render_acknowledgement
 
 log = logging.getLogger(__name__)
 

@@ -17,14 +17,24 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 
+from adapters.dms import Dms, DmsDocument, DmsUnavailable, RecordMeta, make_dms
+from adapters.dms.local import safe
+from adapters.dms.pdf import text_pdf
+from adapters.mail.compose import compose_message
 from config.settings import Settings
-from core import audit
-from core.db import session_scope
-from core.dms import Dms, DmsDocument, DmsUnavailable, RecordMeta, make_dms
-from core.dms.local import safe
-from core.dms.pdf import text_pdf
-from core.mailcompose import compose_message
-from core.models import (
+from contracts.records import (
+    ArchiveResult,
+    CertificateInput,
+    CertificateResult,
+    CollectInput,
+    CollectResult,
+    DecisionRecord,
+    DestroyInput,
+    DestroyResult,
+    PendingResult,
+    RecordRef,
+)
+from db.models.contacts import (
     Attachment,
     Blob,
     Contact,
@@ -39,7 +49,7 @@ from core.models import (
     User,
     utcnow,
 )
-from core.models_records import (
+from db.models.records import (
     ContactRecord,
     DestructionCertificate,
     DestructionItem,
@@ -48,19 +58,9 @@ from core.models_records import (
     ItemDecision,
     RecordStatus,
 )
-from core.retention import class_for, disposal_for
-from workflows.records_contracts import (
-    ArchiveResult,
-    CertificateInput,
-    CertificateResult,
-    CollectInput,
-    CollectResult,
-    DecisionRecord,
-    DestroyInput,
-    DestroyResult,
-    PendingResult,
-    RecordRef,
-)
+from db.session import session_scope
+from services import audit
+from services.records.retention import class_for, disposal_for
 
 log = logging.getLogger(__name__)
 SYSTEM = "system:records"
@@ -133,12 +133,19 @@ class RecordsActivities:
             record.attempts += 1
             record.last_error = None
             await audit.record(
-                s, actor=SYSTEM, action="record.archived", object_type="contact",
-                object_id=contact.reference, origin="worker",
-                detail={"backend": self.dms.backend, "documents": len(stored),
-                        "disposal": disposal.value,
-                        "disposal_date": disposal_date.isoformat() if disposal_date else None},
-            )  # fmt: skip
+                s,
+                actor=SYSTEM,
+                action="record.archived",
+                object_type="contact",
+                object_id=contact.reference,
+                origin="worker",
+                detail={
+                    "backend": self.dms.backend,
+                    "documents": len(stored),
+                    "disposal": disposal.value,
+                    "disposal_date": disposal_date.isoformat() if disposal_date else None,
+                },
+            )
             return ArchiveResult(record_id=record.id, status="archived", documents=len(stored))
 
     async def _note_failure(self, contact_id: int, error: str) -> None:
@@ -192,10 +199,13 @@ class RecordsActivities:
         summary = await self._summary_text(s, contact, product, messages)
         documents.append(
             DmsDocument(
-                "samenvatting.pdf", "application/pdf",
-                text_pdf(meta.title, summary, contact.closed_at), "summary", meta.title,
+                "samenvatting.pdf",
+                "application/pdf",
+                text_pdf(meta.title, summary, contact.closed_at),
+                "summary",
+                meta.title,
             )
-        )  # fmt: skip
+        )
         metadata = {
             "reference": contact.reference,
             "product": product.code,
@@ -212,10 +222,12 @@ class RecordsActivities:
         }
         documents.append(
             DmsDocument(
-                "metadata.json", "application/json",
-                json.dumps(metadata, indent=2, ensure_ascii=False).encode(), "metadata",
+                "metadata.json",
+                "application/json",
+                json.dumps(metadata, indent=2, ensure_ascii=False).encode(),
+                "metadata",
             )
-        )  # fmt: skip
+        )
         return meta, documents
 
     async def _eml(self, s: AsyncSession, contact: Contact, product: Product, msg: Message):
@@ -360,10 +372,14 @@ class RecordsActivities:
                     )
                 )
             await audit.record(
-                s, actor=SYSTEM, action="destruction.list_created", object_type="destruction_list",
-                object_id=dlist.id, origin="worker",
+                s,
+                actor=SYSTEM,
+                action="destruction.list_created",
+                object_type="destruction_list",
+                object_id=dlist.id,
+                origin="worker",
                 detail={"as_of": inp.as_of, "items": len(record_ids)},
-            )  # fmt: skip
+            )
             if not record_ids:
                 dlist.status = "executed"
                 dlist.executed_at = utcnow()
@@ -388,11 +404,15 @@ class RecordsActivities:
                 select(ContactRecord.reference).where(ContactRecord.id == d.record_id)
             )
             await audit.record(
-                s, actor=username or f"user:{d.user_id}", actor_id=d.user_id,
+                s,
+                actor=username or f"user:{d.user_id}",
+                actor_id=d.user_id,
                 action="destruction.approve" if d.approve else "destruction.withhold",
-                object_type="record", object_id=reference, origin="workflow",
+                object_type="record",
+                object_id=reference,
+                origin="workflow",
                 detail={"list_id": d.list_id, "reason": d.reason},
-            )  # fmt: skip
+            )
 
     @activity.defn
     async def destroy_record(self, inp: DestroyInput) -> DestroyResult:
@@ -419,10 +439,14 @@ class RecordsActivities:
                 for d in documents
             ]
             await audit.record(
-                s, actor=SYSTEM, action="record.destroyed", object_type="record",
-                object_id=record.reference, origin="worker",
+                s,
+                actor=SYSTEM,
+                action="record.destroyed",
+                object_type="record",
+                object_id=record.reference,
+                origin="worker",
                 detail={"list_id": inp.list_id, "documents": len(documents), **purged},
-            )  # fmt: skip
+            )
         return DestroyResult(inp.record_id, True)
 
     async def _purge_contact(self, s: AsyncSession, contact_id: int | None) -> dict:
@@ -552,11 +576,19 @@ class RecordsActivities:
             dlist.executed_at = utcnow()
             await s.flush()
             await audit.record(
-                s, actor=SYSTEM, action="destruction.certificate", object_type="destruction_list",
-                object_id=inp.list_id, origin="worker",
-                detail={"certificate_id": cert.id, "sha256": digest,
-                        "destroyed": len(destroyed), "not_destroyed": len(kept)},
-            )  # fmt: skip
+                s,
+                actor=SYSTEM,
+                action="destruction.certificate",
+                object_type="destruction_list",
+                object_id=inp.list_id,
+                origin="worker",
+                detail={
+                    "certificate_id": cert.id,
+                    "sha256": digest,
+                    "destroyed": len(destroyed),
+                    "not_destroyed": len(kept),
+                },
+            )
             return CertificateResult(cert.id, digest)
 
 
@@ -569,43 +601,3 @@ def records_activities(acts: RecordsActivities) -> list:
         acts.destroy_record,
         acts.issue_destruction_certificate,
     ]
-
-
-async def ensure_destruction_schedule(client, settings: Settings) -> bool:
-    """Register the daily destruction-list schedule once (True when created now).
-
-    Idempotent: a second worker, or a restart, finds it and leaves it alone."""
-    from temporalio.client import (
-        Schedule,
-        ScheduleActionStartWorkflow,
-        ScheduleAlreadyRunningError,
-        ScheduleCalendarSpec,
-        ScheduleOverlapPolicy,
-        SchedulePolicy,
-        ScheduleRange,
-        ScheduleSpec,
-    )
-
-    from workflows.records import DestructionListWorkflow
-    from workflows.records_contracts import DESTRUCTION_SCHEDULE_ID, DestructionRunInput
-
-    schedule = Schedule(
-        action=ScheduleActionStartWorkflow(
-            DestructionListWorkflow.run,
-            DestructionRunInput(),
-            id="destruction-list",  # Temporal appends the scheduled time
-            task_queue=settings.temporal_task_queue,
-        ),
-        spec=ScheduleSpec(
-            calendars=[
-                ScheduleCalendarSpec(hour=[ScheduleRange(settings.retention_schedule_hour_utc)])
-            ]
-        ),
-        # A list still awaiting the records manager's decisions is not doubled.
-        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
-    )
-    try:
-        await client.create_schedule(DESTRUCTION_SCHEDULE_ID, schedule)
-    except ScheduleAlreadyRunningError:
-        return False
-    return True

@@ -16,11 +16,22 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from adapters.mail.compose import new_message_id
 from config.settings import Settings
-from core.db import session_scope
-from core.events import LiveEvent, publish
-from core.mailcompose import new_message_id
-from core.models import (
+from contracts.work import (
+    LINES,
+    CustomerLetterInput,
+    CustomerLetterResult,
+    LineAssignInput,
+    LineAssignResult,
+    LineTargets,
+    SlaSignalInput,
+    StartWorkInput,
+    WorkPlan,
+    WorkProjection,
+)
+from db.events import LiveEvent, publish
+from db.models.contacts import (
     Accreditation,
     Contact,
     ContactEvent,
@@ -33,28 +44,17 @@ from core.models import (
     WebSession,
     utcnow,
 )
-from core.models_work import (
+from db.models.work import (
     LineAccreditation,
     ProductWorkSettings,
     QueueAutoAssign,
     ReplyTemplate,
     SlaPolicy,
 )
-from core.work_calendar import dutch_holidays, load_calendar  # noqa: F401 (re-exported)
-from workflows.sla import WorkCalendar
-from workflows.work import earliest_due, start_clocks
-from workflows.work_contracts import (
-    LINES,
-    CustomerLetterInput,
-    CustomerLetterResult,
-    LineAssignInput,
-    LineAssignResult,
-    LineTargets,
-    SlaSignalInput,
-    StartWorkInput,
-    WorkPlan,
-    WorkProjection,
-)
+from db.session import session_scope
+from rules.sla import WorkCalendar
+from services.work.calendar import dutch_holidays, load_calendar  # noqa: F401 (re-exported)
+from workflows.contact.work import earliest_due, start_clocks
 
 CACHE_SECONDS = 60.0
 HOURS = 60  # minutes
@@ -372,10 +372,14 @@ class WorkActivities:
                 await publish(
                     s,
                     LiveEvent(
-                        kind, contact.id, contact.product_id, contact.reference,
-                        inp.level if kind == "sla" else str(contact.status), contact.assignee_id,
+                        kind,
+                        contact.id,
+                        contact.product_id,
+                        contact.reference,
+                        inp.level if kind == "sla" else str(contact.status),
+                        contact.assignee_id,
                     ),
-                )  # fmt: skip
+                )
 
     @activity.defn(name="make_customer_letter")
     async def make_customer_letter(self, inp: CustomerLetterInput) -> CustomerLetterResult:
@@ -396,20 +400,25 @@ class WorkActivities:
                 return CustomerLetterResult(None)
             subject, body = await self._letter_text(s, contact, inp.template)
             message = Message(
-                contact_id=contact.id, direction=Direction.outbound,
-                send_status=SendStatus.sending, subject=subject, text_body=body,
-                to_addresses=to_address, in_reply_to_id=last_in.id if last_in else None,
+                contact_id=contact.id,
+                direction=Direction.outbound,
+                send_status=SendStatus.sending,
+                subject=subject,
+                text_body=body,
+                to_addresses=to_address,
+                in_reply_to_id=last_in.id if last_in else None,
                 headers={"pulse_activity": key, "pulse_template": inp.template},
                 message_id_header=new_message_id(self.settings.mail_domain),
-            )  # fmt: skip
+            )
             s.add(message)
             await s.flush()
             s.add(
                 ContactEvent(
-                    contact_id=contact.id, kind=f"letter_{inp.template}",
+                    contact_id=contact.id,
+                    kind=f"letter_{inp.template}",
                     detail={"message_id": message.id},
                 )
-            )  # fmt: skip
+            )
             return CustomerLetterResult(message.id)
 
     async def _letter_text(self, s: AsyncSession, contact: Contact, code: str) -> tuple[str, str]:
@@ -486,5 +495,8 @@ async def _customer_address(s: AsyncSession, contact: Contact):
 
 def all_work_activities(acts: WorkActivities) -> list:
     return [
-        acts.start_work, acts.sla_signal, acts.make_customer_letter, acts.auto_assign_line,
-    ]  # fmt: skip
+        acts.start_work,
+        acts.sla_signal,
+        acts.make_customer_letter,
+        acts.auto_assign_line,
+    ]

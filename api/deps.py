@@ -11,18 +11,32 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable, Iterable
-from typing import Annotated
+from dataclasses import dataclass
+from typing import Annotated, Any
 
 from fastapi import Depends, HTTPException, Request
 from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 
+from adapters.temporal.codec import connect_temporal
 from config.settings import Settings
-from core.access import RoleNotAllowed, Viewer, require_role
-from core.codec import connect_temporal
-from core.models import Role
-from core.security import csrf_tokens_match, hash_session_token
+from db.models.contacts import Role
+from services.access import (
+    ADMINISTER,
+    ASSIGN_CONTACTS,
+    KB_READ,
+    KB_WRITE,
+    MANAGE_RECORDS,
+    READ_AUDIT,
+    READ_CONTACTS,
+    SUPERVISORS,
+    WORK_CONTACTS,
+    RoleNotAllowed,
+    Viewer,
+    require_role,
+)
+from services.security import csrf_tokens_match, hash_session_token
 
 log = logging.getLogger(__name__)
 
@@ -211,6 +225,52 @@ def role_required(allowed: Iterable[Role]) -> Callable[..., Viewer]:
     return dependency
 
 
+# Every role a route may require, declared once: a route names the people it serves.
+ContactReader = Annotated[Viewer, Depends(role_required(READ_CONTACTS))]
+ContactWorker = Annotated[Viewer, Depends(role_required(WORK_CONTACTS))]
+Assigner = Annotated[Viewer, Depends(role_required(ASSIGN_CONTACTS))]
+Supervisor = Annotated[Viewer, Depends(role_required(SUPERVISORS))]
+Admin = Annotated[Viewer, Depends(role_required(ADMINISTER))]
+KbReader = Annotated[Viewer, Depends(role_required(KB_READ))]
+KbWriter = Annotated[Viewer, Depends(role_required(KB_WRITE))]
+AuditReader = Annotated[Viewer, Depends(role_required(READ_AUDIT))]
+RecordsManager = Annotated[Viewer, Depends(role_required(MANAGE_RECORDS))]
+RetentionAdmin = Annotated[Viewer, Depends(role_required(ADMINISTER | MANAGE_RECORDS))]
+OptionalViewer = Annotated[Viewer | None, Depends(optional_viewer)]
+PendingMfaViewer = Annotated[Viewer, Depends(pending_mfa_viewer)]
+
+
+@dataclass
+class RequestContext:
+    """What a route and the helpers it calls share for one request: who asks, their
+    database session, the settings, and where the request came from. The Temporal
+    client is fetched on first use, so a page that only reads needs no engine."""
+
+    request: Request
+    viewer: Viewer
+    session: AsyncSession
+    settings: Settings
+
+    @property
+    def origin(self) -> str | None:
+        return client_ip(self.request)
+
+    async def temporal(self) -> Client:
+        return await temporal_client(self.request)
+
+
+def context_for(allowed: Iterable[Role]) -> Callable[..., Any]:
+    """A dependency: the RequestContext of a viewer with one of the allowed roles."""
+    guard = role_required(allowed)
+
+    async def dependency(
+        request: Request, viewer: Annotated[Viewer, Depends(guard)], session: DbSession
+    ) -> RequestContext:
+        return RequestContext(request, viewer, session, get_settings(request))
+
+    return dependency
+
+
 def dev_tools_enabled(settings: SettingsDep) -> None:
     """Dev pages do not exist unless switched on (checked before login: no hints)."""
     if not settings.dev_tools:
@@ -239,6 +299,18 @@ async def temporal_client(request: Request) -> Client:
 
 
 TemporalClient = Annotated[Client, Depends(temporal_client)]
+
+# The same roles as above, for routes that hand the whole request context on.
+ReadContext = Annotated[RequestContext, Depends(context_for(READ_CONTACTS))]
+WorkContext = Annotated[RequestContext, Depends(context_for(WORK_CONTACTS))]
+AssignContext = Annotated[RequestContext, Depends(context_for(ASSIGN_CONTACTS))]
+SupervisorContext = Annotated[RequestContext, Depends(context_for(SUPERVISORS))]
+AdminContext = Annotated[RequestContext, Depends(context_for(ADMINISTER))]
+KbReadContext = Annotated[RequestContext, Depends(context_for(KB_READ))]
+KbWriteContext = Annotated[RequestContext, Depends(context_for(KB_WRITE))]
+AuditContext = Annotated[RequestContext, Depends(context_for(READ_AUDIT))]
+RecordsContext = Annotated[RequestContext, Depends(context_for(MANAGE_RECORDS))]
+RetentionContext = Annotated[RequestContext, Depends(context_for(ADMINISTER | MANAGE_RECORDS))]
 
 __all__ = [
     "CsrfFailed",

@@ -11,32 +11,26 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, HTTPException, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
-from api.deps import CsrfFailed, NotAuthenticated, PasswordChangeRequired
-from api.routes import (
-    admin,
-    attachments,
-    auth,
-    contact_pages,
-    contacts,
-    dev,
-    events,
-    health,
-    tasks,
-)
-from api.routes.pages import UI_DIR, render
+from adapters.temporal.codec import connect_temporal
+from api.errors import install_error_handlers
+from api.rendering import UI_DIR
+from api.routes import events, health
+from api.routes.admin import lists as admin
+from api.routes.auth import login as auth
+from api.routes.contacts import attachments
+from api.routes.contacts import inbox as tasks
+from api.routes.contacts import json_api as contacts
+from api.routes.contacts import pages as contact_pages
+from api.routes.dev import mail as dev
 from api.sse import EventHub
 from config.settings import Settings, get_settings
-from core.access import NotAccessible, RoleNotAllowed
-from core.codec import connect_temporal
-from core.db import make_engine, make_sessionmaker
+from db.session import make_engine, make_sessionmaker
 
 log = logging.getLogger(__name__)
 
@@ -89,98 +83,48 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def wants_html(request: Request) -> bool:
-    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
-        "accept", ""
-    )
-
-
-def _error(request: Request, status: int, detail: str, key: str | None = None) -> Response:
-    if wants_html(request):
-        viewer = getattr(request.state, "viewer", None)
-        return render(
-            request, "error.html", viewer, status_code=status, message_key=key, detail=detail
-        )
-    return JSONResponse({"detail": detail}, status_code=status)
-
-
-def install_error_handlers(app: FastAPI) -> None:
-    @app.exception_handler(NotAuthenticated)
-    async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
-        if wants_html(request):
-            target = "/login/totp" if exc.mfa_pending else "/login"
-            return RedirectResponse(target, status_code=303)
-        return JSONResponse({"detail": "Not authenticated"}, status_code=401)
-
-    @app.exception_handler(PasswordChangeRequired)
-    async def password_change_required(request: Request, exc: PasswordChangeRequired) -> Response:
-        if wants_html(request):
-            return RedirectResponse("/account/password", status_code=303)
-        detail = "Choose a new password first (/account/password)."
-        return JSONResponse({"detail": detail}, status_code=403)
-
-    @app.exception_handler(CsrfFailed)
-    async def csrf_failed(request: Request, exc: CsrfFailed) -> Response:
-        return _error(request, 403, "CSRF token missing or wrong; reload the page.", "error.403")
-
-    @app.exception_handler(RoleNotAllowed)
-    async def role_not_allowed(request: Request, exc: RoleNotAllowed) -> Response:
-        return _error(request, 403, "Your role may not use this function.", "error.403")
-
-    @app.exception_handler(NotAccessible)
-    async def not_accessible(request: Request, exc: NotAccessible) -> Response:
-        return _error(request, 404, "Not found", "error.404")
-
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        key = {404: "error.404", 403: "error.403"}.get(exc.status_code)
-        response = _error(request, exc.status_code, str(exc.detail), key)
-        for name, value in (exc.headers or {}).items():
-            response.headers[name] = value
-        return response
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
-        from fastapi.encoders import jsonable_encoder
-
-        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
-
-
 def include_routers(app: FastAPI) -> None:
     for module in (health, auth, tasks, contacts, contact_pages, attachments, events, admin, dev):
         app.include_router(module.router)
     # records area (issue 6): audit log, retention, privacy, codec, SSO
-    from api.routes import records_all
+    from api.routes.records import routers as records_all
 
     for router in records_all.routers():
         app.include_router(router)
     # customers area (issue 5): klantbeeld, search, knowledge base, contact reasons
-    from api.routes import customers, customers_identity, knowledge, reasons, search
+    from api.routes import search
+    from api.routes.admin import reasons
+    from api.routes.customers import identity as customers_identity
+    from api.routes.customers import klantbeeld as customers
+    from api.routes.customers import knowledge
 
     for module in (customers, customers_identity, search, knowledge, reasons):
         app.include_router(module.router)
     # phone area (issue 3): phone state, screen pop, wrap-up, callback, wallboard
-    from api.routes import phone, phone_dev
+    from api.routes.dev import phone as phone_dev
+    from api.routes.phone import agent as phone
 
     for module in (phone, phone_dev):
         app.include_router(module.router)
     # work area (issue 4): line task lists, escalation, complaints, trafficer
-    from api.routes import trafficer, work
+    from api.routes.work import routers as work
+    from api.routes.work import trafficer
 
     for router in (*work.routers(), trafficer.router):
         app.include_router(router)
     # work setup (issue 4): SLA policies, calendar, product settings, templates, queues
-    from api.routes import work_admin
+    from api.routes.admin.work import setup as work_admin
 
     for router in work_admin.routers():
         app.include_router(router)
     # user administration (user_admin area): users, accreditations, deactivation
-    from api.routes import admin_users, admin_users_pages
+    from api.routes.admin import user_pages as admin_users_pages
+    from api.routes.admin import users as admin_users
 
     for module in (admin_users, admin_users_pages):
         app.include_router(module.router)
     # accounts: the signed-in user's own password
-    from api.routes import account
+    from api.routes.auth import account
 
     app.include_router(account.router)
 
@@ -205,14 +149,14 @@ def create_app(
         app.state.event_hub = hub
         await hub.start()
         # work area: "time left" on the configured office calendar from the first page
-        from core.work_calendar import warm_display_calendar
+        from services.work.calendar import warm_display_calendar
 
         await warm_display_calendar(app.state.sessionmaker)
         try:
             yield
         finally:
             await hub.stop()
-            # the phone routes open an AMI connection lazily (api/routes/phone.py)
+            # the phone routes open an AMI connection lazily (api/routes/phone/agent.py)
             ami = getattr(app.state, "ami_client", None)
             if ami is not None:
                 ami.close()

@@ -1,6 +1,6 @@
 """Live updates: one LISTEN connection per process, fanned out to browser streams.
 
-PostgreSQL NOTIFY (core.events) -> EventHub -> one asyncio.Queue per open browser
+PostgreSQL NOTIFY (db.events) -> EventHub -> one asyncio.Queue per open browser
 stream, filtered by the viewer's accredited products: a browser never hears of a
 contact it may not see. If the connection drops, the hub reconnects and tells
 every stream to "resync" (re-fetch), because notifications in the gap are lost.
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import psycopg
 from psycopg import sql
 
-from core.events import CHANNEL, LiveEvent
+from db.events import CHANNEL, LiveEvent
 
 log = logging.getLogger(__name__)
 

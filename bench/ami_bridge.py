@@ -27,26 +27,44 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from activities.ami_bridge_service import AmiBridge  # noqa: E402
-from activities.phone import CallRef  # noqa: E402
-from core.ami_client import AmiConfig  # noqa: E402
+from adapters.ami.client import AmiConfig  # noqa: E402
+from channels.phone.bridge import AmiBridge  # noqa: E402
 from devstack.pbx_templates import MEMBER_TEMPLATE, call_phases, fill  # noqa: E402
+from services.phone.calls import CallRef  # noqa: E402
 
 
 def call_stream(i: int) -> tuple[bytes, int]:
     values = {
-        "§L§": f"1795900000.{i}", "§U2§": f"1795900001.{i}", "§C1§": f"{i:08x}",
-        "§C2§": f"{i + 1:08x}", "§BR§": f"bridge-{i}", "§Q§": "big-register",
-        "§NUM§": f"06{i:08d}", "§NAME§": f"Caller {i}", "§IFACE§": f"PJSIP/agent{i % 20}",
-        "§MEMBER§": f"agent{i % 20}", "§T§": f"{1795900000 + i}.000000", "§POS§": "1",
-        "§HOLD§": "3", "§RING§": "1", "§TALK§": "60", "§REASON§": "caller",
-    }  # fmt: skip
+        "§L§": f"1795900000.{i}",
+        "§U2§": f"1795900001.{i}",
+        "§C1§": f"{i:08x}",
+        "§C2§": f"{i + 1:08x}",
+        "§BR§": f"bridge-{i}",
+        "§Q§": "big-register",
+        "§NUM§": f"06{i:08d}",
+        "§NAME§": f"Caller {i}",
+        "§IFACE§": f"PJSIP/agent{i % 20}",
+        "§MEMBER§": f"agent{i % 20}",
+        "§T§": f"{1795900000 + i}.000000",
+        "§POS§": "1",
+        "§HOLD§": "3",
+        "§RING§": "1",
+        "§TALK§": "60",
+        "§REASON§": "caller",
+    }
     member = {
-        "§EVENT§": "QueueMemberStatus", "§T§": values["§T§"], "§Q§": "big-register",
-        "§MEMBER§": values["§MEMBER§"], "§IFACE§": values["§IFACE§"], "§TAKEN§": "1",
-        "§LOGIN§": "1795900000", "§INCALL§": "1", "§STATUS§": "2", "§PAUSED§": "0",
+        "§EVENT§": "QueueMemberStatus",
+        "§T§": values["§T§"],
+        "§Q§": "big-register",
+        "§MEMBER§": values["§MEMBER§"],
+        "§IFACE§": values["§IFACE§"],
+        "§TAKEN§": "1",
+        "§LOGIN§": "1795900000",
+        "§INCALL§": "1",
+        "§STATUS§": "2",
+        "§PAUSED§": "0",
         "§REASON§": "",
-    }  # fmt: skip
+    }
     parts, count = [], 0
     for phase, events in call_phases().items():
         for _, text in events:
@@ -79,8 +97,10 @@ class StreamServer:
             fields = dict(l.split(": ", 1) for l in block.strip().split("\r\n") if ": " in l)  # noqa: E741
             aid, action = fields.get("ActionID", ""), fields.get("Action", "").lower()
             if action == "login":
-                writer.write(f"Response: Success\r\nActionID: {aid}\r\n"
-                             "Message: Authentication accepted\r\n\r\n".encode())  # fmt: skip
+                writer.write(
+                    f"Response: Success\r\nActionID: {aid}\r\n"
+                    "Message: Authentication accepted\r\n\r\n".encode()
+                )
             elif action in ("queuestatus", "coreshowchannels"):
                 done = (
                     "QueueStatusComplete" if action == "queuestatus" else "CoreShowChannelsComplete"
@@ -157,8 +177,10 @@ async def main(args) -> None:
     elapsed = time.perf_counter() - server.started
     await bridge.stop()
     relevant = bridge.counts["actions"]
-    print(f"calls: {args.calls}; AMI events: {total} ({relevant} relevant, "
-          f"{100 * (1 - relevant / total):.0f} % noise); signals: {signals}")  # fmt: skip
+    print(
+        f"calls: {args.calls}; AMI events: {total} ({relevant} relevant, "
+        f"{100 * (1 - relevant / total):.0f} % noise); signals: {signals}"
+    )
     print(f"read + filter + map + signal: {elapsed:.2f} s")
     noise = 100 * (1 - relevant / total)
     print(f"events_per_s={total / elapsed:.0f} signals={signals} noise_pct={noise:.0f}")

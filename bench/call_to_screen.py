@@ -37,17 +37,17 @@ import httpx  # noqa: E402
 import psutil  # noqa: E402
 from sqlmodel import col, select  # noqa: E402
 
+from adapters.ami.client import AmiClient, AmiConfig  # noqa: E402
 from bench.stack import start_temporal  # noqa: E402
-from core.ami_client import AmiClient, AmiConfig  # noqa: E402
-from core.db import make_engine, make_sessionmaker, session_scope  # noqa: E402
-from core.demo import seed_demo  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
-from core.models import Accreditation, Contact, Product, Role, User, WebSession, utcnow  # noqa: E402
-from core.models_phone import PhoneCall  # noqa: E402
-from core.security import hash_session_token, new_csrf_token, new_session_token  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+from db.models.contacts import Accreditation, Contact, Product, Role, User, WebSession, utcnow  # noqa: E402
+from db.models.phone import PhoneCall  # noqa: E402
+from db.session import make_engine, make_sessionmaker, session_scope  # noqa: E402
+from devstack.demo.seed import seed_demo  # noqa: E402
 from devstack.pbx_simulator import MANAGER_CONF_FILTER, PbxSimulator  # noqa: E402
 from devstack.postgres import EmbeddedPostgres  # noqa: E402
 from devstack.run import wait_for_port  # noqa: E402
+from services.security import hash_session_token, new_csrf_token, new_session_token  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 
 SECRET = "bench-secret"
@@ -59,8 +59,13 @@ async def make_agents(maker, count: int) -> list[tuple[str, str]]:
     async with session_scope(maker) as s:
         big = (await s.exec(select(Product).where(Product.code == "BIG"))).one()
         for i in range(count):
-            user = User(username=f"bench{i:02d}", full_name=f"Bench {i}", role=Role.agent,
-                        password_hash="!", is_demo=False)  # fmt: skip
+            user = User(
+                username=f"bench{i:02d}",
+                full_name=f"Bench {i}",
+                role=Role.agent,
+                password_hash="!",
+                is_demo=False,
+            )
             s.add(user)
             await s.flush()
             s.add(Accreditation(user_id=user.id, product_id=big.id))
@@ -73,7 +78,7 @@ async def make_agents(maker, count: int) -> list[tuple[str, str]]:
                     mfa_passed=True,
                     created_at=utcnow(),
                     last_seen_at=utcnow(),
-                )  # fmt: skip
+                )
             )
             out.append((user.username, token))
     return out
@@ -143,9 +148,10 @@ async def main(args) -> None:
     pg = EmbeddedPostgres(tmp / "pg", free_port()).start()
     t_port, ui_port, api_port = free_port(), free_port(), free_port()
     sim = await PbxSimulator(
-        secret=SECRET, auto_answer_after=args.answer_after,
+        secret=SECRET,
+        auto_answer_after=args.answer_after,
         event_filter=None if args.noise else MANAGER_CONF_FILTER,
-    ).start()  # fmt: skip
+    ).start()
     env = {
         **os.environ,
         "PULSE_DATABASE_URL": pg.url,
@@ -171,10 +177,23 @@ async def main(args) -> None:
         names = [name for name, _ in commands] + ["bridge", "api"]
         for name, cmd in (
             *commands,
-            ("bridge", [sys.executable, "-m", "activities.ami_bridge_service"]),
-            ("api", [sys.executable, "-m", "uvicorn", "--factory", "api.main:create_app",
-                     "--port", str(api_port), "--no-access-log", "--log-level", "warning"]),
-        ):  # fmt: skip
+            ("bridge", [sys.executable, "-m", "channels.phone.bridge"]),
+            (
+                "api",
+                [
+                    sys.executable,
+                    "-m",
+                    "uvicorn",
+                    "--factory",
+                    "api.main:create_app",
+                    "--port",
+                    str(api_port),
+                    "--no-access-log",
+                    "--log-level",
+                    "warning",
+                ],
+            ),
+        ):
             log = open(tmp / f"{name}.log", "wb")  # noqa: SIM115 (the child keeps it)
             procs.append(subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=log))
         wait_for_port("127.0.0.1", api_port, "API", procs[-1])
@@ -232,11 +251,15 @@ async def main(args) -> None:
     lost = len(answered) - len(latencies) + (len(measured) - len(answered))
     p50 = statistics.median(latencies) if latencies else float("nan")
     p95 = statistics.quantiles(latencies, n=20)[18] if len(latencies) >= 20 else float("nan")
-    print(f"calls: {len(measured)} at {args.rate}/s over {args.agents} agents "
-          f"(+{len(warm)} warm-up); answered: {len(answered)}")  # fmt: skip
+    print(
+        f"calls: {len(measured)} at {args.rate}/s over {args.agents} agents "
+        f"(+{len(warm)} warm-up); answered: {len(answered)}"
+    )
     print(f"screen pops: {len(latencies)}")
-    print(f"AgentConnect -> screen pop: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
-          f"max {max(latencies, default=float('nan')):.1f} ms")  # fmt: skip
+    print(
+        f"AgentConnect -> screen pop: p50 {p50:.1f} ms, p95 {p95:.1f} ms, "
+        f"max {max(latencies, default=float('nan')):.1f} ms"
+    )
     total = len(measured)
     print("CPU per call: " + ", ".join(f"{n} {1000 * c / total:.0f} ms" for n, c in cpu.items()))
     print(f"p50_ms={p50:.1f} p95_ms={p95:.1f} lost={lost}")

@@ -41,9 +41,9 @@ from sqlalchemy import event  # noqa: E402
 
 from bench.stack import percentile  # noqa: E402
 from config.settings import load_settings  # noqa: E402
-from core.db import make_engine, make_sessionmaker  # noqa: E402
-from core.demo import DEMO_PRODUCTS, seed_demo  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+from db.session import make_engine, make_sessionmaker  # noqa: E402
+from devstack.demo.seed import DEMO_PRODUCTS, seed_demo  # noqa: E402
 from devstack.postgres import EmbeddedPostgres  # noqa: E402
 from tests.api_support import client_for, login, running_app  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
@@ -228,9 +228,14 @@ def seed_bulk(dsn: str, contacts: int, open_count: int, customers: int, agents: 
             CROSS JOIN bench_pool pool
             CROSS JOIN (SELECT {_sql_array(SUBJECTS)} AS subjects) s
             """,
-            {"base": base, "cbase": base_customer, "customers": customers,
-             "closed": max(closed_count, 1), "n": contacts},
-        )  # fmt: skip
+            {
+                "base": base,
+                "cbase": base_customer,
+                "customers": customers,
+                "closed": max(closed_count, 1),
+                "n": contacts,
+            },
+        )
         timings["contacts"] = time.perf_counter() - t
 
         t = time.perf_counter()
@@ -328,8 +333,9 @@ class Result:
     size: int
 
 
-async def measure(client, timed: TimedApp, counter: QueryCounter, case: Case, n: int,
-                  warmup: int) -> Result:  # fmt: skip
+async def measure(
+    client, timed: TimedApp, counter: QueryCounter, case: Case, n: int, warmup: int
+) -> Result:
     headers = (
         {"Accept": "application/json"} if case.path.startswith("/api/") else {"Accept": "text/html"}
     )
@@ -351,9 +357,16 @@ async def measure(client, timed: TimedApp, counter: QueryCounter, case: Case, n:
     if case.expect_rows and rows == 0:
         raise AssertionError(f"{case.name}: no rows")
     return Result(
-        case, percentile(times, 0.5), percentile(times, 0.95), percentile(times, 0.99),
-        max(times), percentile(cpu, 0.5), max(queries), rows, len(response.content),
-    )  # fmt: skip
+        case,
+        percentile(times, 0.5),
+        percentile(times, 0.95),
+        percentile(times, 0.99),
+        max(times),
+        percentile(cpu, 0.5),
+        max(queries),
+        rows,
+        len(response.content),
+    )
 
 
 async def explain(engine, statement: str, parameters) -> str:
@@ -379,13 +392,17 @@ async def run(args) -> None:
         start = time.perf_counter()
         await seed_demo(sessionmaker)
         demo_s = time.perf_counter() - start
-        timings = seed_bulk(settings.psycopg_url, args.contacts, args.open, args.customers,
-                            args.agents)  # fmt: skip
+        timings = seed_bulk(
+            settings.psycopg_url, args.contacts, args.open, args.customers, args.agents
+        )
         seed_s = time.perf_counter() - start
-        print(f"seeded {args.contacts:,} contacts + tasks ({args.open:,} open), "
-              f"{args.customers:,} customers, {args.agents} extra agents in {seed_s:.1f} s "
-              f"(demo {demo_s:.1f} s; " + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
-              + ")")  # fmt: skip
+        print(
+            f"seeded {args.contacts:,} contacts + tasks ({args.open:,} open), "
+            f"{args.customers:,} customers, {args.agents} extra agents in {seed_s:.1f} s "
+            f"(demo {demo_s:.1f} s; "
+            + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+            + ")"
+        )
 
         with psycopg.connect(settings.psycopg_url) as conn:
             ids = dict(conn.execute("SELECT code, id FROM products").fetchall())
@@ -399,8 +416,12 @@ async def run(args) -> None:
                 "ORDER BY 1",
                 (agent[2],),
             ).fetchall()
-        print("agent's products " + ", ".join(k for k, v in ids.items() if v in agent[2])
-              + ": tasks " + ", ".join(f"{s} {n:,}" for s, n in counts))  # fmt: skip
+        print(
+            "agent's products "
+            + ", ".join(k for k, v in ids.items() if v in agent[2])
+            + ": tasks "
+            + ", ".join(f"{s} {n:,}" for s, n in counts)
+        )
 
         counter = QueryCounter()
         event.listen(engine.sync_engine, "before_cursor_execute", counter)
@@ -449,14 +470,18 @@ async def run(args) -> None:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    header = f"{'case':<34}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'max ms':>8}{'cpu ms':>8}" \
-             f"{'queries':>9}{'rows':>6}{'bytes':>8}"  # fmt: skip
+    header = (
+        f"{'case':<34}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}{'max ms':>8}{'cpu ms':>8}"
+        f"{'queries':>9}{'rows':>6}{'bytes':>8}"
+    )
     print(header)
     print("-" * len(header))
     for r in results:
         flag = "" if r.p95 <= TARGET_P95_MS and r.queries <= TARGET_QUERIES else "  MISS"
-        print(f"{r.case.name:<34}{r.p50:>8.2f}{r.p95:>8.2f}{r.p99:>8.2f}{r.max:>8.2f}"
-              f"{r.cpu:>8.2f}{r.queries:>9}{r.rows:>6}{r.size:>8}{flag}")  # fmt: skip
+        print(
+            f"{r.case.name:<34}{r.p50:>8.2f}{r.p95:>8.2f}{r.p99:>8.2f}{r.max:>8.2f}"
+            f"{r.cpu:>8.2f}{r.queries:>9}{r.rows:>6}{r.size:>8}{flag}"
+        )
     worst_p50 = max(r.p50 for r in results)
     worst_p95 = max(r.p95 for r in results)
     worst_q = max(r.queries for r in results)

@@ -38,13 +38,13 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
-from activities.imap_admin import append_messages, create_mailboxes  # noqa: E402
+from adapters.mail.imap_admin import append_messages, create_mailboxes  # noqa: E402
 from bench.bare import BareWorkflow  # noqa: E402
 from bench.stack import start_temporal  # noqa: E402
-from core.db import make_engine, make_sessionmaker  # noqa: E402
-from core.demo import DEMO_PRODUCTS, seed_demo  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
-from core.models import Contact, Direction, Message, SendStatus  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+from db.models.contacts import Contact, Direction, Message, SendStatus  # noqa: E402
+from db.session import make_engine, make_sessionmaker  # noqa: E402
+from devstack.demo.seed import DEMO_PRODUCTS, seed_demo  # noqa: E402
 from devstack.mail_sandbox import ImapSandbox, SmtpSink  # noqa: E402
 from devstack.postgres import EmbeddedPostgres  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
@@ -274,7 +274,7 @@ async def wait_until_done(
 
 
 async def _count_tasks(sessionmaker) -> int:
-    from core.models import Task
+    from db.models.contacts import Task
 
     async with sessionmaker() as s:
         return await s.scalar(select(func.count()).select_from(Task))
@@ -303,12 +303,14 @@ async def main(args) -> None:
         await seed_demo(sessionmaker)
         emails = make_emails(args.emails, args.senders)
         size_mb = sum(map(len, emails)) / 1e6
-        async with imap_server(args.imap, imap_port, tmp) as imap, \
-                SmtpSink(smtp_port, None) as sink:  # fmt: skip
+        async with (
+            imap_server(args.imap, imap_port, tmp) as imap,
+            SmtpSink(smtp_port, None) as sink,
+        ):
             env["PULSE_IMAP_USER"], env["PULSE_IMAP_PASSWORD"] = imap.user, imap.password
             imap_kind = imap.kind
             commands = [("worker", [sys.executable, "worker.py"])] * args.workers
-            commands.append(("intake", [sys.executable, "-m", "activities.intake_service"]))
+            commands.append(("intake", [sys.executable, "-m", "channels.email.service"]))
             for n, (name, cmd) in enumerate(commands):
                 log = open(tmp / f"{name}-{n}.log", "wb")  # noqa: SIM115 (the child keeps it)
                 procs.append(
@@ -319,13 +321,16 @@ async def main(args) -> None:
             rss.start()
             cpu = CpuMeter(
                 {
-                    **{f"{name}{n}": p.pid for n, ((name, _), p) in enumerate(
-                        zip(commands, procs[-len(commands) :], strict=True)
-                    )},
+                    **{
+                        f"{name}{n}": p.pid
+                        for n, ((name, _), p) in enumerate(
+                            zip(commands, procs[-len(commands) :], strict=True)
+                        )
+                    },
                     "postgres": _postmaster_pid(pg),
                     "temporal": procs[0].pid,
                 }
-            )  # fmt: skip
+            )
             cpu.start()
             start = time.perf_counter()
             await append_messages("127.0.0.1", imap_port, imap.user, imap.password, "big", emails)

@@ -37,22 +37,22 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import func, select, text  # noqa: E402
 from temporalio.client import Client  # noqa: E402
 
+from adapters.temporal.codec import connect_temporal  # noqa: E402
 from bench.intake import RssSampler  # noqa: E402
 from bench.stack import percentile, start_temporal  # noqa: E402
 from config.settings import load_settings  # noqa: E402
-from core.codec import connect_temporal  # noqa: E402
-from core.db import make_engine, make_sessionmaker  # noqa: E402
-from core.demo import seed_demo  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
-from core.models import Contact, ContactEvent, Product, Task  # noqa: E402
-from core.models_work import OfficeCalendar, ProductWorkSettings, SlaPolicy  # noqa: E402
-from devstack.postgres import EmbeddedPostgres  # noqa: E402
-from tests.conftest import free_port  # noqa: E402
-from workflows.contracts import (  # noqa: E402
+from contracts.contact import (  # noqa: E402
     ContactInput,
     contact_workflow_id,
     initial_search_attributes,
 )
+from db.migrate import upgrade  # noqa: E402
+from db.models.contacts import Contact, ContactEvent, Product, Task  # noqa: E402
+from db.models.work import OfficeCalendar, ProductWorkSettings, SlaPolicy  # noqa: E402
+from db.session import make_engine, make_sessionmaker  # noqa: E402
+from devstack.demo.seed import seed_demo  # noqa: E402
+from devstack.postgres import EmbeddedPostgres  # noqa: E402
+from tests.conftest import free_port  # noqa: E402
 
 START_CONCURRENCY = 100
 
@@ -70,10 +70,13 @@ async def configure(sessionmaker, burst_minutes: int) -> dict[str, int]:
     async with sessionmaker() as s:
         s.add(
             OfficeCalendar(
-                id=1, open_minute=0, close_minute=24 * 60, workdays="0,1,2,3,4,5,6",
+                id=1,
+                open_minute=0,
+                close_minute=24 * 60,
+                workdays="0,1,2,3,4,5,6",
                 public_holidays=False,
             )
-        )  # fmt: skip
+        )
         products = {p.code: p.id for p in await s.exec(select(Product))}
         uzi = products["UZI"]
         await s.execute(
@@ -181,7 +184,7 @@ async def main(args) -> None:
         rss.start()
         client = await connect_temporal(
             load_settings(database_url=pg.url, temporal_address=f"127.0.0.1:{t_port}")
-        )  # the worker's converter (core.codec: sealed payloads)
+        )  # the worker's converter (adapters.temporal.codec: sealed payloads)
         await asyncio.sleep(3)  # the worker is polling
 
         started = time.perf_counter()

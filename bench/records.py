@@ -5,7 +5,7 @@
 Starts its own embedded PostgreSQL (temp folder, free port) and measures:
 - audit rows/s, one transaction per row, one writer and ``--writers`` concurrent
   writers (the chain trigger serialises writers on an advisory lock until commit);
-- chain verification rows/s (``core.audit.verify_chain``);
+- chain verification rows/s (``services.audit.verify_chain``);
 - AES-GCM codec: encode + decode of a typical activity payload, microseconds.
 The last line is key=value pairs.
 """
@@ -26,23 +26,27 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import text  # noqa: E402
 from temporalio.converter import DataConverter  # noqa: E402
 
+from adapters.temporal.codec import data_converter  # noqa: E402
 from config.settings import load_settings  # noqa: E402
-from core import audit  # noqa: E402
-from core.codec import data_converter  # noqa: E402
-from core.db import make_engine, make_sessionmaker, session_scope  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
+from contracts.contact import ProjectionUpdate  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+from db.session import make_engine, make_sessionmaker, session_scope  # noqa: E402
 from devstack.postgres import EmbeddedPostgres  # noqa: E402
+from services import audit  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
-from workflows.contracts import ProjectionUpdate  # noqa: E402
 
 
 async def write_rows(maker, n: int, writer: int) -> None:
     for i in range(n):
         async with session_scope(maker) as s:
             await audit.record(
-                s, actor=f"bench{writer}", action="contact.read", object_type="contact",
-                object_id=f"KCC-2026-{i:06d}", origin="127.0.0.1",
-            )  # fmt: skip
+                s,
+                actor=f"bench{writer}",
+                action="contact.read",
+                object_type="contact",
+                object_id=f"KCC-2026-{i:06d}",
+                origin="127.0.0.1",
+            )
 
 
 async def audit_rate(maker, rows: int, writers: int) -> float:

@@ -48,11 +48,11 @@ from bench.inbox import (  # noqa: E402
     seed_bulk,
 )
 from config.settings import load_settings  # noqa: E402
-from core.db import make_engine, make_sessionmaker  # noqa: E402
-from core.demo import seed_demo  # noqa: E402
-from core.identifiers import bsn_eleven_check, identifier_keys, mask  # noqa: E402
-from core.migrate import upgrade  # noqa: E402
+from db.migrate import upgrade  # noqa: E402
+from db.session import make_engine, make_sessionmaker  # noqa: E402
+from devstack.demo.seed import seed_demo  # noqa: E402
 from devstack.postgres import EmbeddedPostgres  # noqa: E402
+from services.customers.identifiers import bsn_eleven_check, identifier_keys, mask  # noqa: E402
 from tests.api_support import client_for, login, running_app  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 
@@ -121,8 +121,28 @@ RARE = [
     "naamswijziging",
 ]
 VOCABULARY = COMMON * 20 + MIDDLE * 4 + RARE
-SYLLABLES = ["ber", "van", "hof", "man", "de", "ker", "sen", "dijk", "stra", "veld", "huis",
-             "mo", "la", "ri", "to", "kamp", "brink", "horst", "ink", "ma"]  # fmt: skip
+SYLLABLES = [
+    "ber",
+    "van",
+    "hof",
+    "man",
+    "de",
+    "ker",
+    "sen",
+    "dijk",
+    "stra",
+    "veld",
+    "huis",
+    "mo",
+    "la",
+    "ri",
+    "to",
+    "kamp",
+    "brink",
+    "horst",
+    "ink",
+    "ma",
+]
 
 
 def _array(values: list[str]) -> str:
@@ -277,8 +297,7 @@ def seed_search_data(dsn: str, settings, articles: int, timeline_contacts: int) 
         conn.execute("VACUUM (ANALYZE)")
     timings["vacuum_analyze"] = time.perf_counter() - t
     bsn_customer = ((first_customer + 3000) // 3) * 3
-    return {"timings": timings, "focus": focus, "sample": sample,
-            "bsn": valid_bsn(bsn_customer)}  # fmt: skip
+    return {"timings": timings, "focus": focus, "sample": sample, "bsn": valid_bsn(bsn_customer)}
 
 
 @dataclass
@@ -288,8 +307,9 @@ class Case:
     kind: str  # search / klantbeeld
 
 
-async def measure(client, timed: TimedApp, counter: QueryCounter, case: Case, n: int,
-                  warmup: int) -> dict:  # fmt: skip
+async def measure(
+    client, timed: TimedApp, counter: QueryCounter, case: Case, n: int, warmup: int
+) -> dict:
     headers = {"Accept": "application/json" if case.path.startswith("/api/") else "text/html"}
     for _ in range(warmup):
         response = await client.get(case.path, headers=headers)
@@ -311,9 +331,15 @@ async def measure(client, timed: TimedApp, counter: QueryCounter, case: Case, n:
         hits = response.text.count('<tr class="')
     if hits == 0:
         raise AssertionError(f"{case.name}: nothing found")
-    return {"case": case, "p50": percentile(times, 0.5), "p95": percentile(times, 0.95),
-            "max": max(times), "cpu": percentile(cpu, 0.5), "queries": max(queries),
-            "hits": hits}  # fmt: skip
+    return {
+        "case": case,
+        "p50": percentile(times, 0.5),
+        "p95": percentile(times, 0.95),
+        "max": max(times),
+        "cpu": percentile(cpu, 0.5),
+        "queries": max(queries),
+        "hits": hits,
+    }
 
 
 async def run(args) -> None:
@@ -321,21 +347,32 @@ async def run(args) -> None:
     pg = EmbeddedPostgres(tmp / "pg", free_port()).start()
     try:
         settings = load_settings(
-            environment="test", database_url=pg.url, data_dir=tmp, demo_skip_totp=True,
+            environment="test",
+            database_url=pg.url,
+            data_dir=tmp,
+            demo_skip_totp=True,
             temporal_address=f"127.0.0.1:{free_port()}",
-        )  # fmt: skip
+        )
         upgrade(pg.url)
         engine = make_engine(settings)
         sessionmaker = make_sessionmaker(engine)
         start = time.perf_counter()
         await seed_demo(sessionmaker)
-        base = seed_bulk(settings.psycopg_url, args.contacts, min(50_000, args.contacts // 20),
-                         args.customers, 50)  # fmt: skip
+        base = seed_bulk(
+            settings.psycopg_url,
+            args.contacts,
+            min(50_000, args.contacts // 20),
+            args.customers,
+            50,
+        )
         extra = seed_search_data(settings.psycopg_url, settings, args.articles, 200)
         timings = {**base, **extra["timings"]}
-        print(f"seeded {args.contacts:,} contacts + messages, {args.customers:,} customers, "
-              f"{args.articles:,} articles in {time.perf_counter() - start:.1f} s ("
-              + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items()) + ")")  # fmt: skip
+        print(
+            f"seeded {args.contacts:,} contacts + messages, {args.customers:,} customers, "
+            f"{args.articles:,} articles in {time.perf_counter() - start:.1f} s ("
+            + ", ".join(f"{k} {v:.1f} s" for k, v in timings.items())
+            + ")"
+        )
         name, address, phone, big, reference = extra["sample"]
         focus = extra["focus"]
         typo = name[:-1] if len(name) > 6 else name  # one letter short
@@ -382,20 +419,28 @@ async def run(args) -> None:
     for r in results:
         target = TARGET_SEARCH_P95_MS if r["case"].kind == "search" else TARGET_KLANTBEELD_P95_MS
         flag = "" if r["p95"] <= target else "  MISS"
-        print(f"{r['case'].name:<34}{r['p50']:>8.2f}{r['p95']:>8.2f}{r['max']:>8.2f}"
-              f"{r['cpu']:>8.2f}{r['queries']:>9}{r['hits']:>6}{flag}")  # fmt: skip
+        print(
+            f"{r['case'].name:<34}{r['p50']:>8.2f}{r['p95']:>8.2f}{r['max']:>8.2f}"
+            f"{r['cpu']:>8.2f}{r['queries']:>9}{r['hits']:>6}{flag}"
+        )
     search = [r for r in results if r["case"].kind == "search"] or [{"p50": 0, "p95": 0}]
     view = [r for r in results if r["case"].kind == "klantbeeld"] or [{"p50": 0, "p95": 0}]
     s50, s95 = max(r["p50"] for r in search), max(r["p95"] for r in search)
     k50, k95 = max(r["p50"] for r in view), max(r["p95"] for r in view)
     ok = s95 <= TARGET_SEARCH_P95_MS and k95 <= TARGET_KLANTBEELD_P95_MS
-    print(f"\n{args.requests} requests per case after {args.warmup} warm-up (server wall "
-          f"time; cpu ms: p50 of the server thread's CPU time); load average "
-          f"{load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")  # fmt: skip
-    print(f"targets search p95 <= {TARGET_SEARCH_P95_MS:.0f} ms, klantbeeld p95 <= "
-          f"{TARGET_KLANTBEELD_P95_MS:.0f} ms: {'met' if ok else 'MISSED'}")  # fmt: skip
-    print(f"search_p50_ms={s50:.2f} search_p95_ms={s95:.2f} klantbeeld_p50_ms={k50:.2f} "
-          f"klantbeeld_p95_ms={k95:.2f}")  # fmt: skip
+    print(
+        f"\n{args.requests} requests per case after {args.warmup} warm-up (server wall "
+        f"time; cpu ms: p50 of the server thread's CPU time); load average "
+        f"{load_before:.1f} -> {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"targets search p95 <= {TARGET_SEARCH_P95_MS:.0f} ms, klantbeeld p95 <= "
+        f"{TARGET_KLANTBEELD_P95_MS:.0f} ms: {'met' if ok else 'MISSED'}"
+    )
+    print(
+        f"search_p50_ms={s50:.2f} search_p95_ms={s95:.2f} klantbeeld_p50_ms={k50:.2f} "
+        f"klantbeeld_p95_ms={k95:.2f}"
+    )
 
 
 if __name__ == "__main__":

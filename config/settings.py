@@ -9,6 +9,7 @@ PostgreSQL, Temporal, mail servers by settings alone.
 
 from __future__ import annotations
 
+import base64
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -21,6 +22,14 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class SettingsError(RuntimeError):
     """Raised at start-up when the configuration is not valid; the message names the fields."""
+
+
+def parse_key(value: str) -> bytes:
+    """A key as configured: base64 (standard or URL-safe) of 16, 24 or 32 bytes."""
+    raw = base64.urlsafe_b64decode(value.replace("+", "-").replace("/", "_") + "==")
+    if len(raw) not in (16, 24, 32):
+        raise ValueError("an AES key must be 16, 24 or 32 bytes (base64)")
+    return raw
 
 
 class Settings(BaseSettings):
@@ -169,8 +178,6 @@ class Settings(BaseSettings):
             raise ValueError("secret_key must be at least 32 characters")
         if self.codec_current_key not in self.codec_keys:
             raise ValueError("codec_current_key must name a key in codec_keys")
-        from core.codec import parse_key  # records area: every key must be a valid AES key
-
         for key_id, key in self.codec_keys.items():
             try:
                 parse_key(key.get_secret_value())

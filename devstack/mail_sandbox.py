@@ -12,7 +12,7 @@ Run it for ``make run``::
   and restart it like a real server.
 - SMTP: ``aiosmtpd`` accepting all mail, each message stored as
   ``<data-dir>/outbox/*.eml`` plus one line in ``<data-dir>/outbox/index.jsonl``;
-  ``read_outbox(data_dir)`` lists what PULSE sent (for the dev outbox page).
+  ``adapters.mail.outbox.read_outbox(data_dir)`` lists what PULSE sent (dev outbox page).
 - Failing on purpose: while the file ``<data-dir>/smtp-failing`` exists (or after
   ``SmtpSink.set_failing(True)``, or with ``--smtp-fail``) the sink answers 451;
   SIGUSR1 toggles it in a running sandbox.
@@ -177,7 +177,7 @@ class ImapSandbox:
         return False
 
     async def create_folders(self) -> None:
-        from activities.imap_admin import create_mailboxes
+        from adapters.mail.imap_admin import create_mailboxes
 
         folders = [*self.mailboxes, self.processed_folder]
         await create_mailboxes(self.host, self.port, self.user, self.password, folders)
@@ -209,12 +209,12 @@ class ImapSandbox:
 
     # Convenience for tests and the demo.
     async def append(self, mailbox: str, raw: bytes) -> None:
-        from activities.imap_admin import append_message
+        from adapters.mail.imap_admin import append_message
 
         await append_message(self.host, self.port, self.user, self.password, mailbox, raw)
 
     async def count(self, mailbox: str) -> int:
-        from activities.imap_admin import count_messages
+        from adapters.mail.imap_admin import count_messages
 
         return await count_messages(self.host, self.port, self.user, self.password, mailbox)
 
@@ -385,18 +385,6 @@ def summarise(raw: bytes, mail_from: str = "", rcpt_tos: Iterable[str] = ()) -> 
         "rcpt_tos": list(rcpt_tos),
         "stored_at": datetime.now(UTC).isoformat(),
     }
-
-
-def read_outbox(data_dir: str | Path) -> list[dict]:
-    """What the SMTP sink received, oldest first (from the JSON-lines index)."""
-    index = Path(data_dir) / "outbox" / "index.jsonl"
-    if not index.exists():
-        return []
-    entries = []
-    for line in index.read_text(encoding="utf-8").splitlines():
-        with contextlib.suppress(ValueError):
-            entries.append(json.loads(line))
-    return entries
 
 
 # --- command line ------------------------------------------------------------------

@@ -41,14 +41,25 @@ from devstack.pbx_templates import (
 log = logging.getLogger("pulse.pbx")
 
 BANNER = "Asterisk Call Manager/12.0.0" + EOL
-# asterisk/manager.conf's eventfilter lines (activities/ami_bridge.py EVENT_FILTER + these).
+# asterisk/manager.conf's eventfilter lines (adapters/ami/events.py EVENT_FILTER + these).
 MANAGER_CONF_FILTER = frozenset(
     {
-        "QueueCallerJoin", "QueueCallerAbandon", "AgentCalled", "AgentRingNoAnswer",
-        "AgentConnect", "AgentComplete", "Hangup", "QueueMemberAdded", "QueueMemberRemoved",
-        "QueueMemberStatus", "QueueMemberPause", "OriginateResponse", "FullyBooted", "UserEvent",
+        "QueueCallerJoin",
+        "QueueCallerAbandon",
+        "AgentCalled",
+        "AgentRingNoAnswer",
+        "AgentConnect",
+        "AgentComplete",
+        "Hangup",
+        "QueueMemberAdded",
+        "QueueMemberRemoved",
+        "QueueMemberStatus",
+        "QueueMemberPause",
+        "OriginateResponse",
+        "FullyBooted",
+        "UserEvent",
     }
-)  # fmt: skip
+)
 NOT_IN_USE, IN_USE, RINGING = 1, 2, 6
 
 
@@ -215,7 +226,7 @@ class PbxSimulator:
                     Uptime="243",
                     LastReload="243",
                     Status="Fully Booted",
-                )  # fmt: skip
+                )
             )
 
     def _action_ping(self, session, action, aid) -> None:
@@ -256,9 +267,14 @@ class PbxSimulator:
         if not found:
             return session.write(_response("Error", aid, Message="Interface not found"))
         session.write(
-            _response("Success", aid, Message="Interface paused successfully"
-                      if paused else "Interface unpaused successfully")
-        )  # fmt: skip
+            _response(
+                "Success",
+                aid,
+                Message="Interface paused successfully"
+                if paused
+                else "Interface unpaused successfully",
+            )
+        )
         for member in found:
             member.paused, member.reason = paused, action.get("reason", "") if paused else ""
             self._member_event("QueueMemberPause", member)
@@ -288,7 +304,7 @@ class PbxSimulator:
                     ServicelevelPerf2="0.0",
                     Weight="0",
                     ActionID=aid,
-                )  # fmt: skip
+                )
             )
             items += 1
             for (q, _), m in sorted(self.members.items()):
@@ -313,7 +329,7 @@ class PbxSimulator:
                         PausedReason=m.reason,
                         Wrapuptime="0",
                         ActionID=aid,
-                    )  # fmt: skip
+                    )
                 )
                 items += 1
             for position, call in enumerate(c for c in waiting if c.state != "connected"):
@@ -331,7 +347,7 @@ class PbxSimulator:
                         Wait=str(int(time.monotonic() - call.joined)),
                         Priority="0",
                         ActionID=aid,
-                    )  # fmt: skip
+                    )
                 )
                 items += 1
         session.write(
@@ -360,7 +376,7 @@ class PbxSimulator:
                     ApplicationData=call.queue,
                     Duration="00:00:01",
                     BridgeId="",
-                )  # fmt: skip
+                )
             )
         session.write(
             _event(
@@ -368,7 +384,7 @@ class PbxSimulator:
                 ActionID=aid,
                 EventList="Complete",
                 ListItems=str(len(live)),
-            )  # fmt: skip
+            )
         )
 
     def _action_originate(self, session, action, aid) -> None:
@@ -393,7 +409,7 @@ class PbxSimulator:
                 Uniqueid=uid,
                 CallerIDNum=action.get("exten", ""),
                 CallerIDName="<unknown>",
-            )  # fmt: skip
+            )
         )
 
     def _action_pulsesimcall(self, session, action, aid) -> None:
@@ -407,7 +423,7 @@ class PbxSimulator:
         session.write(
             _response(
                 "Success" if ok else "Error", aid, Message="Answered" if ok else "Not ringing"
-            )  # fmt: skip
+            )
         )
 
     def _action_pulsesimhangup(self, session, action, aid) -> None:
@@ -478,7 +494,7 @@ class PbxSimulator:
                     "§PAUSED§": "1" if m.paused else "0",
                     "§REASON§": m.reason,
                 },
-            )  # fmt: skip
+            )
         )
 
     def _set_status(self, interface: str, status: int) -> None:
@@ -493,9 +509,12 @@ class PbxSimulator:
         free = [
             m
             for (q, i), m in self.members.items()
-            if q == call.queue and not m.paused and i not in busy and i not in call.tried
+            if q == call.queue
+            and not m.paused
+            and i not in busy
+            and i not in call.tried
             and m.status in (NOT_IN_USE, 0)
-        ]  # fmt: skip
+        ]
         if not free:
             return None
         return free[next(self._rr) % len(free)]
@@ -636,9 +655,13 @@ async def _main() -> None:
     )
     args = parser.parse_args()
     sim = PbxSimulator(
-        args.host, args.port, args.user, args.secret, ring_timeout=args.ring_timeout,
+        args.host,
+        args.port,
+        args.user,
+        args.secret,
+        ring_timeout=args.ring_timeout,
         event_filter=MANAGER_CONF_FILTER if args.filtered else None,
-    )  # fmt: skip
+    )
     await sim.start()
     log.info("PBX simulator (AMI) on %s:%s", args.host, sim.port)
     await asyncio.Event().wait()

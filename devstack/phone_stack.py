@@ -17,11 +17,19 @@ def start_phone(stack) -> None:
         proc = stack.spawn(
             "pbx",
             [
-                sys.executable, "-m", "devstack.pbx_simulator", "--host", s.ami_host,
-                "--port", str(s.ami_port), "--user", s.ami_user,
-                "--secret", s.ami_secret.get_secret_value(),
+                sys.executable,
+                "-m",
+                "devstack.pbx_simulator",
+                "--host",
+                s.ami_host,
+                "--port",
+                str(s.ami_port),
+                "--user",
+                s.ami_user,
+                "--secret",
+                s.ami_secret.get_secret_value(),
             ],
-        )  # fmt: skip
+        )
         wait_for_port(s.ami_host, s.ami_port, "PBX simulator", proc)
         print(f"  PBX simulator   AMI {s.ami_host}:{s.ami_port}", flush=True)
-    stack.spawn("ami_bridge", [sys.executable, "-m", "activities.ami_bridge_service"])
+    stack.spawn("ami_bridge", [sys.executable, "-m", "channels.phone.bridge"])

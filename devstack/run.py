@@ -163,13 +163,13 @@ class Stack:
             flush=True,
         )
 
-        from core.migrate import upgrade
+        from db.migrate import upgrade
 
         upgrade(s.database_url)
         asyncio.run(_seed(s))
 
         self.spawn("worker", [sys.executable, "worker.py"])
-        self.spawn("intake", [sys.executable, "-m", "activities.intake_service"])
+        self.spawn("intake", [sys.executable, "-m", "channels.email.service"])
         from devstack.phone_stack import start_phone  # phone area (issue 3)
 
         start_phone(self)  # PBX simulator (AMI) + AMI bridge
@@ -243,18 +243,18 @@ def _ui_port(s: Settings) -> int:
 
 
 def _demo_mailboxes() -> list[str]:
-    from core.demo import DEMO_PRODUCTS
+    from devstack.demo.seed import DEMO_PRODUCTS
 
     return [p.mailbox for p in DEMO_PRODUCTS]
 
 
 async def _seed(s: Settings) -> None:
-    from core.db import make_engine, make_sessionmaker
-    from core.demo import seed_demo
+    from db.session import make_engine, make_sessionmaker
+    from devstack.demo.seed import seed_demo
 
     engine = make_engine(s)
     await seed_demo(make_sessionmaker(engine))
-    from core.demo_customers import seed_customers_history  # customers area: klantbeeld history
+    from devstack.demo.customers import seed_customers_history  # customers area: klantbeeld history
 
     await seed_customers_history(make_sessionmaker(engine))
     await engine.dispose()

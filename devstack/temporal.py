@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contracts.contact import SEARCH_ATTRIBUTES
 from devstack.binaries import temporal_cli
-from workflows.contracts import SEARCH_ATTRIBUTES
 
 
 def dev_server_command(

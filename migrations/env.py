@@ -1,10 +1,10 @@
-"""Alembic environment: PULSE's schema lives in core.models (SQLModel metadata)."""
+"""Alembic environment: PULSE's schema lives in db.models.contacts (SQLModel metadata)."""
 
 from alembic import context
 from sqlalchemy import create_engine, pool
 from sqlmodel import SQLModel
 
-import core.schema  # noqa: F401  (registers the tables on SQLModel.metadata)
+import db.models  # noqa: F401  (registers the tables on SQLModel.metadata)
 from config.settings import get_settings
 
 config = context.config

@@ -14,9 +14,7 @@ from sqlmodel import select
 from api.deps import LOGIN_CSRF_COOKIE
 from api.main import create_app
 from config.settings import Settings
-from core.db import session_scope
-from core.demo import DEMO_PASSWORD, seed_demo
-from core.models import (
+from db.models.contacts import (
     Attachment,
     Blob,
     Channel,
@@ -32,7 +30,9 @@ from core.models import (
     User,
     utcnow,
 )
-from core.security import totp_now
+from db.session import session_scope
+from devstack.demo.seed import DEMO_PASSWORD, seed_demo
+from services.security import totp_now
 
 BASE_URL = "http://testserver"
 JSON = {"Accept": "application/json"}
@@ -44,9 +44,10 @@ async def running_app(
 ) -> AsyncIterator[tuple]:
     """The app with its lifespan started (httpx's ASGITransport does not run it)."""
     app = create_app(
-        settings.model_copy(update=overrides), temporal_client=temporal_client,
+        settings.model_copy(update=overrides),
+        temporal_client=temporal_client,
         sessionmaker=sessionmaker,
-    )  # fmt: skip
+    )
     async with app.router.lifespan_context(app):
         yield app
 
@@ -112,9 +113,13 @@ class SampleContact:
 
 
 async def make_contact(
-    sessionmaker, product_code: str, number: int, *, unreadable: bool = False,
+    sessionmaker,
+    product_code: str,
+    number: int,
+    *,
+    unreadable: bool = False,
     due_in_hours: int = 40,
-) -> SampleContact:  # fmt: skip
+) -> SampleContact:
     """A contact as intake would leave it: contact, task, inbound message, raw, attachment."""
     # Year 1999: never collides with references intake draws from the sequence,
     # whose workflows may still exist on the shared test server.
@@ -129,36 +134,54 @@ async def make_contact(
             await session.exec(select(ContactReason).where(ContactReason.product_id == product.id))
         ).first()
         contact = Contact(
-            reference=reference, channel=Channel.email, status=ContactStatus.new,
-            subject=f"Vraag {number}", product_id=product.id, unreadable=unreadable,
+            reference=reference,
+            channel=Channel.email,
+            status=ContactStatus.new,
+            subject=f"Vraag {number}",
+            product_id=product.id,
+            unreadable=unreadable,
             due_at=utcnow() + timedelta(hours=due_in_hours),
-        )  # fmt: skip
+        )
         session.add(contact)
         for sha, data in ((raw_sha, raw), (file_sha, file_data)):
             if await session.get(Blob, sha) is None:
                 session.add(Blob(sha256=sha, size=len(data), data=data))
         await session.flush()
         message = Message(
-            contact_id=contact.id, direction=Direction.inbound, send_status=SendStatus.received,
-            from_address=f"burger{number}@example.test", subject=f"Vraag {number}",
-            text_body="Hallo, ik heb een vraag.", html_sanitized="<p>Hallo</p>",
-            raw_sha256=raw_sha, mailbox=product.mailbox, dedupe_key=f"k{number}",
-        )  # fmt: skip
+            contact_id=contact.id,
+            direction=Direction.inbound,
+            send_status=SendStatus.received,
+            from_address=f"burger{number}@example.test",
+            subject=f"Vraag {number}",
+            text_body="Hallo, ik heb een vraag.",
+            html_sanitized="<p>Hallo</p>",
+            raw_sha256=raw_sha,
+            mailbox=product.mailbox,
+            dedupe_key=f"k{number}",
+        )
         session.add(message)
         await session.flush()
         attachment = Attachment(
-            message_id=message.id, filename="brief.pdf", content_type="application/pdf",
-            size=len(file_data), sha256=file_sha,
-        )  # fmt: skip
+            message_id=message.id,
+            filename="brief.pdf",
+            content_type="application/pdf",
+            size=len(file_data),
+            sha256=file_sha,
+        )
         session.add(attachment)
         session.add(
             Task(
-                contact_id=contact.id, product_id=product.id, status=TaskStatus.open,
-                contact_status=ContactStatus.new, reference=reference, title=f"Vraag {number}",
-                customer_label=f"burger{number}@example.test", unreadable=unreadable,
+                contact_id=contact.id,
+                product_id=product.id,
+                status=TaskStatus.open,
+                contact_status=ContactStatus.new,
+                reference=reference,
+                title=f"Vraag {number}",
+                customer_label=f"burger{number}@example.test",
+                unreadable=unreadable,
                 due_at=contact.due_at,
             )
-        )  # fmt: skip
+        )
         await session.flush()
         return SampleContact(
             reference, contact.id, product.id, message.id, attachment.id, reason.id

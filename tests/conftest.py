@@ -22,12 +22,12 @@ from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 from temporalio.testing import WorkflowEnvironment
 
+from adapters.temporal.setup import ensure_search_attributes
 from config.settings import Settings, load_settings
-from core.db import make_engine, make_sessionmaker
-from core.migrate import upgrade
-from core.temporal_setup import ensure_search_attributes
+from contracts.contact import SEARCH_ATTRIBUTES
+from db.migrate import upgrade
+from db.session import make_engine, make_sessionmaker
 from devstack.binaries import temporal_cli, temporal_test_server
-from workflows.contracts import SEARCH_ATTRIBUTES
 
 pytest_plugins = ["tests.mailservers"]
 
@@ -39,10 +39,10 @@ def free_port() -> int:
 
 
 def pulse_data_converter():
-    """The converter every PULSE process uses (core.codec: encrypted payloads). Tests
+    """The converter every PULSE process uses (adapters.temporal.codec: encrypted payloads). Tests
     that start a Temporal environment of their own pass it too, so clients, workers
     and the API in a test all agree."""
-    from core.codec import data_converter
+    from adapters.temporal.codec import data_converter
 
     return data_converter(load_settings(environment="test"))
 

@@ -10,7 +10,7 @@ tests/test_knowledge.py.
 
 from __future__ import annotations
 
-from core.access import ADMINISTER, ALL_ROLES, READ_CONTACTS, WORK_CONTACTS
+from services.access import ADMINISTER, ALL_ROLES, READ_CONTACTS, WORK_CONTACTS
 
 KB_READ = READ_CONTACTS | ADMINISTER
 KB_WRITE = WORK_CONTACTS | ADMINISTER
@@ -31,7 +31,7 @@ CUSTOMERS_ROUTES: dict[tuple[str, str], dict] = {
     ("POST", CU + "/identifiers/{identifier_id}/delete"): {
         "roles": WORK_CONTACTS,
         "exercise": False,
-    },  # fmt: skip
+    },
     ("POST", CU + "/identifiers/verify"): {"roles": WORK_CONTACTS},
     ("POST", CU + "/identifiers/{identifier_id}/reveal"): {"roles": WORK_CONTACTS},
     ("POST", "/api" + CU + "/identifiers/verify"): {"roles": WORK_CONTACTS},
@@ -69,12 +69,19 @@ CUSTOMERS_ROUTES: dict[tuple[str, str], dict] = {
     ("PUT", "/api/admin/reasons/{reason_id}"): {"roles": ADMINISTER},
 }
 
-# Ids in the seeded demo data (core.demo_customers; tables restart at 1): customer 1
+# Ids in the seeded demo data (devstack.demo.customers; tables restart at 1): customer 1
 # is Jan Jansen; article 4 is the first UZI article, a public one.
 CUSTOMERS_PATH_IDS = {
-    "customer_id": 1, "product_code": "UZI", "email_id": 1, "phone_id": 1,
-    "identifier_id": 1, "merge_id": 1, "article_id": 4, "flag_id": 1, "reason_id": 1,
-}  # fmt: skip
+    "customer_id": 1,
+    "product_code": "UZI",
+    "email_id": 1,
+    "phone_id": 1,
+    "identifier_id": 1,
+    "merge_id": 1,
+    "article_id": 4,
+    "flag_id": 1,
+    "reason_id": 1,
+}
 
 
 def customers_body(method: str, path: str, sample) -> dict:

@@ -26,7 +26,7 @@ from pathlib import Path
 import pytest
 import pytest_asyncio
 
-from activities.imap_admin import (
+from adapters.mail.imap_admin import (
     StoredMessage,
     append_message,
     count_messages,

@@ -57,17 +57,21 @@ class FakeOidcProvider:
                 return JSONResponse({"error": "invalid_request"}, status_code=400)
             code = uuid.uuid4().hex
             self.codes[code] = {
-                "nonce": q.get("nonce"), "challenge": q.get("code_challenge"),
+                "nonce": q.get("nonce"),
+                "challenge": q.get("code_challenge"),
                 "redirect_uri": q.get("redirect_uri"),
-            }  # fmt: skip
+            }
             target = f"{q['redirect_uri']}?{urlencode({'code': code, 'state': q['state']})}"
             return RedirectResponse(target, status_code=302)
 
         @app.post("/token")
         async def token(
-            request: Request, grant_type: str = Form(), code: str = Form(),
-            redirect_uri: str = Form(), code_verifier: str = Form(),
-        ):  # fmt: skip
+            request: Request,
+            grant_type: str = Form(),
+            code: str = Form(),
+            redirect_uri: str = Form(),
+            code_verifier: str = Form(),
+        ):
             auth = request.headers.get("authorization", "")
             expected = base64.b64encode(f"{self.client_id}:{self.client_secret}".encode()).decode()
             if auth != f"Basic {expected}":
@@ -81,9 +85,13 @@ class FakeOidcProvider:
                 return JSONResponse({"error": "invalid_grant", "pkce": "no"}, status_code=400)
             now = int(time.time())
             claims = {
-                "iss": self.base_url, "aud": self.client_id, "iat": now, "exp": now + 300,
-                "nonce": "not-yours" if self.wrong_nonce else grant["nonce"], **self.person,
-            }  # fmt: skip
+                "iss": self.base_url,
+                "aud": self.client_id,
+                "iat": now,
+                "exp": now + 300,
+                "nonce": "not-yours" if self.wrong_nonce else grant["nonce"],
+                **self.person,
+            }
             id_token = jwt.encode({"alg": "RS256", "kid": "k1"}, claims, self.key)
             return {"access_token": uuid.uuid4().hex, "token_type": "Bearer", "id_token": id_token}
 

@@ -3,8 +3,8 @@ use each (the keyword arguments of its ``Rule``) and a valid body."""
 
 from __future__ import annotations
 
-from core.access import ALL_ROLES, READ_CONTACTS, WORK_CONTACTS
-from core.models import Role
+from db.models.contacts import Role
+from services.access import ALL_ROLES, READ_CONTACTS, WORK_CONTACTS
 
 SUPERVISORS = frozenset({Role.trafficer, Role.manager})
 P = "/api/phone/calls/{reference}"

@@ -3,7 +3,7 @@ who may use each (the keyword arguments of its ``Rule``) and a valid body."""
 
 from __future__ import annotations
 
-from core.access import ADMINISTER, DECODE_PAYLOADS, MANAGE_RECORDS, READ_AUDIT, READ_CONTACTS
+from services.access import ADMINISTER, DECODE_PAYLOADS, MANAGE_RECORDS, READ_AUDIT, READ_CONTACTS
 
 RECORDS_ROUTES: dict[tuple[str, str], dict] = {
     ("GET", "/api/records/audit"): {"roles": READ_AUDIT},
@@ -44,13 +44,25 @@ def records_body(method: str, path: str, sample) -> dict:
     if path.endswith("/legal-hold"):
         return {"json": {"hold": False}}
     if path == "/api/records/retention-classes":
-        return {"json": {"product_id": sample.product_id, "channel": "email",
-                         "disposal": "destroy", "years": 5}}  # fmt: skip
+        return {
+            "json": {
+                "product_id": sample.product_id,
+                "channel": "email",
+                "disposal": "destroy",
+                "years": 5,
+            }
+        }
     if path == "/api/records/destruction/decide":
         return {"json": {"list_id": 1, "record_id": 1, "approve": True}}
     if path == "/records/retention":
-        return {"data": {"product_id": str(sample.product_id), "channel": "email",
-                         "disposal": "destroy", "years": "5"}}  # fmt: skip
+        return {
+            "data": {
+                "product_id": str(sample.product_id),
+                "channel": "email",
+                "disposal": "destroy",
+                "years": "5",
+            }
+        }
     if path == "/records/destruction/decide":
         return {"data": {"list_id": "1", "record_id": "1", "decision": "approve"}}
     return {}

@@ -13,8 +13,8 @@ import pytest
 import pytest_asyncio
 from fastapi.routing import iter_route_contexts
 
-from core.access import ADMINISTER, ALL_ROLES, ASSIGN_CONTACTS, READ_CONTACTS, WORK_CONTACTS
-from core.models import Role
+from db.models.contacts import Role
+from services.access import ADMINISTER, ALL_ROLES, ASSIGN_CONTACTS, READ_CONTACTS, WORK_CONTACTS
 from tests.api_support import (
     JSON,
     SampleContact,
@@ -115,13 +115,18 @@ ROUTES: dict[tuple[str, str], Rule] = {
     **{key: Rule(**rule) for key, rule in WORK_ADMIN_ROUTES.items()},
 }
 
-# Demo users and the products they are accredited for (core.demo).
+# Demo users and the products they are accredited for (devstack.demo.seed).
 ACTORS = ("agent", "agent2", "backoffice", "trafficer", "manager", "admin", "records", "ops")
 ROLE_OF = {
-    "agent": Role.agent, "agent2": Role.agent, "backoffice": Role.agent,
-    "trafficer": Role.trafficer, "manager": Role.manager, "admin": Role.admin,
-    "records": Role.records_manager, "ops": Role.ops,
-}  # fmt: skip
+    "agent": Role.agent,
+    "agent2": Role.agent,
+    "backoffice": Role.agent,
+    "trafficer": Role.trafficer,
+    "manager": Role.manager,
+    "admin": Role.admin,
+    "records": Role.records_manager,
+    "ops": Role.ops,
+}
 SEES_UZI = {"agent", "trafficer", "manager"}
 
 
@@ -218,9 +223,11 @@ async def walk(app, db, uzi: SampleContact, assignee: int, dev_tools: bool) -> l
                     continue
                 headers = {**JSON, "X-CSRF-Token": csrf[actor]}
                 response = await clients[actor].request(
-                    method, fill(path, uzi), headers=headers,
+                    method,
+                    fill(path, uzi),
+                    headers=headers,
                     **request_body(method, path, uzi, assignee),
-                )  # fmt: skip
+                )
                 got = response.status_code
                 bad = got != want if want is not None else got in (401, 403, 404)
                 if bad:
@@ -260,9 +267,11 @@ async def test_every_state_change_needs_csrf(world):
                 continue
             for actor in ACTORS:  # logged in, but no token
                 response = await clients[actor].request(
-                    method, fill(path, uzi), headers=JSON,
+                    method,
+                    fill(path, uzi),
+                    headers=JSON,
                     **request_body(method, path, uzi, assignee),
-                )  # fmt: skip
+                )
                 if response.status_code != 403:
                     problems.append(f"{method} {path} as {actor}: {response.status_code}")
         for client in clients.values():

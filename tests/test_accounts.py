@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from core.demo import DEMO_PASSWORD
-from core.models import AuditEvent, User
+from db.models.contacts import AuditEvent, User
+from devstack.demo.seed import DEMO_PASSWORD
 from tests.api_support import JSON, client_for, login, page_csrf, running_app, seeded, user_id
 from tests.test_user_admin import login_with
 

@@ -14,7 +14,8 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from core.models import (
+from contracts.contact import ClaimRequest, DecisionResult, ReplyRequest, contact_workflow_id
+from db.models.contacts import (
     AuditEvent,
     Blob,
     ContactEvent,
@@ -34,7 +35,6 @@ from tests.api_support import (
     seeded,
     user_id,
 )
-from workflows.contracts import ClaimRequest, DecisionResult, ReplyRequest, contact_workflow_id
 
 
 @workflow.defn(name="ContactWorkflow")
@@ -56,7 +56,7 @@ class StandInContactWorkflow:
 
     @claim.validator
     def check_claim(self, request: ClaimRequest) -> None:
-        if self.assignee not in (None, request.user_id):  # as workflows.contact refuses
+        if self.assignee not in (None, request.user_id):  # as workflows.contact.workflow refuses
             raise ApplicationError(
                 "Another agent has already claimed this contact.", type="AlreadyClaimed"
             )
@@ -74,13 +74,17 @@ async def world(db, settings, temporal_env):
     queue = f"api-test-{uuid.uuid4()}"
     client = temporal_env.client
     async with Worker(
-        client, task_queue=queue, workflows=[StandInContactWorkflow],
+        client,
+        task_queue=queue,
+        workflows=[StandInContactWorkflow],
         workflow_runner=UnsandboxedWorkflowRunner(),
-    ):  # fmt: skip
+    ):
         handle = await client.start_workflow(
-            "ContactWorkflow", big.contact_id, id=contact_workflow_id(big.reference),
+            "ContactWorkflow",
+            big.contact_id,
+            id=contact_workflow_id(big.reference),
             task_queue=queue,
-        )  # fmt: skip
+        )
         try:
             async with running_app(settings, db, client, attachment_max_bytes=1024) as app:
                 yield app, db, big
@@ -109,10 +113,13 @@ async def test_close_reasons_come_as_a_tree(world):
         ).one()
         session.add(
             ContactReason(
-                product_id=big.product_id, code="klacht_termijn", label_nl="Aaa termijn",
-                label_en="Aaa term", parent_id=parent.id,
+                product_id=big.product_id,
+                code="klacht_termijn",
+                label_nl="Aaa termijn",
+                label_en="Aaa term",
+                parent_id=parent.id,
             )
-        )  # fmt: skip
+        )
         await session.commit()
     async with logged_in(app, db, "agent") as client:
         reasons = (await client.get(f"/api/contacts/{big.reference}")).json()["reasons"]
@@ -212,9 +219,10 @@ async def test_reply_attachment_over_the_limit_is_413(world):
     app, db, big = world
     async with logged_in(app, db, "agent") as client:
         response = await client.post(
-            f"/api/contacts/{big.reference}/reply", data={"text": "Hier"},
+            f"/api/contacts/{big.reference}/reply",
+            data={"text": "Hier"},
             files=[("files", ("big.bin", b"x" * 2048, "application/octet-stream"))],
-        )  # fmt: skip
+        )
     assert response.status_code == 413 and "big.bin" in response.json()["detail"]
     async with db() as session:
         assert (await session.exec(select(Message).where(Message.direction == "out"))).all() == []
@@ -237,13 +245,15 @@ async def test_inbox_sorted_filtered_and_within_three_queries(world, engine):
     agent = await user_id(db, "agent")
     async with db() as session:
         await session.execute(
-            update(Task).where(Task.reference == "KCC-1999-000003")
+            update(Task)
+            .where(Task.reference == "KCC-1999-000003")
             .values(assignee_id=agent, status=TaskStatus.claimed)
-        )  # fmt: skip
+        )
         await session.execute(
-            update(Task).where(Task.reference == "KCC-1999-000005")
+            update(Task)
+            .where(Task.reference == "KCC-1999-000005")
             .values(created_at=utcnow() - timedelta(days=4))
-        )  # fmt: skip
+        )
         await session.commit()
     statements: list[str] = []
 
@@ -276,8 +286,8 @@ async def test_inbox_uses_the_inbox_index(world):
     app, db, _ = world
     async with db() as session:
         await session.execute(text("SET enable_seqscan = off"))
-        from api.routes.tasks import InboxFilter, _rows_statement
-        from core.access import Viewer
+        from api.routes.contacts.inbox import InboxFilter, _rows_statement
+        from services.access import Viewer
 
         viewer = Viewer(1, "a", "A", "agent", "nl", False, (1, 2), "x", True)
         statement = _rows_statement(viewer, InboxFilter())

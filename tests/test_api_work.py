@@ -10,12 +10,12 @@ import pytest_asyncio
 from sqlalchemy import update
 from sqlmodel import select
 
-from activities.intake import MailIntake
-from core.demo import seed_demo
-from core.models import Contact, Task
+from channels.email.intake import MailIntake
+from db.models.contacts import Contact, Task
+from devstack.demo.seed import seed_demo
+from runtime.worker import build_worker
 from tests.api_support import JSON, client_for, login, running_app
 from tests.test_contact_workflow import customer_mail, eventually, smtp_sink  # noqa: F401
-from worker import build_worker
 
 
 @pytest_asyncio.fixture
@@ -144,8 +144,11 @@ async def test_trafficer_overview_bulk_assign_and_priority(work_world):
         outcome = {item["reference"]: item for item in result.json()}
         assert outcome[refs[0]]["ok"] and outcome[refs[1]]["ok"]
         assert outcome["KCC-0000-000000"] == {
-            "reference": "KCC-0000-000000", "ok": False, "code": "NotFound", "detail": None,
-        }  # fmt: skip
+            "reference": "KCC-0000-000000",
+            "ok": False,
+            "code": "NotFound",
+            "detail": None,
+        }
         # Reassign one of them while it is held: the trafficer may.
         moved = await daan.post(
             "/api/trafficer/assign",
@@ -200,8 +203,8 @@ async def test_presence_and_templates(work_world):
 
 async def test_callback_request_and_automatic_assignment(work_world):
     app, db, intake = work_world
-    from core.models import Product
-    from core.models_work import QueueAutoAssign
+    from db.models.contacts import Product
+    from db.models.work import QueueAutoAssign
 
     async with db() as s:
         big = (await s.exec(select(Product).where(Product.code == "BIG"))).one()
@@ -257,8 +260,8 @@ async def test_round_robin_assignment_takes_turns(work_world):
     contact is oldest -- whatever their load. Anna already holds two contacts, so
     least-loaded would give Bram the first two; round robin alternates."""
     app, db, intake = work_world
-    from core.models import Product
-    from core.models_work import QueueAutoAssign
+    from db.models.contacts import Product
+    from db.models.work import QueueAutoAssign
 
     async with as_user(app, db, "agent") as anna, as_user(app, db, "agent2") as bram:
         for ref in await new_contacts(db, intake, 2, first_uid=100):
@@ -292,7 +295,7 @@ async def test_round_robin_assignment_takes_turns(work_world):
 
 
 def test_history_names_both_lines_of_every_hop_in_dutch_and_english():
-    from api.routes.work_decisions import hop_text
+    from api.routes.work.decisions import hop_text
 
     up = {"from_line": 1, "to_line": 2, "queue": ""}
     assert hop_text("nl", "escalated", up, "Anna", None, "BIG") == (

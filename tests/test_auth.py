@@ -7,8 +7,8 @@ from sqlalchemy import text
 from sqlmodel import select
 
 from api.deps import SESSION_COOKIE
-from core.models import AuditEvent, WebSession
-from core.security import hash_session_token, totp_now
+from db.models.contacts import AuditEvent, WebSession
+from services.security import hash_session_token, totp_now
 from tests.api_support import (
     JSON,
     client_for,
@@ -105,9 +105,10 @@ async def test_csrf_missing_on_state_change_is_403(client, db):
     no_token = await client.post("/api/contacts/KCC-1999-000001/notes", json={"body": "x"})
     assert no_token.status_code == 403
     wrong = await client.post(
-        "/api/contacts/KCC-1999-000001/notes", json={"body": "x"},
+        "/api/contacts/KCC-1999-000001/notes",
+        json={"body": "x"},
         headers={"X-CSRF-Token": csrf + "x"},
-    )  # fmt: skip
+    )
     assert wrong.status_code == 403
     right = await client.post(
         "/api/contacts/KCC-1999-000001/notes", json={"body": "x"}, headers={"X-CSRF-Token": csrf}

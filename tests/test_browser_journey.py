@@ -27,13 +27,13 @@ import pytest
 import uvicorn
 from pydantic import SecretStr
 
-from activities.imap_intake import MailboxWatcher
-from activities.intake import MailIntake
 from api.main import create_app
-from core.demo import DEMO_PASSWORD, DEMO_PRODUCTS, seed_demo
+from channels.email.intake import MailIntake
+from channels.email.watcher import MailboxWatcher
+from devstack.demo.seed import DEMO_PASSWORD, DEMO_PRODUCTS, seed_demo
 from devstack.mail_sandbox import ImapSandbox, SmtpSink
+from runtime.worker import build_worker
 from tests.conftest import free_port
-from worker import build_worker
 
 pytestmark = pytest.mark.browser
 
@@ -116,17 +116,28 @@ async def stack(db, settings, temporal_dev, tmp_path):
         client = temporal_dev.client
         intake = MailIntake(db, client, cfg)
         watcher = MailboxWatcher(
-            host=imap.host, port=imap.port, user=IMAP_USER, password=IMAP_PASSWORD,
-            mailbox="big", processed_folder=imap.processed_folder, handler=intake.handle,
-            idle_seconds=30, poll_seconds=0.5, retry_initial_seconds=0.2,
-        )  # fmt: skip
+            host=imap.host,
+            port=imap.port,
+            user=IMAP_USER,
+            password=IMAP_PASSWORD,
+            mailbox="big",
+            processed_folder=imap.processed_folder,
+            handler=intake.handle,
+            idle_seconds=30,
+            poll_seconds=0.5,
+            retry_initial_seconds=0.2,
+        )
         app = create_app(cfg, temporal_client=client, sessionmaker=db)
         server = uvicorn.Server(
             uvicorn.Config(
-                app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
+                app,
+                host="127.0.0.1",
+                port=port,
+                log_level="warning",
+                lifespan="on",
                 timeout_graceful_shutdown=1,
             )
-        )  # fmt: skip
+        )
         async with build_worker(client, cfg, db):
             watch_task = asyncio.create_task(watcher.run())
             serve_task = asyncio.create_task(server.serve())

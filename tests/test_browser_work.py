@@ -176,9 +176,9 @@ async def test_trafficer_and_backoffice_journey(stack, playwright_api):  # noqa:
 async def _set_priority(app, reference: str, priority: int) -> None:
     """A priority decision straight on the contact's workflow (as another trafficer's
     page would send it), so only the live update can change the open page."""
+    from contracts.contact import DecisionResult, contact_workflow_id
+    from contracts.work import PriorityRequest
     from tests.api_support import user_id
-    from workflows.contracts import DecisionResult, contact_workflow_id
-    from workflows.work_contracts import PriorityRequest
 
     trafficer = await user_id(app.state.sessionmaker, "trafficer")
     handle = app.state.temporal_client.get_workflow_handle(contact_workflow_id(reference))

@@ -17,24 +17,9 @@ from temporalio.common import SearchAttributeKey
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities.intake import MailIntake
-from core.demo import seed_demo
-from core.models import (
-    Contact,
-    ContactEvent,
-    ContactReason,
-    Direction,
-    Message,
-    SendStatus,
-    Task,
-    User,
-)
-from core.temporal_setup import ensure_search_attributes
-from devstack.binaries import temporal_test_server
-from devstack.mail_sandbox import SmtpSink
-from worker import build_worker
-from workflows.contact import ContactWorkflow
-from workflows.contracts import (
+from adapters.temporal.setup import ensure_search_attributes
+from channels.email.intake import MailIntake
+from contracts.contact import (
     SA_CHANNEL,
     SA_PRODUCT,
     SA_STATUS,
@@ -46,6 +31,21 @@ from workflows.contracts import (
     ReplyRequest,
     contact_workflow_id,
 )
+from db.models.contacts import (
+    Contact,
+    ContactEvent,
+    ContactReason,
+    Direction,
+    Message,
+    SendStatus,
+    Task,
+    User,
+)
+from devstack.binaries import temporal_test_server
+from devstack.demo.seed import seed_demo
+from devstack.mail_sandbox import SmtpSink
+from runtime.worker import build_worker
+from workflows.contact.workflow import ContactWorkflow
 
 
 def customer_mail(subject="Vraag over mijn registratie", sender="jan@example.nl", **headers):

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from core import customer_identity
-from core.models import AuditEvent
-from core.models_customers import CustomerIdentifier
+from db.models.contacts import AuditEvent
+from db.models.customers import CustomerIdentifier
+from services.customers import identity as customer_identity
 from tests.api_support import client_for, login, running_app, seeded
 
 BSN = "200000019"
@@ -83,8 +83,9 @@ async def test_verify_and_reveal_with_reason(db, settings, monkeypatch):
         ).all()
     reveals = [e.detail for e in events if e.action == customer_identity.REVEAL_ACTION]
     assert [d["reason"] for d in reveals] == [
-        "BRP-controle bij adreswijziging", "Terugbelverzoek: identiteit",
-    ]  # fmt: skip
+        "BRP-controle bij adreswijziging",
+        "Terugbelverzoek: identiteit",
+    ]
     verifies = [e.detail["match"] for e in events if e.action == customer_identity.VERIFY_ACTION]
     assert verifies == [True, False, True]
     assert all(BSN not in str(e.detail) for e in events)

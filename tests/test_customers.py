@@ -6,8 +6,18 @@ import pytest
 from pydantic import SecretStr
 from sqlmodel import select
 
-from core.access import Viewer
-from core.customers import (
+from db.models.contacts import AuditEvent, Contact, Customer, CustomerEmail, Role, User
+from db.models.customers import CustomerIdentifier
+from db.session import session_scope
+from services.access import Viewer
+from services.customers.identifiers import (
+    InvalidIdentifier,
+    bsn_eleven_check,
+    identifier_keys,
+    mask,
+    normalize_identifier,
+)
+from services.customers.service import (
     CustomerConflict,
     add_identifier,
     create_customer,
@@ -22,16 +32,6 @@ from core.customers import (
     undo_merge,
     update_customer,
 )
-from core.db import session_scope
-from core.identifiers import (
-    InvalidIdentifier,
-    bsn_eleven_check,
-    identifier_keys,
-    mask,
-    normalize_identifier,
-)
-from core.models import AuditEvent, Contact, Customer, CustomerEmail, Role, User
-from core.models_customers import CustomerIdentifier
 from tests.api_support import make_contact, seeded
 
 
@@ -96,9 +96,13 @@ async def test_bsn_found_by_exact_match_never_stored_in_clear(db, settings):
     agent = await _viewer(db)
     async with session_scope(db) as s:
         c = await create_customer(
-            s, settings, agent, "127.0.0.1", display_name="Jan Jansen",
+            s,
+            settings,
+            agent,
+            "127.0.0.1",
+            display_name="Jan Jansen",
             identifiers={"bsn": "200000007", "big": "59012345601"},
-        )  # fmt: skip
+        )
     async with db() as s:
         keys = identifier_keys(settings)
         assert await find_by_identifier(s, keys, "bsn", "2000 000 07") == c.id
@@ -123,13 +127,20 @@ async def test_matching_by_phone_and_email(db, settings):
     agent = await _viewer(db)
     async with session_scope(db) as s:
         a = await create_customer(
-            s, settings, agent, None, display_name="Praktijk A",
-            phones=["020 123 4567"], emails=["Balie@Praktijk.test"],
-        )  # fmt: skip
-        b = await create_customer(s, settings, agent, None, display_name="Dokter B",
-                                  phones=["+31201234567"])  # fmt: skip
-        c = await create_customer(s, settings, agent, None, display_name="Solo",
-                                  phones=["06-11112222"])  # fmt: skip
+            s,
+            settings,
+            agent,
+            None,
+            display_name="Praktijk A",
+            phones=["020 123 4567"],
+            emails=["Balie@Praktijk.test"],
+        )
+        b = await create_customer(
+            s, settings, agent, None, display_name="Dokter B", phones=["+31201234567"]
+        )
+        c = await create_customer(
+            s, settings, agent, None, display_name="Solo", phones=["06-11112222"]
+        )
     async with db() as s:
         # a shared number: both, for the agent to choose -- never one guessed
         assert await match_customers_by_phone(s, "0031 20 1234567") == [a.id, b.id]
@@ -150,11 +161,14 @@ async def test_edit_history_and_audit(db, settings):
     async with session_scope(db) as s:
         c = await create_customer(s, settings, agent, None, display_name="Jan Janssen")
     async with session_scope(db) as s:
-        await update_customer(s, agent, "10.0.0.1", c.id, display_name="Jan Jansen",
-                              kind="organisation")  # fmt: skip
+        await update_customer(
+            s, agent, "10.0.0.1", c.id, display_name="Jan Jansen", kind="organisation"
+        )
     async with db() as s:
-        changes = [(h["change"].action, h["change"].old, h["change"].new, h["actor_name"])
-                   for h in await history(s, c.id)]  # fmt: skip
+        changes = [
+            (h["change"].action, h["change"].old, h["change"].new, h["actor_name"])
+            for h in await history(s, c.id)
+        ]
         assert ("name", "Jan Janssen", "Jan Jansen", "Anna Agent") in changes
         assert ("kind", "person", "organisation", "Anna Agent") in changes
         origins = (
@@ -168,12 +182,25 @@ async def test_merge_and_undo(db, settings):
     agent = await _viewer(db)
     sample = await make_contact(db, "BIG", 1)
     async with session_scope(db) as s:
-        keep = await create_customer(s, settings, agent, None, display_name="Evelien Testpersoon",
-                                     phones=["0633334444"], emails=["jan@x.test"])  # fmt: skip
+        keep = await create_customer(
+            s,
+            settings,
+            agent,
+            None,
+            display_name="Evelien Testpersoon",
+            phones=["0633334444"],
+            emails=["jan@x.test"],
+        )
         dup = await create_customer(
-            s, settings, agent, None, display_name="Evelien Testpersoon", phones=["0633334444"],
-            emails=["j.jansen@y.test"], identifiers={"bsn": "200000020"},
-        )  # fmt: skip
+            s,
+            settings,
+            agent,
+            None,
+            display_name="Evelien Testpersoon",
+            phones=["0633334444"],
+            emails=["j.jansen@y.test"],
+            identifiers={"bsn": "200000020"},
+        )
         contact = await s.get(Contact, sample.contact_id)
         await link_contact(s, agent, None, contact, dup.id)
     async with db() as s:

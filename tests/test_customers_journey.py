@@ -19,8 +19,8 @@ import re
 import pytest
 from sqlmodel import select
 
-from core.demo_customers import seed_customers_history
-from core.models_customers import KbArticle
+from db.models.customers import KbArticle
+from devstack.demo.customers import seed_customers_history
 from tests.test_browser_journey import (  # noqa: F401 - fixtures
     CHROMIUM,
     CHROMIUM_ARGS,

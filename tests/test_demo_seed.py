@@ -6,13 +6,20 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import select
 
-from core.demo import seed_demo
-from core.models import Accreditation, ContactReason, User
-from core.models_customers import CustomerIdentifier
-from core.models_work import LineAccreditation, ReplyTemplate, SlaPolicy
+from db.models.contacts import Accreditation, ContactReason, User
+from db.models.customers import CustomerIdentifier
+from db.models.work import LineAccreditation, ReplyTemplate, SlaPolicy
+from devstack.demo.seed import seed_demo
 
-COUNTED = (User, Accreditation, LineAccreditation, SlaPolicy, ReplyTemplate, ContactReason,
-           CustomerIdentifier)  # fmt: skip
+COUNTED = (
+    User,
+    Accreditation,
+    LineAccreditation,
+    SlaPolicy,
+    ReplyTemplate,
+    ContactReason,
+    CustomerIdentifier,
+)
 
 
 async def counts(db) -> dict[str, int]:

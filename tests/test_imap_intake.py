@@ -1,4 +1,4 @@
-"""activities.imap_intake against real IMAP servers (pymap sandbox and dovecot)."""
+"""channels.email.watcher against real IMAP servers (pymap sandbox and dovecot)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from email.message import EmailMessage
 
 import pytest
 
-from activities.imap_admin import imap_session
-from activities.imap_intake import MailboxWatcher, decode_mailbox_name, encode_mailbox_name
+from adapters.mail.imap import decode_mailbox_name, encode_mailbox_name
+from adapters.mail.imap_admin import imap_session
+from channels.email.watcher import MailboxWatcher
 from devstack.mail_sandbox import ImapSandbox
 from tests.mailservers import ImapServer, eventually, free_port
 
@@ -157,7 +158,7 @@ async def test_batches_are_handled_concurrently(server: ImapServer) -> None:
     """Messages of a batch are handled side by side (speed itself: bench/intake.py)."""
     total = 200
     async with imap_session(server.host, server.port, server.user, server.password) as conn:
-        from activities.imap_admin import append_to
+        from adapters.mail.imap_admin import append_to
 
         for n in range(total):
             await append_to(conn, server.mailbox, mail(n))

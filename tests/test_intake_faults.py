@@ -25,15 +25,15 @@ from sqlalchemy import func
 from sqlmodel import select
 from temporalio.client import WorkflowExecutionStatus
 
-from activities.imap_admin import append_messages
-from activities.intake import MailIntake
-from core.demo import DEMO_PRODUCTS, seed_demo
-from core.models import Blob, Contact, Direction, Message, SendStatus
+from adapters.mail.imap_admin import append_messages
+from channels.email.intake import MailIntake
+from contracts.contact import contact_workflow_id
+from db.models.contacts import Blob, Contact, Direction, Message, SendStatus
+from devstack.demo.seed import DEMO_PRODUCTS, seed_demo
 from devstack.mail_sandbox import ImapSandbox, SmtpSink
+from runtime.worker import build_worker
 from tests.conftest import free_port
 from tests.test_mailparse import CORPUS
-from worker import build_worker
-from workflows.contracts import contact_workflow_id
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -185,10 +185,12 @@ async def test_kill_worker_then_intake_mid_stream(db, settings, temporal_dev, tm
         "PULSE_DATA_DIR": str(tmp_path),
     }
     worker = Process("worker", [sys.executable, "worker.py"], env, tmp_path)
-    intake = Process("intake", [sys.executable, "-m", "activities.intake_service"], env, tmp_path)
+    intake = Process("intake", [sys.executable, "-m", "channels.email.service"], env, tmp_path)
     mailboxes = [p.mailbox for p in DEMO_PRODUCTS]
-    async with ImapSandbox(imap_port, tmp_path / "mail", mailboxes=mailboxes) as imap, \
-            SmtpSink(smtp_port, tmp_path / "smtp") as sink:  # fmt: skip
+    async with (
+        ImapSandbox(imap_port, tmp_path / "mail", mailboxes=mailboxes) as imap,
+        SmtpSink(smtp_port, tmp_path / "smtp") as sink,
+    ):
         worker.start()
         intake.start()
         try:
@@ -243,15 +245,18 @@ async def test_kill_worker_then_intake_mid_stream(db, settings, temporal_dev, tm
 async def _state(db, imap: ImapSandbox, logs: Path) -> str:
     """What a failed crash test leaves to diagnose: counts and the processes' logs."""
     counts = {
-        "inbound": select(func.count()).select_from(Message).where(
-            Message.direction == Direction.inbound),
-        "undelivered": select(func.count()).select_from(Message).where(
-            Message.direction == Direction.inbound, Message.delivered_to_workflow.is_(False)),
+        "inbound": select(func.count())
+        .select_from(Message)
+        .where(Message.direction == Direction.inbound),
+        "undelivered": select(func.count())
+        .select_from(Message)
+        .where(Message.direction == Direction.inbound, Message.delivered_to_workflow.is_(False)),
         "contacts": select(func.count()).select_from(Contact),
         "acks": select(func.count()).select_from(Message).where(Message.is_acknowledgement),
-        "acks_sent": select(func.count()).select_from(Message).where(
-            Message.is_acknowledgement, Message.send_status == SendStatus.sent),
-    }  # fmt: skip
+        "acks_sent": select(func.count())
+        .select_from(Message)
+        .where(Message.is_acknowledgement, Message.send_status == SendStatus.sent),
+    }
     lines = [f"{name}={await count(db, stmt)}" for name, stmt in counts.items()]
     lines.append(f"inbox={await imap.count('big')} processed={await imap.count('Processed')}")
     for name in ("worker", "intake"):

@@ -1,5 +1,5 @@
 """The intake path's throughput measures keep their guarantees: pooled SMTP
-sessions (core.mailcompose.SmtpPool) deliver every mail, keep 5xx permanent and
+sessions (adapters.mail.compose.SmtpPool) deliver every mail, keep 5xx permanent and
 4xx retryable, and never reuse a session after an error."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from __future__ import annotations
 import aiosmtplib
 import pytest
 
-from core.mailcompose import PermanentSendError, SmtpPool, compose_message
+from adapters.mail.compose import PermanentSendError, SmtpPool, compose_message
 from devstack.mail_sandbox import SmtpSink
 
 

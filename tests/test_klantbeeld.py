@@ -15,8 +15,7 @@ import pytest_asyncio
 from sqlalchemy import update
 from sqlmodel import select
 
-from core.db import session_scope
-from core.models import (
+from db.models.contacts import (
     AuditEvent,
     Channel,
     Contact,
@@ -26,7 +25,8 @@ from core.models import (
     Product,
     utcnow,
 )
-from core.models_customers import SatisfactionScore
+from db.models.customers import SatisfactionScore
+from db.session import session_scope
 from tests.api_support import client_for, login, make_contact, running_app, seeded
 
 HTML = {"Accept": "text/html"}
@@ -54,11 +54,12 @@ async def world(db, settings):
             created = await agent.post(
                 "/api/customers",
                 json={
-                    "display_name": "Eva Example", "emails": ["eva@example.test"],
+                    "display_name": "Eva Example",
+                    "emails": ["eva@example.test"],
                     "phones": ["06 2222 3333"],
                     "identifiers": {"bsn": "200000019", "big": "49012345678"},
                 },
-            )  # fmt: skip
+            )
             assert created.status_code == 201, created.text
         customer_id = created.json()["id"]
         async with session_scope(db) as s:
@@ -85,8 +86,12 @@ async def world(db, settings):
                 .where(Message.id == big_open.message_id)
                 .values(text_body="Vraag over de herregistratie van mijn inschrijving.")
             )
-        yield app, db, customer_id, {"big_open": big_open, "big_closed": big_closed,
-                                     "uzi": uzi, "donor": donor}  # fmt: skip
+        yield (
+            app,
+            db,
+            customer_id,
+            {"big_open": big_open, "big_closed": big_closed, "uzi": uzi, "donor": donor},
+        )
 
 
 async def test_timeline_shows_only_accredited_products(world):
@@ -143,8 +148,15 @@ async def test_search_by_reference_name_email_phone_identifier(world):
         found = await hits(c["big_open"].reference.lower())
         assert [h["reference"] for h in found["contacts"]] == [c["big_open"].reference]
         assert (await hits(c["uzi"].reference))["contacts"] == []  # not accredited for UZI
-        for query in ("Eva Exampel", "example", "eva@example.test", "0622223333",
-                      "+31 6 2222 3333", "2000.00.019", "490 123 456 78"):  # fmt: skip
+        for query in (
+            "Eva Exampel",
+            "example",
+            "eva@example.test",
+            "0622223333",
+            "+31 6 2222 3333",
+            "2000.00.019",
+            "490 123 456 78",
+        ):
             ids = [h["id"] for h in (await hits(query))["customers"]]
             assert customer_id in ids, query
         assert (await hits("123456789"))["customers"] == []  # not a valid BSN: no guess
@@ -171,9 +183,10 @@ async def test_link_and_move_a_contact(world):
         other = await agent.post("/api/customers", json={"display_name": "Iemand Anders"})
         other_id = other.json()["id"]
         moved = await agent.post(
-            f"/contacts/{c['uzi'].reference}/customer", data={"customer_id": other_id},
+            f"/contacts/{c['uzi'].reference}/customer",
+            data={"customer_id": other_id},
             headers={**HTML, "X-CSRF-Token": agent.headers["X-CSRF-Token"]},
-        )  # fmt: skip
+        )
         assert moved.status_code == 303
         page = await agent.get(f"/contacts/{c['uzi'].reference}", headers=HTML)
         assert f'href="/customers/{other_id}"' in page.text
@@ -224,10 +237,11 @@ async def test_register_adapter_and_its_failure(world, settings, fake_register, 
     _, db, customer_id, _ = world
     adapters = {"BIG": fake_register + path, "UZI": "http://127.0.0.1:9/closed"}
     async with (
-        running_app(settings, db, register_adapters=adapters,
-                    register_adapter_timeout_seconds=0.3) as app,
+        running_app(
+            settings, db, register_adapters=adapters, register_adapter_timeout_seconds=0.3
+        ) as app,
         logged_in(app, db, "agent") as agent,
-    ):  # fmt: skip
+    ):
         page = await agent.get(f"/customers/{customer_id}", headers=HTML)
         assert page.status_code == 200  # the page never waits for a register
         assert f'data-register-src="/customers/{customer_id}/register/BIG"' in page.text
@@ -244,8 +258,11 @@ async def test_register_adapter_and_its_failure(world, settings, fake_register, 
 async def test_merge_and_undo_through_the_pages(world):
     app, db, customer_id, c = world
     async with logged_in(app, db, "agent") as agent:
-        dup = (await agent.post("/api/customers", json={
-            "display_name": "Eva Exampel", "phones": ["0622223333"]})).json()["id"]  # fmt: skip
+        dup = (
+            await agent.post(
+                "/api/customers", json={"display_name": "Eva Exampel", "phones": ["0622223333"]}
+            )
+        ).json()["id"]
         async with session_scope(db) as s:
             await s.execute(
                 update(Contact).where(Contact.id == c["uzi"].contact_id).values(customer_id=dup)
@@ -266,9 +283,10 @@ async def test_merge_and_undo_through_the_pages(world):
         body = (await agent.get(f"/api/customers/{customer_id}")).json()
         assert c["uzi"].reference not in [t["reference"] for t in body["timeline"]]
         bad = await agent.post(
-            f"/customers/{customer_id}/identifiers", data={"kind": "bsn", "value": "123456789"},
+            f"/customers/{customer_id}/identifiers",
+            data={"kind": "bsn", "value": "123456789"},
             headers=token,
-        )  # fmt: skip
+        )
         assert bad.status_code == 422 and "11-check" in bad.text
 
 
@@ -296,12 +314,15 @@ async def test_timeline_pages_through_a_long_history(db, settings):
         for n in range(60):
             s.add(
                 Contact(
-                    reference=f"KCC-1998-{n:06d}", channel=Channel.email,
+                    reference=f"KCC-1998-{n:06d}",
+                    channel=Channel.email,
                     status=ContactStatus.new if n == 0 else ContactStatus.closed,
-                    subject=f"Historie {n}", product_id=big.id, customer_id=customer_id,
+                    subject=f"Historie {n}",
+                    product_id=big.id,
+                    customer_id=customer_id,
                     created_at=start + timedelta(days=n),
                 )
-            )  # fmt: skip
+            )
     async with running_app(settings, db) as app, logged_in(app, db, "agent") as agent:
         first = await agent.get(f"/customers/{customer_id}", headers=HTML)
         rows = first.text.split('<table class="inbox timeline">')[1].split("</table>")[0]

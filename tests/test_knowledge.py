@@ -9,11 +9,11 @@ import pytest_asyncio
 from sqlalchemy import update
 from sqlmodel import select
 
-from core.db import session_scope
-from core.knowledge import plain_text, render_markdown
-from core.knowledge_import import import_folder
-from core.models import ContactReason, Message, Product
-from core.models_customers import KbArticle, KbArticleVersion
+from db.models.contacts import ContactReason, Message, Product
+from db.models.customers import KbArticle, KbArticleVersion
+from db.session import session_scope
+from services.knowledge.articles import plain_text, render_markdown
+from services.knowledge.importer import import_folder
 from tests.api_support import client_for, login, make_contact, running_app, seeded
 
 HTML = {"Accept": "text/html"}
@@ -77,16 +77,23 @@ async def test_editing_keeps_versions_and_only_owner_or_admin_edits(app_world):
     app, db = app_world
     async with logged_in(app, db, "agent") as agent:
         created = await agent.post(
-            "/kb", headers=HTML,
-            data={"product_id": "1", "title": "Nieuw artikel", "body": "Eerste tekst",
-                  "visibility": "internal", "review_on": "2027-01-31"},
-        )  # fmt: skip
+            "/kb",
+            headers=HTML,
+            data={
+                "product_id": "1",
+                "title": "Nieuw artikel",
+                "body": "Eerste tekst",
+                "visibility": "internal",
+                "review_on": "2027-01-31",
+            },
+        )
         assert created.status_code == 303
         article_id = int(created.headers["location"].rsplit("/", 1)[1])
         saved = await agent.post(
-            f"/kb/{article_id}", headers=HTML,
+            f"/kb/{article_id}",
+            headers=HTML,
             data={"title": "Nieuw artikel", "body": "Tweede **tekst**", "visibility": "public"},
-        )  # fmt: skip
+        )
         assert saved.status_code == 303
         preview = await agent.post("/api/kb/preview", json={"body": "*a*<script>x</script>"})
         assert preview.json() == {"html": "<p><em>a</em></p>\n"}
@@ -134,15 +141,20 @@ async def test_suggestions_insert_usage_and_flag_to_owner(app_world):
         assert (await agent.post(f"/api/kb/articles/{lost}/used")).json()["usage_count"] == 1
         await agent.post(f"/api/kb/articles/{lost}/used")
         flagged = await agent.post(
-            f"/kb/{lost}/flag", data={"note": "Blokkeren gaat nu online", "contact":
-                                      sample.reference}, headers=HTML,
-        )  # fmt: skip
+            f"/kb/{lost}/flag",
+            data={"note": "Blokkeren gaat nu online", "contact": sample.reference},
+            headers=HTML,
+        )
         assert flagged.status_code == 303
         missing = await agent.post(
-            "/kb/flags", headers=HTML,
-            data={"product_id": str(sample.product_id), "note": "Niets over pas verlengen",
-                  "contact": sample.reference},
-        )  # fmt: skip
+            "/kb/flags",
+            headers=HTML,
+            data={
+                "product_id": str(sample.product_id),
+                "note": "Niets over pas verlengen",
+                "contact": sample.reference,
+            },
+        )
         assert missing.status_code == 303
         mine = await agent.get("/kb/tasks", headers=HTML)
         assert "Blokkeren gaat nu online" not in mine.text  # agent owns no article
@@ -204,24 +216,32 @@ async def test_contact_reasons_admin_tree(app_world):
     async with logged_in(app, db, "admin") as admin:
         created = await admin.post(
             "/api/admin/reasons",
-            json={"product_id": big.id, "code": "herregistratie", "label_nl": "Herregistratie",
-                  "label_en": "Re-registration", "parent_id": parent.id},
-        )  # fmt: skip
+            json={
+                "product_id": big.id,
+                "code": "herregistratie",
+                "label_nl": "Herregistratie",
+                "label_en": "Re-registration",
+                "parent_id": parent.id,
+            },
+        )
         assert created.status_code == 201, created.text
         dup = await admin.post(
             "/api/admin/reasons",
-            json={"product_id": big.id, "code": "herregistratie", "label_nl": "x",
-                  "label_en": "x"},
-        )  # fmt: skip
+            json={"product_id": big.id, "code": "herregistratie", "label_nl": "x", "label_en": "x"},
+        )
         assert dup.status_code == 409
         tree = (await admin.get("/api/admin/reasons", params={"product_id": big.id})).json()
         at = [r["code"] for r in tree].index("informatie")
         assert tree[at + 1]["code"] == "herregistratie" and tree[at + 1]["depth"] == 1
         off = await admin.post(
-            f"/admin/reasons/{created.json()['id']}", headers=HTML,
-            data={"label_nl": "Herregistratie", "label_en": "Re-registration",
-                  "parent_id": str(parent.id)},
-        )  # fmt: skip
+            f"/admin/reasons/{created.json()['id']}",
+            headers=HTML,
+            data={
+                "label_nl": "Herregistratie",
+                "label_en": "Re-registration",
+                "parent_id": str(parent.id),
+            },
+        )
         assert off.status_code == 303
         page = await admin.get(f"/admin/reasons?product={big.id}", headers=HTML)
         assert page.status_code == 200 and "herregistratie" in page.text

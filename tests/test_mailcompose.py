@@ -1,11 +1,11 @@
-"""core.mailcompose: threading, references, auto-reply marks, and SMTP outcomes."""
+"""adapters.mail.compose: threading, references, auto-reply marks, and SMTP outcomes."""
 
 from __future__ import annotations
 
 import aiosmtplib
 import pytest
 
-from core.mailcompose import (
+from adapters.mail.compose import (
     OutboundAttachment,
     PermanentSendError,
     compose_message,
@@ -15,8 +15,9 @@ from core.mailcompose import (
     send_message,
     thread_headers,
 )
-from core.mailparse import parse_message
-from devstack.mail_sandbox import SmtpSink, read_outbox
+from adapters.mail.outbox import read_outbox
+from adapters.mail.parse import parse_message
+from devstack.mail_sandbox import SmtpSink
 from tests.mailservers import free_port
 
 SIGNATURE = "Met vriendelijke groet,\nKCC BIG-register"

@@ -1,4 +1,4 @@
-"""core.mailparse: every message, however broken, becomes a ParsedMail."""
+"""adapters.mail.parse: every message, however broken, becomes a ParsedMail."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from email.message import EmailMessage
 
 import pytest
 
-from core.mailparse import ParsedMail, find_reference, parse_message, safe_filename
+from adapters.mail.parse import ParsedMail, find_reference, parse_message, safe_filename
 
 DANGEROUS = ("<script", "onerror", "onclick", "javascript:", "<style", "onload")
 

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import create_engine
 from sqlmodel import SQLModel
 
-import core.schema  # noqa: F401  (registers the tables)
+import db.models  # noqa: F401  (registers the tables)
 
 
 def test_models_and_migrations_agree(database_url):

@@ -15,17 +15,17 @@ import uvicorn
 from pydantic import SecretStr
 from sqlmodel import select
 
-from activities.ami_bridge_service import AmiBridge
+from adapters.ami.client import AmiConfig
 from api.main import create_app
-from core.ami_client import AmiConfig
-from core.db import session_scope
-from core.models import Contact, ContactEvent, Customer, CustomerPhone, Note
-from core.models_phone import PhoneCall
+from channels.phone.bridge import AmiBridge
+from db.models.contacts import Contact, ContactEvent, Customer, CustomerPhone, Note
+from db.models.phone import PhoneCall
+from db.session import session_scope
 from devstack.pbx_simulator import PbxSimulator
+from runtime.worker import build_worker
 from tests.api_support import JSON, login, make_contact, seeded
 from tests.conftest import free_port
 from tests.test_contact_workflow import eventually
-from worker import build_worker
 
 SECRET = "sim-secret"
 
@@ -140,8 +140,9 @@ async def test_phone_state_follows_asterisk(phone_api):
     assert "agents" not in (await agent.get("/api/phone/state")).json()
     agents = (await trafficer.get("/api/phone/state")).json()["agents"]
     assert {(a["full_name"], a["queue"]) for a in agents} >= {
-        ("Anna Agent", "uzi-register"), ("Bram Agent", "big-register"),
-    }  # fmt: skip
+        ("Anna Agent", "uzi-register"),
+        ("Bram Agent", "big-register"),
+    }
     assert (await agent.get("/api/phone/wallboard")).status_code == 403
     board = {
         q["product_code"]: q for q in (await trafficer.get("/api/phone/wallboard")).json()["queues"]
@@ -157,8 +158,9 @@ async def test_phone_state_follows_asterisk(phone_api):
 
     await agent.post("/api/phone/pause", json={"paused": False})
     assert (await agent.post("/api/phone/sign-out")).json()["queues"] == [
-        "big-register", "uzi-register",
-    ]  # fmt: skip
+        "big-register",
+        "uzi-register",
+    ]
 
     async def signed_out():
         rows = await mine(agent)
@@ -217,9 +219,12 @@ async def test_screen_pop_reaches_only_the_answering_agent(phone_api):
     async def wrapped():
         response = await agent.post(
             f"/api/phone/calls/{reference}/wrap-up",
-            json={"reason_id": earlier.reason_id, "note": "Adres doorgegeven",
-                  "link_reference": earlier.reference},
-        )  # fmt: skip
+            json={
+                "reason_id": earlier.reason_id,
+                "note": "Adres doorgegeven",
+                "link_reference": earlier.reference,
+            },
+        )
         return response.status_code == 200 and response.json()
 
     assert (await eventually(wrapped))["status"] == "closed"

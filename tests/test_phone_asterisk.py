@@ -1,4 +1,5 @@
-"""The Asterisk configuration PULSE ships and generates (asterisk/, core/asterisk_gen.py)."""
+"""The Asterisk configuration PULSE ships and generates (asterisk/ and
+services/phone/asterisk_config.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,9 @@ import re
 from datetime import date
 from pathlib import Path
 
-from activities.ami_bridge import EVENT_FILTER
-from core.asterisk_gen import Line, closed_days, holidays_conf, lines_conf, queues_conf
+from adapters.ami.events import EVENT_FILTER
 from devstack.pbx_simulator import MANAGER_CONF_FILTER
+from services.phone.asterisk_config import Line, closed_days, holidays_conf, lines_conf, queues_conf
 
 ASTERISK = Path(__file__).resolve().parent.parent / "asterisk"
 
@@ -41,7 +42,7 @@ def test_manager_conf_lets_through_what_the_bridge_needs():
 
 
 def test_shipped_demo_files_are_current():
-    from core.asterisk_gen import demo_lines
+    from devstack.asterisk_demo import demo_lines
 
     assert (ASTERISK / "pulse_lines.conf").read_text() == lines_conf(demo_lines())
     assert (ASTERISK / "pulse_queues.conf").read_text() == queues_conf(demo_lines())

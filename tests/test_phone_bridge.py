@@ -16,12 +16,17 @@ from pydantic import SecretStr
 from sqlmodel import select
 from temporalio.client import WorkflowUpdateFailedError
 
-from activities.ami_bridge_service import AmiBridge
-from core.ami_client import AmiClient, AmiConfig
-from core.db import session_scope
-from core.demo import seed_demo
-from core.events import CHANNEL
-from core.models import (
+from adapters.ami.client import AmiClient, AmiConfig
+from channels.phone.bridge import AmiBridge
+from contracts.contact import contact_workflow_id
+from contracts.phone import (
+    CallbackRequest,
+    CallbackResult,
+    WrapUpRequest,
+    WrapUpResult,
+)
+from db.events import CHANNEL
+from db.models.contacts import (
     Contact,
     ContactEvent,
     ContactReason,
@@ -31,19 +36,14 @@ from core.models import (
     Task,
     User,
 )
-from core.models_phone import AgentPhoneState, PhoneCall
-from core.phone_views import wallboard
+from db.models.phone import AgentPhoneState, PhoneCall
+from db.session import session_scope
+from devstack.demo.seed import seed_demo
 from devstack.pbx_simulator import PbxSimulator
 from devstack.pbx_templates import FIXTURE
+from runtime.worker import build_worker
+from services.phone.views import wallboard
 from tests.test_contact_workflow import eventually
-from worker import build_worker
-from workflows.contracts import contact_workflow_id
-from workflows.phone_contracts import (
-    CallbackRequest,
-    CallbackResult,
-    WrapUpRequest,
-    WrapUpResult,
-)
 
 SECRET = "sim-secret"
 
@@ -336,11 +336,16 @@ class TranscriptReplay:
                 aid = fields.get("ActionID", "")
                 action = fields.get("Action", "").lower()
                 if action == "login":
-                    writer.write(f"Response: Success\r\nActionID: {aid}\r\n"
-                                 "Message: Authentication accepted\r\n\r\n".encode())  # fmt: skip
+                    writer.write(
+                        f"Response: Success\r\nActionID: {aid}\r\n"
+                        "Message: Authentication accepted\r\n\r\n".encode()
+                    )
                 elif action in ("queuestatus", "coreshowchannels"):
-                    complete = "QueueStatusComplete" if action == "queuestatus" else (
-                        "CoreShowChannelsComplete")  # fmt: skip
+                    complete = (
+                        "QueueStatusComplete"
+                        if action == "queuestatus"
+                        else ("CoreShowChannelsComplete")
+                    )
                     writer.write(
                         f"Response: Success\r\nActionID: {aid}\r\nEventList: start\r\n"
                         f"Message: will follow\r\n\r\nEvent: {complete}\r\nActionID: {aid}\r\n"

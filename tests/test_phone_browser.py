@@ -18,13 +18,14 @@ import uvicorn
 from pydantic import SecretStr
 from sqlmodel import select
 
-from activities.ami_bridge_service import AmiBridge
+from adapters.ami.client import AmiConfig
 from api.main import create_app
-from core.ami_client import AmiConfig
-from core.demo import seed_demo
-from core.models import Contact
-from core.models_phone import PhoneCall
+from channels.phone.bridge import AmiBridge
+from db.models.contacts import Contact
+from db.models.phone import PhoneCall
+from devstack.demo.seed import seed_demo
 from devstack.pbx_simulator import PbxSimulator
+from runtime.worker import build_worker
 from tests.conftest import free_port
 from tests.test_browser_journey import (
     CHROMIUM,
@@ -34,7 +35,6 @@ from tests.test_browser_journey import (
     log_in,
     wait_until,
 )
-from worker import build_worker
 
 pytestmark = pytest.mark.browser
 SECRET = "sim-secret"
@@ -55,10 +55,14 @@ async def phone_stack(db, settings, temporal_env):
     port = free_port()
     cfg = settings.model_copy(
         update={
-            "ami_port": sim.port, "ami_secret": SecretStr(SECRET), "demo_skip_totp": True,
-            "dev_tools": True, "cookie_secure": False, "public_url": f"http://127.0.0.1:{port}",
+            "ami_port": sim.port,
+            "ami_secret": SecretStr(SECRET),
+            "demo_skip_totp": True,
+            "dev_tools": True,
+            "cookie_secure": False,
+            "public_url": f"http://127.0.0.1:{port}",
         }
-    )  # fmt: skip
+    )
     bridge = AmiBridge(cfg, db, temporal_env.client, AmiConfig.from_settings(cfg))
     app = create_app(cfg, temporal_client=temporal_env.client, sessionmaker=db)
     server = uvicorn.Server(
@@ -69,7 +73,7 @@ async def phone_stack(db, settings, temporal_env):
             log_level="warning",
             lifespan="on",
             timeout_graceful_shutdown=1,
-        )  # fmt: skip
+        )
     )
     async with build_worker(temporal_env.client, cfg, db):
         await bridge.start()

@@ -1,5 +1,5 @@
 """The pure parts of the phone channel: AMI event -> action (on the real Asterisk
-23.4.1 stream), and the call's decision table (workflows/phone.py)."""
+23.4.1 stream), and the call's decision table (workflows/contact/phone.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from collections import Counter
 import pytest
 from panoramisk.message import Message
 
-from activities.ami_bridge import CallAction, MemberAction, map_event, member_state
-from devstack.pbx_templates import FIXTURE
-from workflows.phone import ABANDONED, CONNECTED, ENDED, QUEUED, RINGING_STATE, decide
-from workflows.phone_contracts import (
+from adapters.ami.events import CallAction, MemberAction, map_event, member_state
+from contracts.phone import (
     ABANDON,
     COMPLETE,
     CONNECT,
@@ -21,6 +19,8 @@ from workflows.phone_contracts import (
     RING_NO_ANSWER,
     RINGING,
 )
+from devstack.pbx_templates import FIXTURE
+from workflows.contact.phone import ABANDONED, CONNECTED, ENDED, QUEUED, RINGING_STATE, decide
 
 
 def transcript_messages() -> list[Message]:
@@ -85,9 +85,16 @@ def test_noise_and_garbage_give_nothing(message):
 
 def test_malformed_numbers_do_not_raise():
     action = map_event(
-        {"Event": "AgentConnect", "Linkedid": "1.1", "Queue": "q", "HoldTime": "x",
-         "RingTime": "", "Timestamp": "not-a-time", "MemberName": "anna"}
-    )  # fmt: skip
+        {
+            "Event": "AgentConnect",
+            "Linkedid": "1.1",
+            "Queue": "q",
+            "HoldTime": "x",
+            "RingTime": "",
+            "Timestamp": "not-a-time",
+            "MemberName": "anna",
+        }
+    )
     assert isinstance(action, CallAction)
     assert action.hold_seconds is None and action.ring_ms is None and action.at == 0.0
     member = map_event(
@@ -98,9 +105,16 @@ def test_malformed_numbers_do_not_raise():
 
 def test_the_ivr_callback_request_is_a_callback():
     action = map_event(
-        {"Event": "UserEvent", "UserEvent": "PulseCallback", "Queue": "big-register",
-         "Linkedid": "5.5", "Uniqueid": "5.5", "CallerIDNum": "0612345678", "Timestamp": "9"}
-    )  # fmt: skip
+        {
+            "Event": "UserEvent",
+            "UserEvent": "PulseCallback",
+            "Queue": "big-register",
+            "Linkedid": "5.5",
+            "Uniqueid": "5.5",
+            "CallerIDNum": "0612345678",
+            "Timestamp": "9",
+        }
+    )
     assert action == CallAction(ABANDON, "5.5", "big-register", "0612345678", at=9.0)
     assert map_event({"Event": "UserEvent", "UserEvent": "Other", "Linkedid": "1"}) is None
 

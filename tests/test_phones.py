@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.phones import normalize_phone
+from services.customers.phones import normalize_phone
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from core import audit
-from core.db import session_scope
+from db.session import session_scope
+from services import audit
 from tests.api_support import client_for, login, make_contact, running_app, seeded
 
 
@@ -22,9 +22,13 @@ async def write_rows(db, n: int) -> None:
     for i in range(n):
         async with session_scope(db) as s:
             await audit.record(
-                s, actor="tester", action="test.write", object_type="thing", object_id=i,
+                s,
+                actor="tester",
+                action="test.write",
+                object_type="thing",
+                object_id=i,
                 detail={"n": i, "naam": "é"},
-            )  # fmt: skip
+            )
 
 
 async def test_rows_form_a_chain_that_verifies(db):
@@ -43,10 +47,13 @@ async def test_rows_form_a_chain_that_verifies(db):
     assert report.head_hash == rows[-1].row_hash
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_events SET result = 'denied' WHERE chain_seq = 2",
-    "DELETE FROM audit_events WHERE chain_seq = 2",
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_events SET result = 'denied' WHERE chain_seq = 2",
+        "DELETE FROM audit_events WHERE chain_seq = 2",
+    ],
+)
 async def test_update_and_delete_are_refused(db, statement):
     await write_rows(db, 3)
     with pytest.raises(DBAPIError, match="append-only"):
@@ -73,7 +80,7 @@ async def test_a_tampered_row_is_detected(db, settings):
     # The command says so too, with a failing exit code.
     env = {"PULSE_DATABASE_URL": settings.database_url, "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
-        [sys.executable, "-m", "core.audit", "verify"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "services.audit", "verify"], capture_output=True, text=True, env=env
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "content changed" in done.stdout and "ok=false" in done.stdout
@@ -92,7 +99,7 @@ async def test_verify_command_passes_on_an_intact_chain(db, settings):
     await write_rows(db, 2)
     env = {"PULSE_DATABASE_URL": settings.database_url, "PATH": "/usr/bin:/bin"}
     done = subprocess.run(
-        [sys.executable, "-m", "core.audit", "verify"], capture_output=True, text=True, env=env
+        [sys.executable, "-m", "services.audit", "verify"], capture_output=True, text=True, env=env
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "rows=2" in done.stdout and "ok=true" in done.stdout

@@ -9,9 +9,9 @@ import re
 import pytest
 
 from api.main import create_app
-from core.db import session_scope
-from core.demo import DEMO_PASSWORD, seed_demo
-from core.models import Customer, CustomerEmail
+from db.models.contacts import Customer, CustomerEmail
+from db.session import session_scope
+from devstack.demo.seed import DEMO_PASSWORD, seed_demo
 from tests.test_browser_journey import (  # noqa: F401  (fixture)
     CHROMIUM,
     CHROMIUM_ARGS,

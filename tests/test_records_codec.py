@@ -15,8 +15,7 @@ from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
-from config.settings import SettingsError, load_settings
-from core.codec import (
+from adapters.temporal.codec import (
     ENCODING,
     KEY_ID_FIELD,
     UnknownKey,
@@ -24,6 +23,7 @@ from core.codec import (
     data_converter,
     payloads_to_json,
 )
+from config.settings import SettingsError, load_settings
 from tests.api_support import client_for, login, running_app, seeded
 
 SECRET = "Jan Jansen, BSN 111222333"
@@ -80,9 +80,11 @@ async def raw_history(client: Client, workflow_id: str) -> list[Payload]:
 
 async def run_secret_workflow(client: Client, workflow_id: str) -> None:
     async with Worker(
-        client, task_queue=workflow_id, workflows=[SecretWorkflow],
+        client,
+        task_queue=workflow_id,
+        workflows=[SecretWorkflow],
         workflow_runner=UnsandboxedWorkflowRunner(),
-    ):  # fmt: skip
+    ):
         handle = await client.start_workflow(
             SecretWorkflow.run, Secretive(SECRET), id=workflow_id, task_queue=workflow_id
         )
@@ -139,9 +141,10 @@ async def test_codec_endpoint_decodes_for_ops_only(temporal_env, db, settings):
             assert pre.headers["access-control-allow-origin"] == ui
             assert pre.headers["access-control-allow-credentials"] == "true"
             r = await ops.post(
-                "/codec/decode", json={"payloads": sealed},
+                "/codec/decode",
+                json={"payloads": sealed},
                 headers={"Origin": ui, "X-Namespace": "default"},
-            )  # fmt: skip
+            )
             assert r.status_code == 200 and r.headers["access-control-allow-origin"] == ui
             evil = await ops.options("/codec/decode", headers={"Origin": "http://evil.test"})
             assert "access-control-allow-origin" not in evil.headers
@@ -176,9 +179,12 @@ async def test_key_rotation_keeps_a_running_workflow_going(temporal_env):
     # No sticky cache: the time-skipping server does not hand a stopped worker's
     # sticky tasks back to the normal queue (a real server does after 5 s).
     async with Worker(
-        old_client, task_queue=workflow_id, workflows=[SecretWorkflow],
-        workflow_runner=UnsandboxedWorkflowRunner(), max_cached_workflows=0,
-    ):  # fmt: skip
+        old_client,
+        task_queue=workflow_id,
+        workflows=[SecretWorkflow],
+        workflow_runner=UnsandboxedWorkflowRunner(),
+        max_cached_workflows=0,
+    ):
         handle = await old_client.start_workflow(
             SecretWorkflow.run, Secretive(SECRET), id=workflow_id, task_queue=workflow_id
         )
@@ -186,9 +192,11 @@ async def test_key_rotation_keeps_a_running_workflow_going(temporal_env):
     # The keys rotate; the worker restarts with the new keyring while the workflow waits.
     new_client = client_with(temporal_env.client, after)
     async with Worker(
-        new_client, task_queue=workflow_id, workflows=[SecretWorkflow],
+        new_client,
+        task_queue=workflow_id,
+        workflows=[SecretWorkflow],
         workflow_runner=UnsandboxedWorkflowRunner(),
-    ):  # fmt: skip
+    ):
         handle = new_client.get_workflow_handle(workflow_id, result_type=Secretive)
         await handle.signal(SecretWorkflow.more, Secretive("na rotatie"))
         assert (await handle.result()).text == SECRET + " / na rotatie"

@@ -10,10 +10,10 @@ from datetime import date
 
 import pytest
 
-from core.dms import DmsDocument, DmsRefused, DmsUnavailable, RecordMeta
-from core.dms.local import ChecksumMismatch, LocalDms
-from core.dms.pdf import text_pdf
-from core.dms.zgw import ZgwDms, zgw_jwt
+from adapters.dms import DmsDocument, DmsRefused, DmsUnavailable, RecordMeta
+from adapters.dms.local import ChecksumMismatch, LocalDms
+from adapters.dms.pdf import text_pdf
+from adapters.dms.zgw import ZgwDms, zgw_jwt
 from tests.conftest import free_port
 from tests.zgw_fake import PREFIX, running_fake
 
@@ -50,9 +50,13 @@ async def test_zgw_small_and_large_documents_and_destroy():
     port = free_port()
     async with running_fake(port, part_size=1000) as fake:
         dms = ZgwDms(
-            f"{fake.base_url}{PREFIX}", "pulse", fake.secret, "123456789",
-            "http://catalogi.test/informatieobjecttypen/1", chunk_bytes=1500,
-        )  # fmt: skip
+            f"{fake.base_url}{PREFIX}",
+            "pulse",
+            fake.secret,
+            "123456789",
+            "http://catalogi.test/informatieobjecttypen/1",
+            chunk_bytes=1500,
+        )
         try:
             small = await dms.store(
                 META, DmsDocument("samenvatting.pdf", "application/pdf", b"%PDF")

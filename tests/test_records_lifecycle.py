@@ -15,25 +15,25 @@ from sqlalchemy import func, text
 from sqlmodel import select
 from temporalio.testing import WorkflowEnvironment
 
-from activities.intake import MailIntake
-from core.demo import seed_demo
-from core.models import Blob, Contact, ContactReason, Customer, Message, User
-from core.models_records import ContactRecord
-from core.temporal_setup import ensure_search_attributes
-from devstack.binaries import temporal_test_server
-from devstack.mail_sandbox import SmtpSink
-from tests.api_support import client_for, login, running_app
-from tests.conftest import free_port, pulse_data_converter
-from tests.zgw_fake import PREFIX, running_fake
-from worker import build_worker
-from workflows.contracts import ClaimRequest, CloseRequest, DecisionResult, contact_workflow_id
-from workflows.records import DestructionListWorkflow
-from workflows.records_contracts import (
+from adapters.temporal.setup import ensure_search_attributes
+from channels.email.intake import MailIntake
+from contracts.contact import ClaimRequest, CloseRequest, DecisionResult, contact_workflow_id
+from contracts.records import (
     DestructionResult,
     DestructionRunInput,
     DestructionState,
     archive_workflow_id,
 )
+from db.models.contacts import Blob, Contact, ContactReason, Customer, Message, User
+from db.models.records import ContactRecord
+from devstack.binaries import temporal_test_server
+from devstack.demo.seed import seed_demo
+from devstack.mail_sandbox import SmtpSink
+from runtime.worker import build_worker
+from tests.api_support import client_for, login, running_app
+from tests.conftest import free_port, pulse_data_converter
+from tests.zgw_fake import PREFIX, running_fake
+from workflows.records import DestructionListWorkflow
 
 
 def mail(subject: str, sender: str) -> bytes:
@@ -100,11 +100,14 @@ async def test_record_lifecycle_archive_keep_destroy_certify(db, settings, env, 
     ):
         cfg = settings.model_copy(
             update={
-                "smtp_port": smtp.port, "smtp_host": "127.0.0.1", "dms_backend": "zgw",
-                "zgw_documenten_url": f"{fake.base_url}{PREFIX}", "zgw_secret": fake.secret,
+                "smtp_port": smtp.port,
+                "smtp_host": "127.0.0.1",
+                "dms_backend": "zgw",
+                "zgw_documenten_url": f"{fake.base_url}{PREFIX}",
+                "zgw_secret": fake.secret,
                 "zgw_chunk_bytes": 4096,
             }
-        )  # fmt: skip
+        )
         from pydantic import SecretStr
 
         cfg.zgw_secret = SecretStr(fake.secret)
@@ -166,8 +169,9 @@ async def test_record_lifecycle_archive_keep_destroy_certify(db, settings, env, 
                 hdr = {"X-CSRF-Token": csrf}
                 r = await rm.post(
                     f"/api/records/contacts/{b.reference}/legal-hold",
-                    json={"hold": True, "reason": "WOO-verzoek 2026-17"}, headers=hdr,
-                )  # fmt: skip
+                    json={"hold": True, "reason": "WOO-verzoek 2026-17"},
+                    headers=hdr,
+                )
                 assert r.status_code == 200 and r.json()["legal_hold"] is True
 
                 # 3. Kept: a day before the disposal date nothing is listed.
@@ -175,18 +179,20 @@ async def test_record_lifecycle_archive_keep_destroy_certify(db, settings, env, 
                 early = await env.client.execute_workflow(
                     DestructionListWorkflow.run,
                     DestructionRunInput(as_of=day_before),
-                    id=f"destruction-early-{uuid.uuid4()}", task_queue=cfg.temporal_task_queue,
+                    id=f"destruction-early-{uuid.uuid4()}",
+                    task_queue=cfg.temporal_task_queue,
                     result_type=DestructionResult,
-                )  # fmt: skip
+                )
                 assert early.destroyed == 0 and early.certificate_id is None
 
                 # 4. Five years on: A and C are listed, B (legal hold) is not.
                 handle = await env.client.start_workflow(
                     DestructionListWorkflow.run,
                     DestructionRunInput(as_of=rec_a.disposal_date.isoformat()),
-                    id=f"destruction-{uuid.uuid4()}", task_queue=cfg.temporal_task_queue,
+                    id=f"destruction-{uuid.uuid4()}",
+                    task_queue=cfg.temporal_task_queue,
                     result_type=DestructionResult,
-                )  # fmt: skip
+                )
 
                 async def listed():
                     st = await handle.query("state", result_type=DestructionState)
@@ -216,15 +222,19 @@ async def test_record_lifecycle_archive_keep_destroy_certify(db, settings, env, 
                 # C goes under legal hold after approval: still not destroyed.
                 await rm.post(
                     f"/api/records/contacts/{c.reference}/legal-hold",
-                    json={"hold": True, "reason": "rechtszaak"}, headers=hdr,
-                )  # fmt: skip
+                    json={"hold": True, "reason": "rechtszaak"},
+                    headers=hdr,
+                )
                 a_docs = [d["dms_id"].rsplit("/", 1)[1] for d in rec_a.documents]
                 r = await rm.post(
                     "/api/records/destruction/decide",
-                    json={"list_id": state.list_id, "record_id": items[a.reference]["record_id"],
-                          "approve": True},
+                    json={
+                        "list_id": state.list_id,
+                        "record_id": items[a.reference]["record_id"],
+                        "approve": True,
+                    },
                     headers=hdr,
-                )  # fmt: skip
+                )
                 assert r.status_code == 200 and r.json()["pending"] == 0
 
                 result = await handle.result()
@@ -259,9 +269,15 @@ async def test_record_lifecycle_archive_keep_destroy_certify(db, settings, env, 
             assert rec.status == "destroyed" and rec.contact_id is None
             assert all("name" not in d for d in rec.documents)
             actions = (
-                (await s.execute(text("SELECT action FROM audit_events WHERE object_id = :r"),
-                                 {"r": a.reference})).scalars().all()
-            )  # fmt: skip
+                (
+                    await s.execute(
+                        text("SELECT action FROM audit_events WHERE object_id = :r"),
+                        {"r": a.reference},
+                    )
+                )
+                .scalars()
+                .all()
+            )
             assert {"record.archived", "destruction.approve", "record.destroyed"} <= set(actions)
 
 
@@ -274,8 +290,8 @@ def raw_sha(data: bytes) -> str:
 def test_disposal_dates_follow_the_class():
     from datetime import UTC, datetime
 
-    from core.models_records import Disposal, RetentionClass
-    from core.retention import disposal_for
+    from db.models.records import Disposal, RetentionClass
+    from services.records.retention import disposal_for
 
     destroy = RetentionClass(product_id=1, channel="email", disposal=Disposal.destroy, years=5)
     keep = RetentionClass(product_id=1, channel="email", disposal=Disposal.keep)

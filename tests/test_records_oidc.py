@@ -10,7 +10,7 @@ import httpx
 from sqlalchemy import text
 from sqlmodel import select
 
-from core.models import Accreditation, Product, User
+from db.models.contacts import Accreditation, Product, User
 from tests.api_support import BASE_URL, client_for, login, running_app, seeded
 from tests.conftest import free_port
 from tests.oidc_fake import running_provider
@@ -18,9 +18,12 @@ from tests.oidc_fake import running_provider
 
 def sso_settings(settings, provider):
     return dict(
-        oidc_enabled=True, oidc_issuer=provider.base_url, oidc_client_id="pulse",
-        oidc_client_secret=provider.client_secret, public_url=BASE_URL,
-    )  # fmt: skip
+        oidc_enabled=True,
+        oidc_issuer=provider.base_url,
+        oidc_client_id="pulse",
+        oidc_client_secret=provider.client_secret,
+        public_url=BASE_URL,
+    )
 
 
 async def sso_login(app_client: httpx.AsyncClient, tamper_state: bool = False):
@@ -39,10 +42,14 @@ async def test_sso_login_with_mfa_creates_user_from_claims(db, settings):
     await seeded(db)
     async with running_provider(free_port()) as idp:
         idp.person = {
-            "sub": "u-1001", "preferred_username": "sso.agent", "name": "Sanne SSO",
-            "email": "sanne@cibg.test", "amr": ["pwd", "otp"],
-            "pulse_role": ["agent"], "pulse_products": ["BIG", "DONOR"],
-        }  # fmt: skip
+            "sub": "u-1001",
+            "preferred_username": "sso.agent",
+            "name": "Sanne SSO",
+            "email": "sanne@cibg.test",
+            "amr": ["pwd", "otp"],
+            "pulse_role": ["agent"],
+            "pulse_products": ["BIG", "DONOR"],
+        }
         from pydantic import SecretStr
 
         cfg = settings.model_copy(update=sso_settings(settings, idp))

@@ -12,9 +12,17 @@ from datetime import date, timedelta
 from sqlalchemy import text
 from sqlmodel import select
 
-from core.db import session_scope
-from core.models import Blob, Contact, ContactStatus, Customer, CustomerEmail, Message, utcnow
-from core.models_records import ContactRecord, Disposal, PrivacyRequest, RecordStatus
+from db.models.contacts import (
+    Blob,
+    Contact,
+    ContactStatus,
+    Customer,
+    CustomerEmail,
+    Message,
+    utcnow,
+)
+from db.models.records import ContactRecord, Disposal, PrivacyRequest, RecordStatus
+from db.session import session_scope
 from tests.api_support import client_for, login, make_contact, running_app, seeded
 
 
@@ -93,12 +101,15 @@ async def test_erasure_refused_with_legal_ground_then_carried_out(db, settings):
             contact.status, contact.closed_at = ContactStatus.closed, utcnow()
             s.add(
                 ContactRecord(
-                    contact_id=contact.id, reference=contact.reference,
-                    product_id=contact.product_id, channel="email",
-                    status=RecordStatus.archived, disposal=Disposal.destroy,
+                    contact_id=contact.id,
+                    reference=contact.reference,
+                    product_id=contact.product_id,
+                    channel="email",
+                    status=RecordStatus.archived,
+                    disposal=Disposal.destroy,
                     disposal_date=keep_until,
                 )
-            )  # fmt: skip
+            )
         r = await erase(rm, customer_id)
         assert r.json()["outcome"] == "refused"
         assert "Archiefwet" in r.json()["legal_reason"]
@@ -113,15 +124,20 @@ async def test_erasure_refused_with_legal_ground_then_carried_out(db, settings):
             other_id = other.id
         r = await erase(rm, other_id)
         assert r.json()["outcome"] == "done" and r.json()["legal_reason"] == ""
-        assert (await rm.post(
-            f"/api/privacy/customers/{other_id}/erasure", json={"confirm": False},
-            headers={"X-CSRF-Token": rm.headers["X-CSRF-Token"]},
-        )).status_code == 422  # fmt: skip
+        assert (
+            await rm.post(
+                f"/api/privacy/customers/{other_id}/erasure",
+                json={"confirm": False},
+                headers={"X-CSRF-Token": rm.headers["X-CSRF-Token"]},
+            )
+        ).status_code == 422
 
         listed = (await rm.get("/api/privacy/requests")).json()
         assert [(x["kind"], x["outcome"]) for x in listed] == [
-            ("erasure", "done"), ("erasure", "refused"), ("erasure", "refused"),
-        ]  # fmt: skip
+            ("erasure", "done"),
+            ("erasure", "refused"),
+            ("erasure", "refused"),
+        ]
     async with db() as s:
         assert await s.get(Customer, other_id) is None
         assert (

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from core.models import Product
-from core.models_records import RetentionClass
+from db.models.contacts import Product
+from db.models.records import RetentionClass
 from tests.api_support import client_for, login, running_app, seeded
 
 
@@ -26,9 +26,15 @@ async def test_admin_manages_retention_classes(db, settings):
         assert bad.status_code == 422
         form = await admin.post(
             "/records/retention",
-            data={"product_id": str(big.id), "channel": "email", "disposal": "keep",
-                  "years": "0", "basis": "besluit 2026-3", "csrf_token": csrf},
-        )  # fmt: skip
+            data={
+                "product_id": str(big.id),
+                "channel": "email",
+                "disposal": "keep",
+                "years": "0",
+                "basis": "besluit 2026-3",
+                "csrf_token": csrf,
+            },
+        )
         assert form.status_code == 303
         page = await admin.get("/records/retention", headers={"Accept": "text/html"})
         assert page.status_code == 200 and "besluit 2026-3" in page.text

@@ -6,8 +6,8 @@ import contextlib
 
 from temporalio.service import RPCError
 
-from activities.records import ensure_destruction_schedule
-from workflows.records_contracts import DESTRUCTION_SCHEDULE_ID
+from contracts.records import DESTRUCTION_SCHEDULE_ID
+from runtime.schedules import ensure_destruction_schedule
 
 
 async def test_schedule_is_registered_once(temporal_dev, settings):

@@ -6,7 +6,7 @@ import time
 
 import pyotp
 
-from core import security
+from services import security
 
 
 def test_password_hash_round_trip():

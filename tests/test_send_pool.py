@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from temporalio.testing import ActivityEnvironment
 
 from activities.contacts import ContactActivities
-from core.db import make_sessionmaker, session_scope
-from core.models import Direction, Message, SendStatus
+from contracts.contact import SendMessageInput
+from db.models.contacts import Direction, Message, SendStatus
+from db.session import make_sessionmaker, session_scope
 from devstack.mail_sandbox import SmtpSink
 from tests.api_support import make_contact, seeded
 from tests.conftest import free_port
-from workflows.contracts import SendMessageInput
 
 SENDS = 25
 

@@ -32,10 +32,12 @@ def test_production_refuses_dev_conveniences():
     text = str(err.value)
     assert "demo_skip_totp" in text and "dev_tools" in text and "secret_key" in text
     ok = load_settings(
-        environment="production", secret_key="x" * 40, public_url="https://pulse.cibg.example",
+        environment="production",
+        secret_key="x" * 40,
+        public_url="https://pulse.cibg.example",
         codec_keys={"k2026": "a2V5LW9mLXRoaXJ0eS10d28tYnl0ZXMtZm9yLWFlcyE="},  # records area
         codec_current_key="k2026",
-    )  # fmt: skip
+    )
     assert ok.session_cookie_secure
 
 

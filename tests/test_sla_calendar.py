@@ -1,11 +1,11 @@
-"""Working-time arithmetic of the SLA calendar (workflows/sla.py): pure functions."""
+"""Working-time arithmetic of the SLA calendar (rules/sla.py): pure functions."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from activities.work import dutch_holidays
-from workflows.sla import (
+from rules.sla import (
     SlaClock,
     WorkCalendar,
     add_working_days,

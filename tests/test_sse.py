@@ -8,8 +8,8 @@ import pytest_asyncio
 from sqlalchemy import text
 
 from api.sse import RESYNC, EventHub, event_stream
-from core.db import session_scope
-from core.events import CHANNEL, LiveEvent, publish
+from db.events import CHANNEL, LiveEvent, publish
+from db.session import session_scope
 
 BIG, UZI = 1, 2
 

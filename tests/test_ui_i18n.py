@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from api.routes.pages import readable_time
-from core.models import User
+from api.rendering import readable_time
+from db.models.contacts import User
 from tests.test_api_contacts import logged_in, world  # noqa: F401 - the fixture
 from ui import i18n
 from ui.i18n import EN, EVENT_KINDS, NL, REFUSAL_TYPES, event_label, refusal_text

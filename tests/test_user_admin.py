@@ -13,10 +13,10 @@ import pytest_asyncio
 from sqlalchemy import update
 from sqlmodel import select
 
-from core.demo import seed_demo
-from core.models import Accreditation, AuditEvent, Contact, User, WebSession, utcnow
-from core.models_work import LineAccreditation
-from core.security import totp_now
+from db.models.contacts import Accreditation, AuditEvent, Contact, User, WebSession, utcnow
+from db.models.work import LineAccreditation
+from devstack.demo.seed import seed_demo
+from services.security import totp_now
 from tests.api_support import (
     JSON,
     client_for,
@@ -68,9 +68,10 @@ async def choose_own_password(client, current: str) -> None:
     replace it before anything else (api.deps.PASSWORD_CHANGE_PATHS)."""
     csrf = (await client.get("/api/auth/me")).json()["csrf_token"]
     changed = await client.post(
-        "/api/account/password", headers={"X-CSRF-Token": csrf},
+        "/api/account/password",
+        headers={"X-CSRF-Token": csrf},
         json={"current_password": current, "new_password": current + " eigen"},
-    )  # fmt: skip
+    )
     assert changed.status_code == 204, changed.text
 
 
@@ -81,7 +82,7 @@ async def audit_rows(db, action: str) -> list[AuditEvent]:
 
 
 async def product_id(db, code: str) -> int:
-    from core.models import Product
+    from db.models.contacts import Product
 
     async with db() as s:
         return (await s.exec(select(Product.id).where(Product.code == code))).one()
@@ -95,9 +96,15 @@ async def test_create_by_api_then_log_in_with_totp(app_world):
     async with as_user(app, db, "admin") as admin:
         made = await admin.post(
             "/api/admin/users",
-            json={"username": "Nina.Nieuw", "full_name": " Nina  Nieuw ", "role": "agent",
-                  "email": "nina@example.test", "language": "en", "password": STRONG},
-        )  # fmt: skip
+            json={
+                "username": "Nina.Nieuw",
+                "full_name": " Nina  Nieuw ",
+                "role": "agent",
+                "email": "nina@example.test",
+                "language": "en",
+                "password": STRONG,
+            },
+        )
         assert made.status_code == 201, made.text
         assert made.headers["cache-control"] == "no-store"
         body = made.json()
@@ -123,10 +130,17 @@ async def test_create_by_page_with_generated_password_shown_once(app_world):
         assert form.status_code == 200 and 'for="f-username"' in form.text
         csrf = admin.headers["X-CSRF-Token"]
         shown = await admin.post(
-            "/admin/users/new", headers=HTML,
-            data={"csrf_token": csrf, "username": "piet", "full_name": "Piet Pagina",
-                  "role": "trafficer", "language": "nl", "email": ""},
-        )  # fmt: skip
+            "/admin/users/new",
+            headers=HTML,
+            data={
+                "csrf_token": csrf,
+                "username": "piet",
+                "full_name": "Piet Pagina",
+                "role": "trafficer",
+                "language": "nl",
+                "email": "",
+            },
+        )
         assert shown.status_code == 200, shown.text
         assert shown.headers["cache-control"] == "no-store"
         html = shown.text
@@ -175,10 +189,17 @@ async def test_the_form_shows_the_error_at_its_field(app_world):
     app, db = app_world
     async with as_user(app, db, "admin") as admin:
         page = await admin.post(
-            "/admin/users/new", headers=HTML,
-            data={"csrf_token": admin.headers["X-CSRF-Token"], "username": "kees",
-                  "full_name": "Kees", "role": "agent", "language": "en", "password": "kort"},
-        )  # fmt: skip
+            "/admin/users/new",
+            headers=HTML,
+            data={
+                "csrf_token": admin.headers["X-CSRF-Token"],
+                "username": "kees",
+                "full_name": "Kees",
+                "role": "agent",
+                "language": "en",
+                "password": "kort",
+            },
+        )
     assert page.status_code == 422
     assert 'role="alert"' in page.text and 'href="#f-password"' in page.text
     assert 'aria-invalid="true"' in page.text and 'aria-describedby="h-password e-password"' in (
@@ -207,8 +228,9 @@ async def test_an_admin_cannot_demote_or_deactivate_themselves(app_world):
         assert user.role == "admin" and user.is_active
     updates = await audit_rows(db, "user_admin.update")
     assert [(r.result, r.detail.get("code")) for r in updates] == [
-        ("denied", "self_demote"), ("ok", None),
-    ]  # fmt: skip
+        ("denied", "self_demote"),
+        ("ok", None),
+    ]
     [refused] = await audit_rows(db, "user_admin.deactivate")
     assert refused.result == "denied" and refused.detail == {"code": "self_deactivate"}
 
@@ -218,18 +240,27 @@ async def test_edit_by_page_changes_name_email_role_and_language(app_world):
     bram = await user_id(db, "agent2")
     async with as_user(app, db, "admin") as admin:
         saved = await admin.post(
-            f"/admin/users/{bram}", headers=HTML,
-            data={"csrf_token": admin.headers["X-CSRF-Token"], "full_name": "Bram Bakker",
-                  "email": "bram@example.test", "role": "trafficer", "language": "en"},
-        )  # fmt: skip
+            f"/admin/users/{bram}",
+            headers=HTML,
+            data={
+                "csrf_token": admin.headers["X-CSRF-Token"],
+                "full_name": "Bram Bakker",
+                "email": "bram@example.test",
+                "role": "trafficer",
+                "language": "en",
+            },
+        )
         assert saved.status_code == 303 and saved.headers["location"].endswith("done=saved")
         page = await admin.get(saved.headers["location"], headers=HTML)
         assert "De gegevens zijn opgeslagen." in page.text
     async with db() as s:
         user = await s.get(User, bram)
     assert (user.full_name, user.email, user.role, user.language) == (
-        "Bram Bakker", "bram@example.test", "trafficer", "en",
-    )  # fmt: skip
+        "Bram Bakker",
+        "bram@example.test",
+        "trafficer",
+        "en",
+    )
     [row] = await audit_rows(db, "user_admin.update")
     assert row.detail == {"fields": ["email", "full_name", "language", "role"], "role": "trafficer"}
 
@@ -280,9 +311,10 @@ async def test_unlock_lets_a_locked_out_user_in_again(app_world):
         page = await admin.get(f"/admin/users/{anna}", headers=HTML)
         assert "Geblokkeerd na te veel mislukte pogingen" in page.text
         done = await admin.post(
-            f"/admin/users/{anna}/unlock", headers=HTML,
+            f"/admin/users/{anna}/unlock",
+            headers=HTML,
             data={"csrf_token": admin.headers["X-CSRF-Token"]},
-        )  # fmt: skip
+        )
         assert done.status_code == 303
     async with as_user(app, db, "agent") as anna_client:
         assert (await anna_client.get("/api/auth/me")).status_code == 200
@@ -302,12 +334,13 @@ async def test_totp_reset_gives_a_new_second_factor(app_world):
         assert new != old and reset.json()["totp_uri"].endswith("issuer=PULSE")
         assert (await anna_client.get("/api/auth/me")).status_code == 401  # session ended
         page = await admin.post(
-            f"/admin/users/{anna}/totp", headers=HTML,
+            f"/admin/users/{anna}/totp",
+            headers=HTML,
             data={"csrf_token": admin.headers["X-CSRF-Token"]},
-        )  # fmt: skip
+        )
         assert page.status_code == 200 and "otpauth://totp/PULSE:agent" in page.text
         newest = page.text.split('id="ua-totp-secret" class="ua-secret">')[1].split("<")[0]
-    from core.demo import DEMO_PASSWORD
+    from devstack.demo.seed import DEMO_PASSWORD
 
     async with client_for(app) as stale:
         assert await login_with(stale, "agent", DEMO_PASSWORD, new) == 401  # replaced again
@@ -342,9 +375,10 @@ async def test_the_grid_gives_and_takes_access(app_world):
             assert refused.status_code == 422 and refused.json()["code"] == "line_needs_product"
             granted = await admin.put(
                 f"/api/admin/users/{new_id}/accreditations",
-                json={"grants": [{"product_id": big_id, "line": 1},
-                                 {"product_id": big_id, "line": 2}]},
-            )  # fmt: skip
+                json={
+                    "grants": [{"product_id": big_id, "line": 1}, {"product_id": big_id, "line": 2}]
+                },
+            )
             assert granted.status_code == 200, granted.text
             row = next(p for p in granted.json()["products"] if p["code"] == "BIG")
             assert row["lines"] == {"1": True, "2": True, "3": False}
@@ -354,9 +388,10 @@ async def test_the_grid_gives_and_takes_access(app_world):
             page = await admin.get(f"/admin/users/{new_id}/accreditations", headers=HTML)
             assert f'value="{big_id}:2"' in page.text and "<caption>" in page.text
             saved = await admin.post(
-                f"/admin/users/{new_id}/accreditations", headers=HTML,
+                f"/admin/users/{new_id}/accreditations",
+                headers=HTML,
                 data={"csrf_token": admin.headers["X-CSRF-Token"], "grant": [f"{uzi_id}:1"]},
-            )  # fmt: skip
+            )
             assert saved.status_code == 303
             assert (await agent.get("/api/tasks")).json()["items"] == []
             assert (await agent.get(f"/api/contacts/{big.reference}")).status_code == 404
@@ -374,9 +409,10 @@ async def test_a_refused_grid_shows_what_was_ticked(app_world):
     bram, uzi_id = await user_id(db, "agent2"), await product_id(db, "UZI")
     async with as_user(app, db, "admin") as admin:
         page = await admin.post(
-            f"/admin/users/{bram}/accreditations", headers=HTML,
+            f"/admin/users/{bram}/accreditations",
+            headers=HTML,
             data={"csrf_token": admin.headers["X-CSRF-Token"], "grant": [f"{uzi_id}:3"]},
-        )  # fmt: skip
+        )
     assert page.status_code == 422 and 'role="alert"' in page.text
     assert f'id="g-{uzi_id}-3"' in page.text
     ticked = page.text.split(f'id="g-{uzi_id}-3"')[1].split(">")[0]
@@ -403,8 +439,8 @@ async def test_every_other_role_gets_403(app_world):
 
 @pytest_asyncio.fixture
 async def work_world(db, settings, temporal_env, smtp_sink):  # noqa: F811
-    from activities.intake import MailIntake
-    from worker import build_worker
+    from channels.email.intake import MailIntake
+    from runtime.worker import build_worker
 
     await seed_demo(db)
     cfg = settings.model_copy(update={"smtp_port": smtp_sink.port, "smtp_host": "127.0.0.1"})
@@ -434,9 +470,10 @@ async def test_deactivation_releases_claimed_contacts(work_world):
         claimed = (await admin.get(f"/api/admin/users/{anna}/claimed")).json()
         assert [c["reference"] for c in claimed] == [ref]
         done = await admin.post(
-            f"/admin/users/{anna}/deactivate", headers=HTML,
+            f"/admin/users/{anna}/deactivate",
+            headers=HTML,
             data={"csrf_token": admin.headers["X-CSRF-Token"]},
-        )  # fmt: skip
+        )
         assert done.status_code == 200 and "Vrijgegeven: 1" in done.text
         assert (await admin.get(f"/api/admin/users/{anna}/claimed")).json() == []
     async with db() as s:

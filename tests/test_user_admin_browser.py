@@ -15,7 +15,7 @@ import re
 import pyotp
 import pytest
 
-from core.demo import DEMO_PASSWORD
+from devstack.demo.seed import DEMO_PASSWORD
 from tests.test_browser_journey import (  # noqa: F401  (fixtures)
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -12,9 +12,9 @@ import pytest
 import pytest_asyncio
 from sqlmodel import select
 
-from core.models import AuditEvent, Contact, Product
-from core.models_work import ClosingDay, OfficeCalendar, QueueAutoAssign, ReplyTemplate, SlaPolicy
-from core.work_calendar import cached_display_calendar
+from db.models.contacts import AuditEvent, Contact, Product
+from db.models.work import ClosingDay, OfficeCalendar, QueueAutoAssign, ReplyTemplate, SlaPolicy
+from services.work.calendar import cached_display_calendar
 from tests.api_support import JSON, client_for, login, running_app, seeded
 from tests.test_api_work import new_contacts, work_world  # noqa: F401  (fixture)
 from tests.test_contact_workflow import smtp_sink  # noqa: F401  (fixture)
@@ -63,8 +63,13 @@ async def test_sla_policies_create_edit_delete_with_audit(admin_app):
     app, db = admin_app
     big = await product_id(db, "BIG")
     async with signed_in(app, db) as admin:
-        body = {"product_id": big, "channel": "phone", "line": 1, "first_response_minutes": 30,
-                "resolution_minutes": 480}  # fmt: skip
+        body = {
+            "product_id": big,
+            "channel": "phone",
+            "line": 1,
+            "first_response_minutes": 30,
+            "resolution_minutes": 480,
+        }
         created = await admin.post("/api/admin/work/sla", json=body)
         assert created.status_code == 201, created.text
         policy = created.json()
@@ -115,8 +120,9 @@ async def test_sla_form_takes_working_hours_and_shows_errors_in_dutch(admin_app)
         page = await admin.get("/admin/work/sla", headers=HTML)
         assert page.status_code == 200 and "SLA-beleid" in page.text
         assert "contacten die vanaf nu binnenkomen" in page.text
-        data = form(admin, product_id=uzi, channel="webform", line=2, first_response="1:30",
-                    resolution="16")  # fmt: skip
+        data = form(
+            admin, product_id=uzi, channel="webform", line=2, first_response="1:30", resolution="16"
+        )
         added = await admin.post("/admin/work/sla", data=data, headers=HTML)
         assert added.status_code == 303 and added.headers["location"] == "/admin/work/sla?saved=1"
         async with db() as s:
@@ -127,15 +133,17 @@ async def test_sla_form_takes_working_hours_and_shows_errors_in_dutch(admin_app)
         assert "UZI heeft al een beleid voor kanaal &#39;webform&#39; op lijn 2" in again.text
         assert 'value="1:30"' in again.text  # the admin's input is kept
         bad = await admin.post(
-            f"/admin/work/sla/{row.id}", headers=HTML,
+            f"/admin/work/sla/{row.id}",
+            headers=HTML,
             data=form(admin, channel="webform", line=2, first_response="1:75", resolution="0"),
-        )  # fmt: skip
+        )
         assert bad.status_code == 422 and "werkuren:minuten" in bad.text
         gone = await admin.post(f"/admin/work/sla/{row.id}/delete", data=form(admin), headers=HTML)
         assert gone.status_code == 303
     assert [a for a, _ in await audit_actions(db)] == [
-        "work_admin.sla_policy.create", "work_admin.sla_policy.delete",
-    ]  # fmt: skip
+        "work_admin.sla_policy.create",
+        "work_admin.sla_policy.delete",
+    ]
 
 
 # --- office calendar and closing days -------------------------------------------------
@@ -143,8 +151,13 @@ async def test_sla_form_takes_working_hours_and_shows_errors_in_dutch(admin_app)
 
 async def test_calendar_edit_validation_and_audit(admin_app):
     app, db = admin_app
-    calendar = {"tz": "Europe/Amsterdam", "open_time": "08:00", "close_time": "18:00",
-                "workdays": [0, 1, 2, 3, 4, 5], "public_holidays": False}  # fmt: skip
+    calendar = {
+        "tz": "Europe/Amsterdam",
+        "open_time": "08:00",
+        "close_time": "18:00",
+        "workdays": [0, 1, 2, 3, 4, 5],
+        "public_holidays": False,
+    }
     async with signed_in(app, db) as admin:
         shown = (await admin.get("/api/admin/work/calendar")).json()
         assert (shown["open_time"], shown["close_time"]) == ("08:30", "17:00")  # the defaults
@@ -183,24 +196,28 @@ async def test_closing_days_add_remove_and_holidays_on_the_page(admin_app):
         assert "Brugdag" in page.text and "Komende Nederlandse feestdagen" in page.text
         assert "Koningsdag" in page.text  # within the coming year, always
         by_form = await admin.post(
-            "/admin/work/closing-days", headers=HTML,
+            "/admin/work/closing-days",
+            headers=HTML,
             data=form(admin, day=(day + timedelta(days=1)).isoformat(), label="Tweede"),
-        )  # fmt: skip
+        )
         assert by_form.status_code == 303
         assert (await admin.delete(f"/api/admin/work/closing-days/{day}")).status_code == 204
         assert day.isoformat() not in cached_display_calendar().holidays
         assert (await admin.delete(f"/api/admin/work/closing-days/{day}")).status_code == 404
         removed = await admin.post(
             f"/admin/work/closing-days/{day + timedelta(days=1)}/delete",
-            data=form(admin), headers=HTML,
-        )  # fmt: skip
+            data=form(admin),
+            headers=HTML,
+        )
         assert removed.status_code == 303
     async with db() as s:
         assert (await s.exec(select(ClosingDay))).all() == []
     assert [a for a, _ in await audit_actions(db)] == [
-        "work_admin.closing_day.create", "work_admin.closing_day.create",
-        "work_admin.closing_day.delete", "work_admin.closing_day.delete",
-    ]  # fmt: skip
+        "work_admin.closing_day.create",
+        "work_admin.closing_day.create",
+        "work_admin.closing_day.delete",
+        "work_admin.closing_day.delete",
+    ]
 
 
 # --- product work settings and queue auto-assignment ----------------------------------
@@ -209,8 +226,13 @@ async def test_closing_days_add_remove_and_holidays_on_the_page(admin_app):
 async def test_product_settings_and_auto_assignment(admin_app):
     app, db = admin_app
     big = await product_id(db, "BIG")
-    settings = {"warn_share": 0.5, "raise_priority_on_breach": 2, "direct_reply_lines": [1, 2],
-                "waiting_reminder_days": 3, "waiting_close_days": 7}  # fmt: skip
+    settings = {
+        "warn_share": 0.5,
+        "raise_priority_on_breach": 2,
+        "direct_reply_lines": [1, 2],
+        "waiting_reminder_days": 3,
+        "waiting_close_days": 7,
+    }
     async with signed_in(app, db) as admin:
         saved = await admin.put(f"/api/admin/work/products/{big}", json=settings)
         assert saved.status_code == 200, saved.text
@@ -232,21 +254,31 @@ async def test_product_settings_and_auto_assignment(admin_app):
         url = f"/api/admin/work/products/{big}/auto-assign"
         on = await admin.put(f"{url}/2", json={"mode": "round_robin"})
         assert on.status_code == 200 and on.json()["auto_assign"] == {
-            "1": "off", "2": "round_robin", "3": "off",
-        }  # fmt: skip
+            "1": "off",
+            "2": "round_robin",
+            "3": "off",
+        }
         assert (await admin.put(f"{url}/2", json={"mode": "fastest"})).status_code == 422
         assert (await admin.put(f"{url}/4", json={"mode": "off"})).status_code == 422
         # the form: line 1 least loaded, line 2 back off
         by_form = await admin.post(
-            f"/admin/work/queues/{big}", headers=HTML,
+            f"/admin/work/queues/{big}",
+            headers=HTML,
             data=form(admin, mode_1="least_loaded", mode_2="off", mode_3="off"),
-        )  # fmt: skip
+        )
         assert by_form.status_code == 303
         by_form = await admin.post(
-            f"/admin/work/products/{big}", headers=HTML,
-            data=form(admin, warn_percent=90, raise_priority_on_breach=0, direct_reply_lines=3,
-                      waiting_reminder_days=0, waiting_close_days=0),
-        )  # fmt: skip
+            f"/admin/work/products/{big}",
+            headers=HTML,
+            data=form(
+                admin,
+                warn_percent=90,
+                raise_priority_on_breach=0,
+                direct_reply_lines=3,
+                waiting_reminder_days=0,
+                waiting_close_days=0,
+            ),
+        )
         assert by_form.status_code == 303
         page = await admin.get("/admin/work/queues", headers=HTML)
         assert "Minst belast" in page.text
@@ -255,16 +287,20 @@ async def test_product_settings_and_auto_assignment(admin_app):
         conf = await admin_settings(s, big)
     assert [(r.line, r.mode) for r in rows] == [(1, "least_loaded")]
     assert (conf.warn_share, conf.raise_priority_on_breach, conf.direct_reply_lines) == (
-        0.9, 0, "1,3",
-    )  # fmt: skip
+        0.9,
+        0,
+        "1,3",
+    )
     assert [a for a, _ in await audit_actions(db)] == [
-        "work_admin.product_settings.update", "work_admin.auto_assign.update",
-        "work_admin.auto_assign.update", "work_admin.product_settings.update",
-    ]  # fmt: skip
+        "work_admin.product_settings.update",
+        "work_admin.auto_assign.update",
+        "work_admin.auto_assign.update",
+        "work_admin.product_settings.update",
+    ]
 
 
 async def admin_settings(s, product: int):
-    from core.models_work import ProductWorkSettings
+    from db.models.work import ProductWorkSettings
 
     return await s.get(ProductWorkSettings, product)
 
@@ -275,8 +311,13 @@ async def admin_settings(s, product: int):
 async def test_templates_create_edit_deactivate_and_unknown_variables(admin_app):
     app, db = admin_app
     uzi = await product_id(db, "UZI")
-    body = {"product_id": uzi, "language": "en", "code": "thanks", "title": "Thank you",
-            "body": "Dear {customer_name}, thanks for {reference}. {agent_name}"}  # fmt: skip
+    body = {
+        "product_id": uzi,
+        "language": "en",
+        "code": "thanks",
+        "title": "Thank you",
+        "body": "Dear {customer_name}, thanks for {reference}. {agent_name}",
+    }
     async with signed_in(app, db) as admin:
         created = await admin.post("/api/admin/work/templates", json=body)
         assert created.status_code == 201, created.text
@@ -300,24 +341,28 @@ async def test_templates_create_edit_deactivate_and_unknown_variables(admin_app)
         edit = await admin.get(f"/admin/work/templates/{tid}", headers=HTML)
         assert "Dear {customer_name}" in edit.text
         bad = await admin.post(
-            f"/admin/work/templates/{tid}", headers=HTML,
+            f"/admin/work/templates/{tid}",
+            headers=HTML,
             data=form(admin, title="T", body="Hallo {naam}", language="en", active="1"),
-        )  # fmt: skip
+        )
         assert bad.status_code == 422 and "Onbekende variabele(n): naam" in bad.text
         assert "Hallo {naam}" in bad.text  # what the admin typed is still there
         good = await admin.post(
-            f"/admin/work/templates/{tid}", headers=HTML,
-            data=form(admin, title="Thanks", body="Dear {customer_name}", language="en",
-                      active="1"),
-        )  # fmt: skip
+            f"/admin/work/templates/{tid}",
+            headers=HTML,
+            data=form(
+                admin, title="Thanks", body="Dear {customer_name}", language="en", active="1"
+            ),
+        )
         assert good.status_code == 303
     async with db() as s:
         row = await s.get(ReplyTemplate, tid)
     assert (row.title, row.body, row.active) == ("Thanks", "Dear {customer_name}", True)
     assert [a for a, _ in await audit_actions(db)] == [
-        "work_admin.reply_template.create", "work_admin.reply_template.update",
+        "work_admin.reply_template.create",
         "work_admin.reply_template.update",
-    ]  # fmt: skip
+        "work_admin.reply_template.update",
+    ]
 
 
 # --- who may -------------------------------------------------------------------------
@@ -373,8 +418,13 @@ async def test_changed_policy_and_calendar_are_what_new_contacts_run_on(work_wor
     since the time-skipping server's clock may run ahead of the database's)."""
     app, db, intake = work_world
     big, uzi = await product_id(db, "BIG"), await product_id(db, "UZI")
-    always = {"tz": "Europe/Amsterdam", "open_time": "00:00", "close_time": "23:59",
-              "workdays": list(range(7)), "public_holidays": False}  # fmt: skip
+    always = {
+        "tz": "Europe/Amsterdam",
+        "open_time": "00:00",
+        "close_time": "23:59",
+        "workdays": list(range(7)),
+        "public_holidays": False,
+    }
     email = {"channel": "email", "line": 1}
     async with signed_in(app, db) as admin:
         assert (await admin.put("/api/admin/work/calendar", json=always)).status_code == 200
@@ -409,7 +459,7 @@ async def test_changed_policy_and_calendar_are_what_new_contacts_run_on(work_wor
 async def test_editor_variables_are_the_ones_fill_template_fills(work_world):  # noqa: F811
     """EDITOR_VARIABLES (what the admin screen allows) matches what the reply editor
     fills in: a template using all of them comes out without a brace."""
-    from api.routes.work_admin_templates import EDITOR_VARIABLES
+    from api.routes.admin.work.templates import EDITOR_VARIABLES
 
     app, db, intake = work_world
     big = await product_id(db, "BIG")
@@ -418,9 +468,14 @@ async def test_editor_variables_are_the_ones_fill_template_fills(work_world):  #
     async with signed_in(app, db) as admin:
         made = await admin.post(
             "/api/admin/work/templates",
-            json={"product_id": big, "language": "nl", "code": "alles", "title": "Alles",
-                  "body": text},
-        )  # fmt: skip
+            json={
+                "product_id": big,
+                "language": "nl",
+                "code": "alles",
+                "title": "Alles",
+                "body": text,
+            },
+        )
         assert made.status_code == 201, made.text
     async with signed_in(app, db, "agent") as anna:
         filled = await anna.get(

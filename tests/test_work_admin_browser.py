@@ -17,9 +17,9 @@ from datetime import date
 import pytest
 from sqlmodel import select
 
-from core.demo import DEMO_PASSWORD
-from core.models import AuditEvent
-from core.models_work import ClosingDay, SlaPolicy
+from db.models.contacts import AuditEvent
+from db.models.work import ClosingDay, SlaPolicy
+from devstack.demo.seed import DEMO_PASSWORD
 from tests.test_browser_journey import (  # noqa: F401  (fixtures)
     CHROMIUM,
     CHROMIUM_ARGS,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from core.models import ContactEvent, Product, Task
-from core.models_work import LineAccreditation, QueueAutoAssign
+from db.models.contacts import ContactEvent, Product, Task
+from db.models.work import LineAccreditation, QueueAutoAssign
 from tests.api_support import user_id
 from tests.test_api_work import as_user, new_contacts, work_world  # noqa: F401
 from tests.test_contact_workflow import eventually, smtp_sink  # noqa: F401
@@ -97,9 +97,9 @@ async def test_time_left_runs_on_the_configured_calendar(db, engine):
 
     from sqlalchemy import event
 
-    from api.routes.work_tasks import ACTIVE, load_tasks
-    from core.models_work import ClosingDay, OfficeCalendar
-    from core.work_calendar import display_calendar, forget_display_calendar
+    from api.routes.work.tasks import ACTIVE, load_tasks
+    from db.models.work import ClosingDay, OfficeCalendar
+    from services.work.calendar import display_calendar, forget_display_calendar
     from tests.api_support import make_contact, seeded
 
     await seeded(db)
@@ -144,10 +144,10 @@ async def test_next_task_gives_back_a_claim_that_lands_late(work_world, monkeypa
 
     from sqlalchemy import update
 
-    from api.routes import work_tasks
+    from api.routes.work import tasks as work_tasks
+    from contracts.contact import ContactInput, contact_workflow_id, initial_search_attributes
+    from runtime.worker import build_worker
     from tests.api_support import make_contact
-    from worker import build_worker
-    from workflows.contracts import ContactInput, contact_workflow_id, initial_search_attributes
 
     app, db, intake = work_world
     [served] = await new_contacts(db, intake, 1)
@@ -162,13 +162,17 @@ async def test_next_task_gives_back_a_claim_that_lands_late(work_world, monkeypa
     await client.start_workflow(
         "ContactWorkflow",
         ContactInput(
-            contact_id=late.contact_id, reference=late.reference, product_code="BIG",
-            channel="email", reopen_days=cfg.reopen_days,
+            contact_id=late.contact_id,
+            reference=late.reference,
+            product_code="BIG",
+            channel="email",
+            reopen_days=cfg.reopen_days,
             first_response_hours=cfg.first_response_hours,
         ),
-        id=contact_workflow_id(late.reference), task_queue=cfg.temporal_task_queue,
+        id=contact_workflow_id(late.reference),
+        task_queue=cfg.temporal_task_queue,
         search_attributes=initial_search_attributes("BIG", "email"),
-    )  # fmt: skip
+    )
     monkeypatch.setattr(work_tasks, "NEXT_CLAIM_SECONDS", 1.0)
     anna = await user_id(db, "agent")
     async with as_user(app, db, "agent") as client_anna:
@@ -217,7 +221,7 @@ async def test_a_double_click_on_next_task_claims_one_contact(work_world, monkey
     claim: both answer the same contact, and only one claim is sent."""
     import asyncio
 
-    from api.routes import work_tasks
+    from api.routes.work import tasks as work_tasks
 
     app, db, intake = work_world
     await new_contacts(db, intake, 2)

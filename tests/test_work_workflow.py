@@ -15,18 +15,8 @@ from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
 from temporalio.testing import WorkflowEnvironment
 
 from activities.work import dutch_holidays
-from core.models import Contact, ContactEvent, Task
-from core.temporal_setup import ensure_search_attributes
-from devstack.binaries import temporal_test_server
-from tests.test_contact_workflow import (  # noqa: F401  (smtp_sink is a fixture)
-    _stack,
-    customer_mail,
-    eventually,
-    sent,
-    smtp_sink,
-    user_id,
-)
-from workflows.contracts import (
+from adapters.temporal.setup import ensure_search_attributes
+from contracts.contact import (
     AssignRequest,
     ClaimRequest,
     ContactState,
@@ -34,13 +24,23 @@ from workflows.contracts import (
     ReplyRequest,
     contact_workflow_id,
 )
-from workflows.sla import WorkCalendar, add_working_days
-from workflows.work_contracts import (
+from contracts.work import (
     AnswerRequest,
     ComplaintRequest,
     EscalateRequest,
     ExtendComplaintRequest,
     WorkState,
+)
+from db.models.contacts import Contact, ContactEvent, Task
+from devstack.binaries import temporal_test_server
+from rules.sla import WorkCalendar, add_working_days
+from tests.test_contact_workflow import (  # noqa: F401  (smtp_sink is a fixture)
+    _stack,
+    customer_mail,
+    eventually,
+    sent,
+    smtp_sink,
+    user_id,
 )
 
 
@@ -197,14 +197,18 @@ async def _status_is(handle, status: str) -> bool:
 
 
 async def _draft(db, contact_id: int, author: int) -> int:
-    from core.models import Direction, Message, SendStatus
+    from db.models.contacts import Direction, Message, SendStatus
 
     async with db() as s, s.begin():
         message = Message(
-            contact_id=contact_id, direction=Direction.outbound, send_status=SendStatus.draft,
-            subject="Re: vraag", text_body="Kunt u uw BIG-nummer sturen?",
-            to_addresses="jan@example.nl", author_id=author,
-        )  # fmt: skip
+            contact_id=contact_id,
+            direction=Direction.outbound,
+            send_status=SendStatus.draft,
+            subject="Re: vraag",
+            text_body="Kunt u uw BIG-nummer sturen?",
+            to_addresses="jan@example.nl",
+            author_id=author,
+        )
         s.add(message)
     return message.id
 
@@ -261,17 +265,22 @@ async def test_awb_complaint_term_with_extension(clock_stack, smtp_sink):  # noq
     assert (await task_of(db, contact.id)).sla_state == "breached"
     steps = await kinds(db, contact.id)
     assert steps[:5] == [
-        "received", "claimed", "complaint_marked", "claimed", "letter_complaint_extension",
-    ]  # fmt: skip
+        "received",
+        "claimed",
+        "complaint_marked",
+        "claimed",
+        "letter_complaint_extension",
+    ]
     assert "complaint_extended" in steps
 
 
 async def complaint_flags(db, contact_id: int) -> list[str]:
     """The Awb term's own flags (the first-response SLA runs besides it)."""
     return [
-        e.kind for e in await events_of(db, contact_id)
+        e.kind
+        for e in await events_of(db, contact_id)
         if e.kind.startswith("sla_") and e.detail.get("clock") == "complaint"
-    ]  # fmt: skip
+    ]
 
 
 async def _equals(got, wanted) -> bool:
@@ -316,13 +325,18 @@ async def test_escalation_round_trip_through_the_lines(clock_stack):
 
     # Every hop, who and when.
     hops = [
-        e for e in await events_of(db, contact.id)
+        e
+        for e in await events_of(db, contact.id)
         if e.kind in ("claimed", "escalated", "escalation_answered")
-    ]  # fmt: skip
+    ]
     assert [(e.kind, e.actor_id) for e in hops] == [
-        ("claimed", anna), ("escalated", anna), ("claimed", gert), ("escalated", gert),
-        ("claimed", hanna), ("escalation_answered", hanna),
-    ]  # fmt: skip
+        ("claimed", anna),
+        ("escalated", anna),
+        ("claimed", gert),
+        ("escalated", gert),
+        ("claimed", hanna),
+        ("escalation_answered", hanna),
+    ]
     lines = [(e.detail["from_line"], e.detail["to_line"]) for e in hops if "to_line" in e.detail]
     assert lines == [(1, 2), (2, 3), (3, 1)]
     assert all(e.at is not None for e in hops)
@@ -348,9 +362,11 @@ async def test_reassign_racing_a_pending_answer(clock_stack):
     # looking at the 2nd-line list, reassigns the task: the answer wins, the reassign
     # is refused (the contact has left that line), nothing is half-applied.
     answering = await handle.start_update(
-        "answer_escalation", AnswerRequest(gert), wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+        "answer_escalation",
+        AnswerRequest(gert),
+        wait_for_stage=WorkflowUpdateStage.ACCEPTED,
         result_type=DecisionResult,
-    )  # fmt: skip
+    )
     with pytest.raises(WorkflowUpdateFailedError) as refused:
         await handle.execute_update(
             "assign", AssignRequest(anna, bram, line=2), result_type=DecisionResult
@@ -362,9 +378,11 @@ async def test_reassign_racing_a_pending_answer(clock_stack):
 
     # On the 1st line, a reassign while a claim is pending: both apply, in order.
     claim = await handle.start_update(
-        "claim", ClaimRequest(anna, [1]), wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+        "claim",
+        ClaimRequest(anna, [1]),
+        wait_for_stage=WorkflowUpdateStage.ACCEPTED,
         result_type=DecisionResult,
-    )  # fmt: skip
+    )
     moved = await handle.execute_update(
         "assign", AssignRequest(anna, bram, line=1), result_type=DecisionResult
     )

@@ -8,7 +8,7 @@ does them as an admin, and the walk still checks 401/403 and CSRF for every role
 
 from __future__ import annotations
 
-from core.access import ADMINISTER
+from services.access import ADMINISTER
 
 U = "/api/admin/users/{user_id}"
 P = "/admin/users/{user_id}"
@@ -52,6 +52,12 @@ def user_admin_body(method: str, path: str, sample) -> dict:
     if (method, path) == ("POST", "/api/admin/users"):
         return {"json": {"username": "walk.api", "full_name": "Walk Api", "role": "agent"}}
     if (method, path) == ("POST", "/admin/users/new"):
-        return {"data": {"username": "walk.page", "full_name": "Walk Page", "role": "agent",
-                         "language": "nl"}}  # fmt: skip
+        return {
+            "data": {
+                "username": "walk.page",
+                "full_name": "Walk Page",
+                "role": "agent",
+                "language": "nl",
+            }
+        }
     return {}

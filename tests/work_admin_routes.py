@@ -8,7 +8,7 @@ route of the walk edits); tests/test_work_admin.py deletes for real.
 
 from __future__ import annotations
 
-from core.access import ADMINISTER
+from services.access import ADMINISTER
 
 A = {"roles": ADMINISTER}
 KEEP = {"roles": ADMINISTER, "exercise": False}
@@ -47,10 +47,15 @@ WORK_ADMIN_ROUTES: dict[tuple[str, str], dict] = {
     ("PUT", "/api/admin/work/templates/{template_id}"): A,
 }
 
-# Seeded demo data (core.demo_work; tables restart at 1): policy 1 is product 1's
+# Seeded demo data (devstack.demo.work; tables restart at 1): policy 1 is product 1's
 # default for line 1, template 1 one of product 1's templates.
-WORK_ADMIN_PATH_IDS = {"policy_id": 1, "template_id": 1, "product_id": 1, "line": 1,
-                       "day": "2099-01-05"}  # fmt: skip
+WORK_ADMIN_PATH_IDS = {
+    "policy_id": 1,
+    "template_id": 1,
+    "product_id": 1,
+    "line": 1,
+    "day": "2099-01-05",
+}
 
 CALENDAR = {"tz": "Europe/Amsterdam", "open_time": "08:30", "close_time": "17:00"}
 SETTINGS = {"raise_priority_on_breach": 1, "waiting_reminder_days": 5, "waiting_close_days": 10}

@@ -3,7 +3,7 @@ use each (the keyword arguments of its ``Rule``) and a valid body."""
 
 from __future__ import annotations
 
-from core.access import ASSIGN_CONTACTS, READ_CONTACTS, WORK_CONTACTS
+from services.access import ASSIGN_CONTACTS, READ_CONTACTS, WORK_CONTACTS
 
 C = "/api/contacts/{reference}"
 H = "/contacts/{reference}"

@@ -25,12 +25,23 @@ from fastapi.responses import JSONResponse, Response
 
 PREFIX = "/documenten/api/v1"
 REQUIRED = (
-    "bronorganisatie", "creatiedatum", "titel", "auteur", "taal", "informatieobjecttype",
-)  # fmt: skip
+    "bronorganisatie",
+    "creatiedatum",
+    "titel",
+    "auteur",
+    "taal",
+    "informatieobjecttype",
+)
 VERTROUWELIJKHEID = {
-    "openbaar", "beperkt_openbaar", "intern", "zaakvertrouwelijk", "vertrouwelijk",
-    "confidentieel", "geheim", "zeer_geheim",
-}  # fmt: skip
+    "openbaar",
+    "beperkt_openbaar",
+    "intern",
+    "zaakvertrouwelijk",
+    "vertrouwelijk",
+    "confidentieel",
+    "geheim",
+    "zeer_geheim",
+}
 
 
 def _unb64(part: str) -> bytes:
@@ -81,10 +92,11 @@ class FakeDocumentenApi:
         @app.get(f"{PREFIX}/enkelvoudiginformatieobjecten")
         async def list_objects(bronorganisatie: str = "", identificatie: str = ""):
             found = [
-                o for o in self.objects.values()
+                o
+                for o in self.objects.values()
                 if (not bronorganisatie or o["bronorganisatie"] == bronorganisatie)
                 and (not identificatie or o["identificatie"] == identificatie)
-            ]  # fmt: skip
+            ]
             return {"count": len(found), "next": None, "previous": None, "results": found}
 
         @app.post(f"{PREFIX}/enkelvoudiginformatieobjecten", status_code=201)

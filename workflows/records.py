@@ -20,7 +20,7 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.records_contracts import (
+    from contracts.records import (
         ArchiveInput,
         ArchiveResult,
         CertificateInput,

@@ -15,10 +15,15 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from pydantic import BaseModel
 
+from adapters.temporal.codec import (
+    UnknownKey,
+    codec_from_settings,
+    payloads_from_json,
+    payloads_to_json,
+)
 from api.deps import NotAuthenticated, check_csrf, client_ip, optional_viewer
-from core import audit
-from core.access import DECODE_PAYLOADS, Viewer, require_role
-from core.codec import UnknownKey, codec_from_settings, payloads_from_json, payloads_to_json
+from services import audit
+from services.access import DECODE_PAYLOADS, Viewer, require_role
 
 router = APIRouter(prefix="/codec", tags=["codec"])
 
@@ -71,11 +76,17 @@ async def _run(request: Request, viewer: Viewer, body: PayloadsIn, decode: bool)
     if decode:  # who looked at decoded workflow data (BIO)
         async with request.app.state.sessionmaker() as session:
             await audit.record(
-                session, actor=viewer.username, actor_id=viewer.id, action="codec.decode",
-                object_type="temporal_payloads", origin=client_ip(request),
-                detail={"count": len(payloads),
-                        "namespace": request.headers.get("x-namespace", "")},
-            )  # fmt: skip
+                session,
+                actor=viewer.username,
+                actor_id=viewer.id,
+                action="codec.decode",
+                object_type="temporal_payloads",
+                origin=client_ip(request),
+                detail={
+                    "count": len(payloads),
+                    "namespace": request.headers.get("x-namespace", ""),
+                },
+            )
             await session.commit()
     from fastapi.responses import JSONResponse
 

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 
-from api.deps import role_required, session_still_valid
+from api.deps import ContactReader, session_still_valid
 from api.sse import EventHub, event_stream
-from core.access import READ_CONTACTS, Viewer
-from core.events import LiveEvent
+from db.events import LiveEvent
+from services.access import Viewer
 
 router = APIRouter(tags=["events"])
-
-Reader = Annotated[Viewer, Depends(role_required(READ_CONTACTS))]
 
 
 def live_stream(
@@ -49,7 +46,7 @@ def live_stream(
 
 
 @router.get("/events", response_class=StreamingResponse)
-async def events(request: Request, viewer: Reader) -> StreamingResponse:
+async def events(request: Request, viewer: ContactReader) -> StreamingResponse:
     """Events (kind ``task``, ``contact``, ``message``, ``resync``) of the viewer's
     accredited products only. Payloads carry ids; the page re-fetches what changed."""
     return live_stream(request, viewer)

@@ -1,4 +1,4 @@
-"""UI strings of the user's own account pages (api/routes/account.py)."""
+"""UI strings of the user's own account pages (api/routes/auth/account.py)."""
 
 NL: dict[str, str] = {
     "account.nav.password": "Wachtwoord",

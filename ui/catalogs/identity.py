@@ -1,4 +1,4 @@
-"""UI strings of the klantbeeld's identity checks (api/routes/customers_identity.py)."""
+"""UI strings of the klantbeeld's identity checks (api/routes/customers/identity.py)."""
 
 NL: dict[str, str] = {
     "identity.verify": "Identiteit controleren",

@@ -1,0 +1,175 @@
+"""AMI event -> PULSE action: the pure half of the AMI bridge (no I/O, no clients).
+
+A real Asterisk sends 100+ events per queued call; PULSE needs about ten of them.
+``map_event`` drops the noise with one set lookup on the event name, then turns a
+queue event into a ``CallAction`` (for the call's ContactWorkflow) or a
+``MemberAction`` (an agent's queue membership). Anything malformed gives None and a
+log line: the bridge never dies on input.
+
+Shapes follow Asterisk 23 (../shared/fixtures/asterisk): AgentRingNoAnswer's RingTime
+is in milliseconds, AgentConnect's in seconds; QueueMember* Status is a device state
+(1 not in use, 2 in use, 4 invalid, 5 unavailable, 6 ringing).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from contracts.phone import (
+    ABANDON,
+    COMPLETE,
+    CONNECT,
+    HANGUP,
+    JOIN,
+    RING_NO_ANSWER,
+    RINGING,
+)
+
+log = logging.getLogger(__name__)
+
+CALL_EVENTS = {
+    "QueueCallerJoin": JOIN,
+    "AgentCalled": RINGING,
+    "AgentRingNoAnswer": RING_NO_ANSWER,
+    "AgentConnect": CONNECT,
+    "AgentComplete": COMPLETE,
+    "QueueCallerAbandon": ABANDON,
+    "Hangup": HANGUP,
+}
+MEMBER_EVENTS = {
+    "QueueMemberAdded": "added",
+    "QueueMemberStatus": "status",
+    "QueueMemberPause": "pause",
+    "QueueMemberPaused": "pause",  # the name before Asterisk 12
+    "QueueMemberRemoved": "removed",
+    "QueueMember": "status",  # a QueueStatus list item (reconcile)
+}
+# The IVR's "call me back" outside the queue (extensions.conf, UserEvent PulseCallback).
+CALLBACK_USEREVENT = "PulseCallback"
+WANTED = frozenset(CALL_EVENTS) | frozenset(MEMBER_EVENTS) | {"UserEvent"}
+
+# The event names PULSE needs: also the eventfilter lines of asterisk/manager.conf.
+EVENT_FILTER = tuple(sorted(WANTED))
+
+
+@dataclass(frozen=True, slots=True)
+class CallAction:
+    kind: str
+    linkedid: str
+    queue: str = ""
+    caller_number: str = ""
+    member_name: str = ""
+    at: float = 0.0
+    hold_seconds: int | None = None
+    talk_seconds: int | None = None
+    ring_ms: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class MemberAction:
+    kind: str  # added / status / pause / removed
+    queue: str
+    member_name: str
+    interface: str = ""
+    status: int = 0
+    paused: bool = False
+    pause_reason: str = ""
+    at: float = 0.0
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _float(value: str | None) -> float:
+    try:
+        return float(value) if value else 0.0
+    except (TypeError, ValueError):
+        return 0.0
+
+
+def map_event(msg: Mapping[str, str]) -> CallAction | MemberAction | None:
+    """One AMI event to what PULSE does about it; None for noise and garbage."""
+    try:
+        name = msg.get("Event")
+    except Exception:  # a mapping that cannot even be read
+        log.warning("AMI: unreadable message skipped")
+        return None
+    if name not in WANTED:
+        return None
+    try:
+        if name == "UserEvent":
+            if msg.get("UserEvent") != CALLBACK_USEREVENT:
+                return None
+            return _call_action(ABANDON, msg)  # a callback request: as a caller who gave up
+        if name in CALL_EVENTS:
+            return _call_action(CALL_EVENTS[name], msg)
+        return _member_action(MEMBER_EVENTS[name], msg)
+    except Exception as exc:  # a field of the wrong type: skip this one event
+        log.warning("AMI: malformed %s skipped (%s)", name, exc)
+        return None
+
+
+def _call_action(kind: str, msg: Mapping[str, str]) -> CallAction | None:
+    linkedid = (msg.get("Linkedid") or "").strip()
+    if not linkedid:
+        log.warning("AMI: %s without Linkedid skipped", msg.get("Event"))
+        return None
+    if kind == HANGUP:
+        # A call has many channels; it is over when its first channel (the caller's,
+        # whose Uniqueid is the Linkedid) hangs up. Other hangups are noise.
+        if (msg.get("Uniqueid") or "").strip() != linkedid:
+            return None
+        return CallAction(HANGUP, linkedid, at=_float(msg.get("Timestamp")))
+    queue = (msg.get("Queue") or "").strip()
+    if not queue:
+        log.warning("AMI: %s without Queue skipped", msg.get("Event"))
+        return None
+    ring = _int(msg.get("RingTime"))
+    return CallAction(
+        kind=kind,
+        linkedid=linkedid,
+        queue=queue,
+        caller_number=(msg.get("CallerIDNum") or "").strip(),
+        member_name=(msg.get("MemberName") or "").strip(),
+        at=_float(msg.get("Timestamp")),
+        hold_seconds=_int(msg.get("HoldTime")),
+        talk_seconds=_int(msg.get("TalkTime")),
+        # AgentRingNoAnswer: milliseconds; AgentConnect: seconds.
+        ring_ms=ring if kind == RING_NO_ANSWER else (ring * 1000 if ring is not None else None),
+    )
+
+
+def _member_action(kind: str, msg: Mapping[str, str]) -> MemberAction | None:
+    queue = (msg.get("Queue") or "").strip()
+    # QueueMember (a QueueStatus list item) says Name/Location, the events MemberName/Interface.
+    member = (msg.get("MemberName") or msg.get("Name") or "").strip()
+    if not queue or not member:
+        log.warning("AMI: %s without Queue/MemberName skipped", msg.get("Event"))
+        return None
+    return MemberAction(
+        kind=kind,
+        queue=queue,
+        member_name=member,
+        interface=(msg.get("Interface") or msg.get("Location") or "").strip(),
+        status=_int(msg.get("Status")) or 0,
+        paused=(msg.get("Paused") or "0").strip() == "1",
+        pause_reason=(msg.get("PausedReason") or msg.get("Reason") or "").strip()[:80],
+        at=_float(msg.get("Timestamp")),
+    )
+
+
+def member_state(status: int, paused: bool) -> str:
+    """An agent's state in one queue, for the wallboard."""
+    if paused:
+        return "paused"
+    if status in (2, 3, 6, 7):  # in use, busy, ringing, ring+in use
+        return "busy"
+    if status in (4, 5, 0):  # invalid, unavailable, unknown
+        return "unavailable"
+    return "available"

@@ -1,0 +1,78 @@
+"""The mail intake process: one IMAP watcher per product mailbox.
+
+    python -m channels.email.service
+
+It runs apart from the worker (like the AMI bridge), so either can be restarted
+without the other; both are safe to kill at any moment.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+from sqlmodel import select
+
+from channels.email.intake import MailIntake
+from channels.email.watcher import MailboxWatcher
+from config.settings import Settings, get_settings
+from db.migrate import upgrade
+from db.models.contacts import Product
+from db.session import make_engine, make_sessionmaker
+
+log = logging.getLogger("pulse.intake")
+
+
+def watchers_for(
+    mailboxes: list[str], intake: MailIntake, settings: Settings, concurrency: int = 16
+) -> list[MailboxWatcher]:
+    return [
+        MailboxWatcher(
+            host=settings.imap_host,
+            port=settings.imap_port,
+            ssl=settings.imap_ssl,
+            user=settings.imap_user,
+            password=settings.imap_password.get_secret_value(),
+            mailbox=mailbox,
+            processed_folder=settings.imap_processed_folder,
+            handler=intake.handle,
+            idle_seconds=settings.imap_idle_seconds,
+            poll_seconds=settings.imap_poll_seconds,
+            concurrency=concurrency,
+        )
+        for mailbox in mailboxes
+    ]
+
+
+async def main() -> None:
+    from adapters.temporal.codec import connect_temporal
+
+    settings = get_settings()
+    upgrade(settings.database_url)
+    engine = make_engine(settings)
+    sessionmaker = make_sessionmaker(engine)
+    async with sessionmaker() as s:
+        mailboxes = list((await s.exec(select(Product.mailbox).where(Product.active))).all())
+    intake = MailIntake(sessionmaker, await connect_temporal(settings), settings)
+    watchers = watchers_for(mailboxes, intake, settings)
+    tasks = [asyncio.create_task(w.run()) for w in watchers]
+    log.info(
+        "watching %d mailboxes on %s:%s", len(watchers), settings.imap_host, settings.imap_port
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    for w in watchers:
+        await w.stop()
+    for t in tasks:
+        t.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(main())

@@ -1,0 +1,375 @@
+"""The AMI bridge: a long-running process that listens to Asterisk (panoramisk) and
+turns queue events into the calls' ContactWorkflows and the agents' phone state.
+
+    python -m channels.phone.bridge
+
+- Events are read by panoramisk and mapped by ``adapters.ami.events.map_event``
+  (noise dropped by name at once). The protocol callback only queues work: it never
+  raises, so garbage can not break the connection.
+- Work runs in lanes: one per call (events of a call keep their order), one per
+  queue membership; different calls proceed in parallel.
+- A call's first event with a queue registers it (contact + call row + task, keyed
+  by Linkedid) and every event reaches the workflow by signal-with-start on the
+  contact's workflow ID: a repeated event or a restart of the bridge is harmless.
+- Disconnects: reconnect with exponential backoff; after every login the bridge
+  reconciles with QueueStatus (memberships) and CoreShowChannels (live calls): a
+  call PULSE still thinks is in progress but Asterisk no longer has is ended.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+
+from panoramisk import Manager
+from sqlalchemy.ext.asyncio import async_sessionmaker
+from sqlmodel.ext.asyncio.session import AsyncSession
+from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from adapters.ami.client import AmiConfig
+from adapters.ami.events import CallAction, MemberAction, map_event
+from config.settings import Settings
+from contracts.contact import ContactInput, contact_workflow_id, initial_search_attributes
+from contracts.phone import ABANDON, COMPLETE, CONNECT, GONE, HANGUP, CallEvent
+from services.phone.calls import CallRef, PhoneStore
+from workflows.contact.workflow import ContactWorkflow
+
+log = logging.getLogger("pulse.ami_bridge")
+
+BACKOFF_START, BACKOFF_MAX = 0.5, 30.0
+CALL_CACHE = 20_000
+RETRY_MAX_SECONDS = 30.0
+RETRY_ATTEMPTS = 40
+
+SignalSink = Callable[[CallRef, CallEvent], Awaitable[None]]
+
+
+class _BackoffManager(Manager):
+    """panoramisk's Manager reconnects after a fixed delay; this one backs off
+    exponentially and reports logins and losses to the bridge."""
+
+    def __init__(self, bridge: AmiBridge, **config) -> None:
+        super().__init__(**config)
+        self._bridge = bridge
+        self._user = config.get("username")
+        self._delay = BACKOFF_START
+
+    def _next_delay(self) -> float:
+        delay, self._delay = self._delay, min(self._delay * 2, BACKOFF_MAX)
+        return delay
+
+    def connect(self, *args, **kwargs):
+        if self._bridge.stopped:
+            return None
+        return super().connect(*args, **kwargs)
+
+    def connection_made(self, f) -> None:
+        if not f.cancelled() and f.exception() is not None:
+            self.reconnect_timeout = self._next_delay()
+        super().connection_made(f)
+
+    def login(self, future) -> bool:
+        ok = super().login(future)
+        if ok:
+            self._delay = BACKOFF_START
+            self._bridge.logged_in()
+        else:
+            log.error("AMI: login refused for user %r: check PULSE_AMI_USER/SECRET", self._user)
+        return ok
+
+    def connection_lost(self, exc) -> None:
+        self.reconnect_timeout = self._next_delay()
+        self._bridge.link_lost()
+        super().connection_lost(exc)
+
+
+class AmiBridge:
+    def __init__(
+        self,
+        settings: Settings,
+        sessionmaker: async_sessionmaker[AsyncSession],
+        temporal: Client | None,
+        ami: AmiConfig | None = None,
+        sink: SignalSink | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = PhoneStore(sessionmaker)
+        self.temporal = temporal
+        self.ami = ami or AmiConfig.from_settings(settings)
+        self.sink = sink or self._signal_workflow
+        self._calls: OrderedDict[str, CallRef] = OrderedDict()
+        self._finished: OrderedDict[str, None] = OrderedDict()
+        self._popped: OrderedDict[str, None] = OrderedDict()
+        self._started: OrderedDict[str, None] = OrderedDict()
+        self._lanes: dict[str, asyncio.Task] = {}
+        self._manager: _BackoffManager | None = None
+        self._reconcile_task: asyncio.Task | None = None
+        self.stopped = False
+        self.connected = asyncio.Event()
+        self.reconciled = asyncio.Event()
+        self.counts = {"events": 0, "actions": 0, "skipped": 0, "errors": 0, "signals": 0}
+
+    # --- connection -----------------------------------------------------------------
+
+    async def start(self) -> None:
+        self._manager = _BackoffManager(
+            self,
+            host=self.ami.host,
+            port=self.ami.port,
+            username=self.ami.username,
+            secret=self.ami.secret,
+            ping_delay=10,
+            ping_interval=10,
+            loop=asyncio.get_running_loop(),
+        )
+        self._manager.register_event("*", self.on_event)
+        self._manager.connect()
+
+    async def stop(self) -> None:
+        self.stopped = True  # no more reconnects
+        if self._manager is not None:
+            self._manager.close()
+        if self._reconcile_task is not None:
+            self._reconcile_task.cancel()
+        await self.drain()
+
+    def logged_in(self) -> None:
+        log.info("AMI: logged in to %s:%s", self.ami.host, self.ami.port)
+        self.connected.set()
+        self.reconciled.clear()
+        self._reconcile_task = asyncio.get_running_loop().create_task(self._reconcile_safely())
+
+    def link_lost(self) -> None:
+        log.warning("AMI: connection lost; reconnecting with backoff")
+        self.connected.clear()
+
+    async def drain(self) -> None:
+        """Wait until every queued piece of work is done (tests, shutdown)."""
+        while self._lanes:
+            await asyncio.gather(*list(self._lanes.values()), return_exceptions=True)
+
+    # --- events ----------------------------------------------------------------------
+
+    def on_event(self, manager, message) -> None:
+        """panoramisk's callback: map and queue; never raises (a raise would close
+        the connection inside the protocol)."""
+        try:
+            self.counts["events"] += 1
+            action = map_event(message)
+            if action is None:
+                return
+            self.submit(action)
+        except Exception:
+            self.counts["errors"] += 1
+            log.exception("AMI: event skipped")
+
+    def submit(self, action: CallAction | MemberAction) -> None:
+        self.counts["actions"] += 1
+        if isinstance(action, CallAction):
+            ref = self._calls.get(action.linkedid)
+            if action.kind == CONNECT and ref is not None and action.member_name:
+                # The screen pop does not queue behind the call's earlier signals.
+                self._popped[action.linkedid] = None
+                while len(self._popped) > CALL_CACHE:
+                    self._popped.popitem(last=False)
+                self._lane(f"pop:{action.linkedid}", lambda: self._pop(ref, action.member_name))
+            self._lane(f"call:{action.linkedid}", lambda: self._on_call(action))
+        else:
+            key = f"member:{action.member_name}:{action.queue}"
+            self._lane(key, lambda: self._on_member(action))
+
+    def _lane(self, key: str, make: Callable[[], Awaitable[None]]) -> None:
+        previous = self._lanes.get(key)
+
+        async def run() -> None:
+            if previous is not None:
+                with contextlib.suppress(Exception):
+                    await previous
+            await self._with_retry(make, key)
+
+        task = asyncio.get_running_loop().create_task(run())
+        self._lanes[key] = task
+        task.add_done_callback(
+            lambda t: self._lanes.pop(key, None) if self._lanes.get(key) is t else None
+        )
+
+    async def _with_retry(self, make: Callable[[], Awaitable[None]], key: str) -> None:
+        """Database or Temporal down: keep trying, in order (an event must not be
+        lost); a persistent fault of one call is given up after RETRY_ATTEMPTS."""
+        delay = 0.2
+        for attempt in range(1, RETRY_ATTEMPTS + 1):
+            try:
+                await make()
+                return
+            except Exception as exc:
+                self.counts["errors"] += 1
+                if attempt == RETRY_ATTEMPTS:
+                    log.error("AMI bridge: %s given up after %d attempts: %s", key, attempt, exc)
+                    return
+                log.warning("AMI bridge: %s failed (%s); retrying in %.1fs", key, exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RETRY_MAX_SECONDS)
+
+    async def _on_call(self, a: CallAction) -> None:
+        ref = self._calls.get(a.linkedid)
+        if ref is None:
+            if a.kind == HANGUP:
+                ref = await self.store.find_call(a.linkedid)  # a call PULSE never queued: noise
+            else:
+                ref = await self.store.register_call(a.linkedid, a.queue, a.caller_number, a.at)
+            if ref is None:
+                self.counts["skipped"] += 1
+                return
+            self._remember(a.linkedid, ref)
+        if a.kind == HANGUP and a.linkedid in self._finished:
+            return  # the queue already said how it ended: the hangup adds nothing
+        if a.kind in (COMPLETE, ABANDON):
+            self._finished[a.linkedid] = None
+            while len(self._finished) > CALL_CACHE:
+                self._finished.popitem(last=False)
+        agent = await self.store.user_id(a.member_name) if a.member_name else None
+        if a.kind == CONNECT and agent is not None and a.linkedid not in self._popped:
+            await self.store.screen_pop(ref, agent)  # the call was not registered yet
+        event = CallEvent(
+            kind=a.kind,
+            at=a.at,
+            agent_user_id=agent,
+            hold_seconds=a.hold_seconds,
+            talk_seconds=a.talk_seconds,
+            ring_ms=a.ring_ms,
+        )
+        await self.sink(ref, event)
+        self.counts["signals"] += 1
+
+    async def _pop(self, ref: CallRef, member_name: str) -> None:
+        """Answered: the agent's browser pops the caller at once (the workflow records
+        the answer in its own time)."""
+        agent = await self.store.user_id(member_name)
+        if agent is not None:
+            await self.store.screen_pop(ref, agent)
+
+    def _remember(self, linkedid: str, ref: CallRef) -> None:
+        self._calls[linkedid] = ref
+        while len(self._calls) > CALL_CACHE:
+            self._calls.popitem(last=False)
+
+    async def _on_member(self, a: MemberAction) -> None:
+        user_id = await self.store.user_id(a.member_name)
+        if user_id is None:
+            log.info("AMI: queue member %r is no PULSE user; ignored", a.member_name)
+            return
+        await self.store.apply_member(a, user_id)
+
+    async def _signal_workflow(self, ref: CallRef, event: CallEvent) -> None:
+        """Signal-with-start for the call's first event (or after a restart of the
+        bridge), a plain signal after that (less work for the server)."""
+        if ref.reference in self._started:
+            handle = self.temporal.get_workflow_handle(contact_workflow_id(ref.reference))
+            try:
+                await handle.signal("call_event", event)
+                return
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.NOT_FOUND:
+                    raise
+                log.info("AMI: %s for finished contact %s ignored", event.kind, ref.reference)
+                return
+        try:
+            await self.temporal.start_workflow(
+                ContactWorkflow.run,
+                ContactInput(
+                    contact_id=ref.contact_id,
+                    reference=ref.reference,
+                    product_code=ref.product_code,
+                    channel="phone",
+                    reopen_days=self.settings.reopen_days,
+                    first_response_hours=self.settings.first_response_hours,
+                ),
+                id=contact_workflow_id(ref.reference),
+                task_queue=self.settings.temporal_task_queue,
+                search_attributes=initial_search_attributes(ref.product_code, "phone"),
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+                start_signal="call_event",
+                start_signal_args=[event],
+            )
+            self._started[ref.reference] = None
+            while len(self._started) > CALL_CACHE:
+                self._started.popitem(last=False)
+        except WorkflowAlreadyStartedError:
+            # The contact's workflow has finished (wrapped up and past its reopen
+            # window): a late event of a call long over changes nothing.
+            log.info("AMI: late %s for finished contact %s ignored", event.kind, ref.reference)
+
+    # --- reconcile ----------------------------------------------------------------------
+
+    async def _reconcile_safely(self) -> None:
+        try:
+            await self.reconcile()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("AMI: reconcile failed; the next login tries again")
+
+    async def _list(self, action: str) -> list:
+        responses = await asyncio.wait_for(
+            self._manager.send_action({"Action": action}, as_list=True), 30
+        )
+        if not isinstance(responses, list):
+            return []
+        return [m for m in responses if m.get("Event") and not m.get("EventList")]
+
+    async def reconcile(self) -> None:
+        """Asterisk's truth after a (re)connect: memberships and live calls."""
+        present: set[tuple[int, str]] = set()
+        for item in await self._list("QueueStatus"):
+            action = map_event(item)
+            if isinstance(action, MemberAction):
+                user_id = await self.store.user_id(action.member_name)
+                if user_id is not None:
+                    present.add((user_id, action.queue))
+                    await self.store.apply_member(action, user_id)
+        await self.store.sign_out_missing(present)
+        # Calls PULSE knew of *before* asking: one that joins after the snapshot is
+        # not in it, and must not be taken for a call that ended.
+        known = await self.store.open_calls()
+        live = {item.get("Linkedid") for item in await self._list("CoreShowChannels")}
+        ended = 0
+        for linkedid, ref in known:
+            if linkedid not in live:
+                ended += 1
+                self._remember(linkedid, ref)
+                self._lane(f"call:{linkedid}", lambda r=ref: self.sink(r, CallEvent(kind=GONE)))
+        await self.drain()
+        log.info("AMI: reconciled; %d call(s) ended while the link was down", ended)
+        self.reconciled.set()
+
+
+async def main() -> None:
+    from adapters.temporal.codec import connect_temporal
+    from config.settings import get_settings
+    from db.session import make_engine, make_sessionmaker
+
+    settings = get_settings()
+    engine = make_engine(settings)
+    temporal = await connect_temporal(settings)
+    bridge = AmiBridge(settings, make_sessionmaker(engine), temporal)
+    await bridge.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("AMI bridge for %s:%s", settings.ami_host, settings.ami_port)
+    await stop.wait()
+    await bridge.stop()
+    await engine.dispose()
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(main())

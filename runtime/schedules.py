@@ -1,0 +1,45 @@
+"""Temporal Schedules PULSE keeps: registered by every worker at start, idempotently."""
+
+from __future__ import annotations
+
+from temporalio.client import (
+    Client,
+    Schedule,
+    ScheduleActionStartWorkflow,
+    ScheduleAlreadyRunningError,
+    ScheduleCalendarSpec,
+    ScheduleOverlapPolicy,
+    SchedulePolicy,
+    ScheduleRange,
+    ScheduleSpec,
+)
+
+from config.settings import Settings
+from contracts.records import DESTRUCTION_SCHEDULE_ID, DestructionRunInput
+from workflows.records import DestructionListWorkflow
+
+
+async def ensure_destruction_schedule(client: Client, settings: Settings) -> bool:
+    """Register the daily destruction-list schedule once (True when created now).
+
+    Idempotent: a second worker, or a restart, finds it and leaves it alone."""
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(
+            DestructionListWorkflow.run,
+            DestructionRunInput(),
+            id="destruction-list",  # Temporal appends the scheduled time
+            task_queue=settings.temporal_task_queue,
+        ),
+        spec=ScheduleSpec(
+            calendars=[
+                ScheduleCalendarSpec(hour=[ScheduleRange(settings.retention_schedule_hour_utc)])
+            ]
+        ),
+        # A list still awaiting the records manager's decisions is not doubled.
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+    try:
+        await client.create_schedule(DESTRUCTION_SCHEDULE_ID, schedule)
+    except ScheduleAlreadyRunningError:
+        return False
+    return True

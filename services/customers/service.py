@@ -1,0 +1,558 @@
+"""Customers: persons and organisations, their addresses, numbers and identifiers;
+matching a contact to a customer; editing with history; duplicates, merge and undo.
+
+Every change writes a ``customer_changes`` row (the history people read on the
+klantbeeld) and an audit event (services/audit.py) in the same transaction. Callers
+commit. Functions take the acting person (``Viewer``) or None for the system.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import func, or_, text, update
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from config.settings import Settings
+from db.models.contacts import Contact, Customer, CustomerEmail, CustomerPhone, Task, utcnow
+from db.models.customers import CustomerChange, CustomerIdentifier, CustomerKind, CustomerMerge
+from services import audit
+from services.access import Viewer
+from services.customers.identifiers import IdentifierKeys, identifier_keys, stored_form
+from services.customers.phones import normalize_phone
+
+
+class CustomerConflict(ValueError):
+    """The change would give an address or identifier to two customers (HTTP 409)."""
+
+
+class CustomerNotFound(LookupError):
+    pass
+
+
+# --- matching (intake, phone screen pop) ---------------------------------------------
+
+
+async def match_customers_by_phone(session: AsyncSession, number: str | None) -> list[int]:
+    """Customers with this phone number (any notation), oldest first. Several means
+    the agent chooses (a shared practice or family number): never guess."""
+    normalized = normalize_phone(number)
+    if normalized is None:
+        return []
+    rows = await session.exec(
+        select(CustomerPhone.customer_id)
+        .join(Customer, Customer.id == CustomerPhone.customer_id)
+        .where(CustomerPhone.number == normalized, Customer.merged_into_id.is_(None))
+        .order_by(CustomerPhone.customer_id)
+    )
+    return list(dict.fromkeys(rows.all()))
+
+
+async def match_customer_by_email(session: AsyncSession, address: str | None) -> int | None:
+    """The customer with this email address (an address belongs to one customer)."""
+    address = (address or "").strip().lower()
+    if "@" not in address:
+        return None
+    return (
+        await session.exec(
+            select(CustomerEmail.customer_id).where(CustomerEmail.address == address)
+        )
+    ).first()
+
+
+async def customer_for_incoming_email(
+    session: AsyncSession, address: str | None, name: str | None
+) -> int | None:
+    """Intake: the customer with this address, or a new one holding it. A concurrent
+    intake adding the same address makes the flush raise IntegrityError (the caller
+    retries and then finds it)."""
+    address = (address or "").strip().lower()
+    if "@" not in address:
+        return None
+    found = await match_customer_by_email(session, address)
+    if found:
+        return found
+    customer = Customer(display_name=(name or address)[:300], kind=CustomerKind.person)
+    session.add(customer)
+    await session.flush()
+    session.add(CustomerEmail(customer_id=customer.id, address=address[:320]))
+    session.add(CustomerChange(customer_id=customer.id, action="created", new="intake:email"))
+    await session.flush()
+    return customer.id
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+async def record_read(
+    session: AsyncSession,
+    viewer: Viewer,
+    action: str,
+    object_type: str,
+    object_id: str | int | None,
+    origin: str | None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """Audit a read (klantbeeld, search) and commit. Committed asynchronously: a
+    database crash may lose the last fraction of a second of *read* events, and no
+    agent waits for a WAL flush to look a customer up. Changes commit synchronously."""
+    await session.execute(text("SET LOCAL synchronous_commit = off"))
+    await audit.record(
+        session,
+        actor=viewer.username,
+        actor_id=viewer.id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        origin=origin,
+        detail=detail,
+    )
+    await session.commit()
+
+
+@dataclass
+class CustomerCard:
+    customer: Customer
+    emails: list[CustomerEmail] = field(default_factory=list)
+    phones: list[CustomerPhone] = field(default_factory=list)
+    identifiers: list[CustomerIdentifier] = field(default_factory=list)
+
+
+async def get_customer(session: AsyncSession, customer_id: int) -> Customer:
+    customer = await session.get(Customer, customer_id)
+    if customer is None:
+        raise CustomerNotFound(customer_id)
+    return customer
+
+
+async def load_card(session: AsyncSession, customer_id: int) -> CustomerCard:
+    customer = await get_customer(session, customer_id)
+    emails = await session.exec(
+        select(CustomerEmail)
+        .where(CustomerEmail.customer_id == customer_id)
+        .order_by(CustomerEmail.id)
+    )
+    phones = await session.exec(
+        select(CustomerPhone)
+        .where(CustomerPhone.customer_id == customer_id)
+        .order_by(CustomerPhone.id)
+    )
+    identifiers = await session.exec(
+        select(CustomerIdentifier)
+        .where(CustomerIdentifier.customer_id == customer_id)
+        .order_by(CustomerIdentifier.kind, CustomerIdentifier.id)
+    )
+    return CustomerCard(customer, list(emails.all()), list(phones.all()), list(identifiers.all()))
+
+
+async def history(session: AsyncSession, customer_id: int, limit: int = 50) -> list[dict]:
+    from db.models.contacts import User
+
+    rows = await session.exec(
+        select(CustomerChange, User.full_name)
+        .join(User, User.id == CustomerChange.actor_id, isouter=True)
+        .where(CustomerChange.customer_id == customer_id)
+        .order_by(CustomerChange.id.desc())
+        .limit(limit)
+    )
+    return [{"change": c, "actor_name": name} for c, name in rows.all()]
+
+
+# --- changing ------------------------------------------------------------------------
+
+
+async def _changed(
+    session: AsyncSession,
+    actor: Viewer | None,
+    origin: str | None,
+    customer_id: int,
+    action: str,
+    old: str | None = None,
+    new: str | None = None,
+) -> None:
+    """History row + audit event for one change (values already masked if secret)."""
+    session.add(
+        CustomerChange(
+            customer_id=customer_id,
+            actor_id=actor.id if actor else None,
+            action=action,
+            old=None if old is None else old[:500],
+            new=None if new is None else new[:500],
+        )
+    )
+    await audit.record(
+        session,
+        actor=actor.username if actor else "system:customers",
+        actor_id=actor.id if actor else None,
+        action=f"customer.{action}",
+        object_type="customer",
+        object_id=customer_id,
+        origin=origin,
+    )
+    await session.execute(
+        update(Customer).where(Customer.id == customer_id).values(updated_at=utcnow())
+    )
+
+
+async def create_customer(
+    session: AsyncSession,
+    settings: Settings,
+    actor: Viewer | None,
+    origin: str | None,
+    *,
+    display_name: str,
+    kind: str = CustomerKind.person,
+    emails: list[str] = (),
+    phones: list[str] = (),
+    identifiers: dict[str, str] | None = None,
+) -> Customer:
+    customer = Customer(display_name=display_name.strip()[:300], kind=CustomerKind(kind))
+    session.add(customer)
+    await session.flush()
+    await _changed(session, actor, origin, customer.id, "created", new=customer.display_name)
+    for address in emails:
+        await add_email(session, actor, origin, customer.id, address)
+    for number in phones:
+        await add_phone(session, actor, origin, customer.id, number)
+    for id_kind, value in (identifiers or {}).items():
+        if value:
+            await add_identifier(session, settings, actor, origin, customer.id, id_kind, value)
+    return customer
+
+
+async def update_customer(
+    session: AsyncSession,
+    actor: Viewer,
+    origin: str | None,
+    customer_id: int,
+    *,
+    display_name: str | None = None,
+    kind: str | None = None,
+) -> Customer:
+    customer = await get_customer(session, customer_id)
+    if display_name is not None and display_name.strip() != customer.display_name:
+        old, customer.display_name = customer.display_name, display_name.strip()[:300]
+        await _changed(session, actor, origin, customer_id, "name", old, customer.display_name)
+    if kind is not None and kind != customer.kind:
+        old, customer.kind = customer.kind, CustomerKind(kind)
+        await _changed(session, actor, origin, customer_id, "kind", old, customer.kind)
+    return customer
+
+
+async def add_email(
+    session: AsyncSession,
+    actor: Viewer | None,
+    origin: str | None,
+    customer_id: int,
+    address: str,
+) -> CustomerEmail:
+    address = address.strip().lower()
+    if "@" not in address or len(address) > 320 or " " in address:
+        raise ValueError("not an email address")
+    owner = await match_customer_by_email(session, address)
+    if owner is not None and owner != customer_id:
+        raise CustomerConflict(f"this address belongs to customer {owner}")
+    if owner == customer_id:
+        return (
+            await session.exec(select(CustomerEmail).where(CustomerEmail.address == address))
+        ).one()
+    row = CustomerEmail(customer_id=customer_id, address=address)
+    session.add(row)
+    await session.flush()
+    await _changed(session, actor, origin, customer_id, "email.add", new=address)
+    return row
+
+
+async def remove_email(
+    session: AsyncSession, actor: Viewer, origin: str | None, customer_id: int, email_id: int
+) -> None:
+    row = await session.get(CustomerEmail, email_id)
+    if row is None or row.customer_id != customer_id:
+        raise CustomerNotFound(email_id)
+    await session.delete(row)
+    await _changed(session, actor, origin, customer_id, "email.remove", old=row.address)
+
+
+async def add_phone(
+    session: AsyncSession,
+    actor: Viewer | None,
+    origin: str | None,
+    customer_id: int,
+    number: str,
+    label: str = "",
+) -> CustomerPhone:
+    normalized = normalize_phone(number)
+    if normalized is None:
+        raise ValueError("not a phone number")
+    existing = (
+        await session.exec(
+            select(CustomerPhone).where(
+                CustomerPhone.customer_id == customer_id, CustomerPhone.number == normalized
+            )
+        )
+    ).first()
+    if existing is not None:
+        return existing
+    row = CustomerPhone(customer_id=customer_id, number=normalized, label=label[:50])
+    session.add(row)
+    await session.flush()
+    await _changed(session, actor, origin, customer_id, "phone.add", new=normalized)
+    return row
+
+
+async def remove_phone(
+    session: AsyncSession, actor: Viewer, origin: str | None, customer_id: int, phone_id: int
+) -> None:
+    row = await session.get(CustomerPhone, phone_id)
+    if row is None or row.customer_id != customer_id:
+        raise CustomerNotFound(phone_id)
+    await session.delete(row)
+    await _changed(session, actor, origin, customer_id, "phone.remove", old=row.number)
+
+
+async def find_by_identifier(
+    session: AsyncSession, keys: IdentifierKeys, kind: str, raw: str
+) -> int | None:
+    form = stored_form(keys, kind, raw)
+    return (
+        await session.exec(
+            select(CustomerIdentifier.customer_id).where(
+                CustomerIdentifier.kind == form.kind,
+                CustomerIdentifier.lookup_hash == form.lookup_hash,
+            )
+        )
+    ).first()
+
+
+async def add_identifier(
+    session: AsyncSession,
+    settings: Settings,
+    actor: Viewer | None,
+    origin: str | None,
+    customer_id: int,
+    kind: str,
+    raw: str,
+) -> CustomerIdentifier:
+    """Validate (InvalidIdentifier), seal if secret, refuse one held by another customer."""
+    keys = identifier_keys(settings)
+    form = stored_form(keys, kind, raw)
+    owner = await find_by_identifier(session, keys, kind, raw)
+    if owner is not None and owner != customer_id:
+        raise CustomerConflict(f"this {kind.upper()} number belongs to customer {owner}")
+    if owner == customer_id:
+        return (
+            await session.exec(
+                select(CustomerIdentifier).where(
+                    CustomerIdentifier.kind == form.kind,
+                    CustomerIdentifier.lookup_hash == form.lookup_hash,
+                )
+            )
+        ).one()
+    row = CustomerIdentifier(
+        customer_id=customer_id,
+        kind=form.kind,
+        lookup_hash=form.lookup_hash,
+        value=form.value,
+        sealed=form.sealed,
+        masked=form.masked,
+    )
+    session.add(row)
+    await session.flush()
+    await _changed(session, actor, origin, customer_id, f"identifier.add.{kind}", new=form.masked)
+    return row
+
+
+async def remove_identifier(
+    session: AsyncSession, actor: Viewer, origin: str | None, customer_id: int, identifier_id: int
+) -> None:
+    row = await session.get(CustomerIdentifier, identifier_id)
+    if row is None or row.customer_id != customer_id:
+        raise CustomerNotFound(identifier_id)
+    await session.delete(row)
+    await _changed(
+        session, actor, origin, customer_id, f"identifier.remove.{row.kind}", old=row.masked
+    )
+
+
+# --- linking contacts ------------------------------------------------------------------
+
+
+async def link_contact(
+    session: AsyncSession,
+    actor: Viewer,
+    origin: str | None,
+    contact: Contact,
+    customer_id: int,
+) -> None:
+    """Link a contact to a customer, or move a wrongly linked one to another."""
+    target = await get_customer(session, customer_id)
+    if target.merged_into_id is not None:
+        raise CustomerConflict("this customer was merged into another")
+    previous = contact.customer_id
+    if previous == customer_id:
+        return
+    contact.customer_id = customer_id
+    session.add(contact)
+    await session.execute(
+        update(Task)
+        .where(Task.contact_id == contact.id)
+        .values(customer_label=target.display_name[:320])
+    )
+    if previous is not None:
+        await _changed(session, actor, origin, previous, "contact.moved_out", old=contact.reference)
+    await _changed(session, actor, origin, customer_id, "contact.linked", new=contact.reference)
+
+
+# --- duplicates, merge, undo -----------------------------------------------------------
+
+
+async def possible_duplicates(
+    session: AsyncSession, customer_id: int, limit: int = 10
+) -> list[dict[str, Any]]:
+    """Other customers that may be the same: a shared phone number, or a very
+    similar name (trigram similarity). A suggestion for people, never merged by itself."""
+    customer = await get_customer(session, customer_id)
+    same_phone = (
+        select(CustomerPhone.customer_id)
+        .where(
+            CustomerPhone.number.in_(
+                select(CustomerPhone.number).where(CustomerPhone.customer_id == customer_id)
+            )
+        )
+        .scalar_subquery()
+    )
+    similar_name = text("similarity(customers.display_name, :name) > 0.6").bindparams(
+        name=customer.display_name
+    )
+    rows = await session.exec(
+        select(Customer)
+        .where(
+            Customer.id != customer_id,
+            Customer.merged_into_id.is_(None),
+            or_(Customer.id.in_(same_phone), similar_name),
+        )
+        .order_by(Customer.id)
+        .limit(limit)
+    )
+    return [{"id": c.id, "display_name": c.display_name, "kind": c.kind} for c in rows.all()]
+
+
+MOVABLE = (
+    ("contacts", Contact),
+    ("emails", CustomerEmail),
+    ("phones", CustomerPhone),
+    ("identifiers", CustomerIdentifier),
+)
+
+
+async def merge_customers(
+    session: AsyncSession, actor: Viewer, origin: str | None, survivor_id: int, merged_id: int
+) -> CustomerMerge:
+    """Move everything of ``merged_id`` to ``survivor_id``; the merged customer stays
+    (pointing at the survivor) so that the merge can be undone exactly."""
+    if survivor_id == merged_id:
+        raise CustomerConflict("a customer cannot be merged into itself")
+    survivor = await get_customer(session, survivor_id)
+    merged = await get_customer(session, merged_id)
+    if survivor.merged_into_id is not None or merged.merged_into_id is not None:
+        raise CustomerConflict("one of these customers was already merged")
+    moved: dict[str, list[int]] = {}
+    for name, model in MOVABLE:
+        ids = list(
+            (await session.exec(select(model.id).where(model.customer_id == merged_id))).all()
+        )
+        moved[name] = ids
+    # Duplicate phone numbers would break (customer_id, number): drop the merged copy.
+    dup_phones = set(
+        (
+            await session.exec(
+                select(CustomerPhone.id).where(
+                    CustomerPhone.customer_id == merged_id,
+                    CustomerPhone.number.in_(
+                        select(CustomerPhone.number).where(CustomerPhone.customer_id == survivor_id)
+                    ),
+                )
+            )
+        ).all()
+    )
+    moved["phones"] = [i for i in moved["phones"] if i not in dup_phones]
+    for name, model in MOVABLE:
+        if moved[name]:
+            await session.execute(
+                update(model).where(model.id.in_(moved[name])).values(customer_id=survivor_id)
+            )
+    await session.execute(
+        update(Task)
+        .where(Task.contact_id.in_(moved["contacts"] or [-1]))
+        .values(customer_label=survivor.display_name[:320])
+    )
+    merged.merged_into_id = survivor_id
+    session.add(merged)
+    record = CustomerMerge(
+        survivor_id=survivor_id, merged_id=merged_id, actor_id=actor.id, moved=moved
+    )
+    session.add(record)
+    await session.flush()
+    summary = f"#{merged_id} {merged.display_name}"
+    await _changed(session, actor, origin, survivor_id, "merge", new=summary)
+    await _changed(session, actor, origin, merged_id, "merged_into", new=f"#{survivor_id}")
+    return record
+
+
+async def undo_merge(
+    session: AsyncSession,
+    actor: Viewer,
+    origin: str | None,
+    merge_id: int,
+    customer_id: int | None = None,
+) -> CustomerMerge:
+    """Give the merged customer back what the merge moved (and still is on the survivor).
+    ``customer_id``: the page it was asked from; the merge must be one of its own."""
+    record = await session.get(CustomerMerge, merge_id, with_for_update=True)
+    if record is None or customer_id not in (None, record.survivor_id, record.merged_id):
+        raise CustomerNotFound(merge_id)
+    if record.undone_at is not None:
+        raise CustomerConflict("this merge was already undone")
+    for name, model in MOVABLE:
+        ids = record.moved.get(name) or []
+        if ids:
+            await session.execute(
+                update(model)
+                .where(model.id.in_(ids), model.customer_id == record.survivor_id)
+                .values(customer_id=record.merged_id)
+            )
+    merged = await get_customer(session, record.merged_id)
+    merged.merged_into_id = None
+    session.add(merged)
+    await session.execute(
+        update(Task)
+        .where(Task.contact_id.in_(record.moved.get("contacts") or [-1]))
+        .values(customer_label=merged.display_name[:320])
+    )
+    record.undone_at = utcnow()
+    record.undone_by = actor.id
+    session.add(record)
+    await _changed(
+        session, actor, origin, record.survivor_id, "merge.undone", old=f"#{record.merged_id}"
+    )
+    await _changed(
+        session, actor, origin, record.merged_id, "unmerged", old=f"#{record.survivor_id}"
+    )
+    return record
+
+
+async def merges_of(session: AsyncSession, customer_id: int) -> list[CustomerMerge]:
+    rows = await session.exec(
+        select(CustomerMerge)
+        .where(
+            or_(CustomerMerge.survivor_id == customer_id, CustomerMerge.merged_id == customer_id)
+        )
+        .order_by(CustomerMerge.id.desc())
+    )
+    return list(rows.all())
+
+
+async def count_customers(session: AsyncSession) -> int:
+    return (await session.exec(select(func.count()).select_from(Customer))).one()

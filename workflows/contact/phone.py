@@ -1,0 +1,214 @@
+"""The phone part of the ContactWorkflow: a call's life, decided here; I/O in
+activities/phone.py. Standard library and temporalio only.
+
+A call (one Asterisk Linkedid) is one contact. Asterisk's queue events arrive as the
+``call_event`` signal; the call moves queued -> ringing -> connected -> ended, or to
+abandoned when the caller gives up. Answered: the contact is the agent's and their
+browser pops it. Ended: a wrap-up task for that agent (the ``wrap_up`` update closes
+the contact). Abandoned: a callback task in the product queue (``call_back``).
+
+``decide`` is a pure function so the whole table is unit-tested without Temporal.
+"""
+
+import asyncio
+from dataclasses import dataclass
+from datetime import timedelta
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+from temporalio.exceptions import ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from contracts.phone import (
+        ABANDON,
+        COMPLETE,
+        CONNECT,
+        GONE,
+        HANGUP,
+        JOIN,
+        RING_NO_ANSWER,
+        RINGING,
+        CallbackRequest,
+        CallbackResult,
+        CallEvent,
+        OriginateInput,
+        OriginateResult,
+        RecordCallInput,
+        WrapUpRequest,
+        WrapUpResult,
+    )
+
+QUEUED, RINGING_STATE, CONNECTED = "queued", "ringing", "connected"
+ENDED, ABANDONED = "ended", "abandoned"
+FINAL = frozenset({ENDED, ABANDONED})
+# No projection write for these (a worker's time goes to what people see): the bridge
+# registered the queued call itself, and ringing changes nothing on a screen.
+UNRECORDED = frozenset({JOIN, RINGING})
+
+DB_ACTIVITY = {
+    "start_to_close_timeout": timedelta(seconds=30),
+    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=30)),
+}
+# One attempt = one Originate: a failed call is an outcome, not a retry.
+ORIGINATE_ACTIVITY = {
+    "start_to_close_timeout": timedelta(seconds=90),
+    "retry_policy": RetryPolicy(maximum_attempts=1),
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """What a call event does: the new call state and the task it leaves."""
+
+    state: str
+    task_kind: str
+    answered: bool = False  # the contact becomes the agent's
+    wrap_up: bool = False  # the call ended: after-call work for the agent
+    callback: bool = False  # the caller gave up: callback task in the product queue
+
+
+def decide(state: str, kind: str) -> Step | None:
+    """The call's next step, or None when the event changes nothing (late/repeated)."""
+    if state == ABANDONED and kind == ABANDON:
+        # Local channels hang up before Asterisk reports the abandon: its hold time
+        # still belongs on the record.
+        return Step(ABANDONED, "callback")
+    if state in FINAL:
+        return None
+    if kind == JOIN:
+        return Step(QUEUED, "call") if state == QUEUED else None
+    if kind == RINGING and state in (QUEUED, RINGING_STATE):
+        return Step(RINGING_STATE, "call")
+    if kind == RING_NO_ANSWER and state in (QUEUED, RINGING_STATE):
+        return Step(QUEUED, "call")
+    if kind == CONNECT and state in (QUEUED, RINGING_STATE):
+        return Step(CONNECTED, "call", answered=True)  # the bridge has popped the caller
+    if kind in (COMPLETE, HANGUP, GONE) and state == CONNECTED:
+        return Step(ENDED, "wrapup", wrap_up=True)
+    if kind in (ABANDON, HANGUP, GONE) and state in (QUEUED, RINGING_STATE):
+        return Step(ABANDONED, "callback", callback=True)
+    return None
+
+
+class CallLogic:
+    """A call's state inside the ContactWorkflow. ``wf`` is the workflow instance;
+    status changes go through its ``_change`` so the contact projection stays one."""
+
+    def __init__(self) -> None:
+        self.state = QUEUED
+        self.agent: int | None = None
+        self.wrapped_up = False
+        self.callback_running = False
+        self.attempts = 0
+        self._seen: set[tuple] = set()
+        self._lock = asyncio.Lock()
+
+    async def on_event(self, wf, contact_id: int, ev: CallEvent) -> None:
+        key = (ev.kind, ev.agent_user_id, ev.at)
+        if key in self._seen:
+            return  # the bridge re-sent it (reconnect, restart): harmless
+        self._seen.add(key)
+        async with self._lock:  # events are applied in the order they arrived
+            step = decide(self.state, ev.kind)
+            if step is None:
+                if ev.kind == RING_NO_ANSWER:  # recorded even when it changes nothing
+                    await self._record(contact_id, ev, self.state, "call", "ring_no_answer")
+                return
+            self.state = step.state
+            if step.answered:
+                self.agent = ev.agent_user_id
+            if ev.kind in UNRECORDED:
+                return  # the bridge wrote it with the call (join); ringing lives here only
+            event = f"call_{ev.kind}"
+            await self._record(contact_id, ev, step.state, step.task_kind, event)
+            if step.answered and self.agent is not None:
+                await wf._change("open", self.agent, "call_answered", actor_id=self.agent)
+            elif step.callback:
+                await wf._change("new", None, "callback_requested")
+
+    async def _record(self, contact_id, ev, state, task_kind, event) -> None:
+        await workflow.execute_local_activity(
+            "record_call",
+            RecordCallInput(
+                contact_id=contact_id,
+                event=event,
+                state=state,
+                task_kind=task_kind,
+                agent_user_id=ev.agent_user_id if ev.agent_user_id is not None else self.agent,
+                hold_seconds=ev.hold_seconds,
+                talk_seconds=ev.talk_seconds,
+                ring_ms=ev.ring_ms,
+                at=ev.at,
+            ),
+            **DB_ACTIVITY,
+        )
+
+    # --- wrap-up --------------------------------------------------------------------
+
+    def refuse_wrap_up(self, req: WrapUpRequest) -> None:
+        if self.state != ENDED:
+            raise ApplicationError("This call has not ended yet.", type="CallNotEnded")
+        if self.wrapped_up:
+            raise ApplicationError("This call is already wrapped up.", type="AlreadyWrappedUp")
+        if req.user_id != self.agent:
+            raise ApplicationError("Only the agent who took the call wraps it up.", type="NotAgent")
+
+    async def wrap_up(self, wf, contact_id: int, req: WrapUpRequest) -> WrapUpResult:
+        self.refuse_wrap_up(req)
+        self.wrapped_up = True
+        detail = {"linked_contact_id": req.linked_contact_id, "note_id": req.note_id}
+        await wf._change(
+            "closed",
+            self.agent,
+            "wrapped_up",
+            actor_id=req.user_id,
+            detail=detail,
+            close_reason_id=req.reason_id,
+        )
+        return WrapUpResult(status="closed", linked_contact_id=req.linked_contact_id)
+
+    # --- callback -------------------------------------------------------------------
+
+    def refuse_callback(self, req: CallbackRequest) -> None:
+        if self.state != ABANDONED:
+            raise ApplicationError("This call needs no callback.", type="NoCallback")
+        if self.callback_running:
+            raise ApplicationError("A callback is already being made.", type="CallbackRunning")
+
+    async def call_back(self, wf, contact_id: int, req: CallbackRequest) -> CallbackResult:
+        self.refuse_callback(req)
+        self.callback_running = True
+        try:
+            await wf._change("open", req.user_id, "callback_started", actor_id=req.user_id)
+            result: OriginateResult = await workflow.execute_activity(
+                "originate_callback",
+                OriginateInput(contact_id=contact_id, user_id=req.user_id),
+                result_type=OriginateResult,
+                **ORIGINATE_ACTIVITY,
+            )
+            outcome = result.outcome
+        except Exception as exc:  # the activity failed: one failed attempt
+            workflow.logger.warning("callback originate failed: %s", exc)
+            outcome = "failed"
+        finally:
+            self.callback_running = False
+        self.attempts += 1
+        answered = outcome == "answered"
+        if answered:
+            self.state, self.agent = ENDED, req.user_id
+        await workflow.execute_local_activity(
+            "record_call",
+            RecordCallInput(
+                contact_id=contact_id,
+                event="callback_" + outcome,
+                state=self.state,
+                task_kind="wrapup" if answered else "callback",
+                agent_user_id=req.user_id,
+                callback_attempts=self.attempts,
+                callback_outcome=outcome,
+            ),
+            **DB_ACTIVITY,
+        )
+        if not answered:  # the task goes back to the product queue, attempts counted
+            await wf._change("new", None, "callback_failed", actor_id=req.user_id)
+        return CallbackResult(outcome=outcome, attempts=self.attempts)
