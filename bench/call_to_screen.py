@@ -45,8 +45,8 @@ from db.models.phone import PhoneCall  # noqa: E402
 from db.session import make_engine, make_sessionmaker, session_scope  # noqa: E402
 from devstack.demo.seed import seed_demo  # noqa: E402
 from devstack.pbx_simulator import MANAGER_CONF_FILTER, PbxSimulator  # noqa: E402
+from devstack.ports import wait_for_port  # noqa: E402
 from devstack.postgres import EmbeddedPostgres  # noqa: E402
-from devstack.run import wait_for_port  # noqa: E402
 from services.security import hash_session_token, new_csrf_token, new_session_token  # noqa: E402
 from tests.conftest import free_port  # noqa: E402
 

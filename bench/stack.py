@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from devstack.run import wait_for_port
+from devstack.ports import wait_for_port
 from devstack.temporal import dev_server_command
 
 

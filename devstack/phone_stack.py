@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import sys
 
+from devstack.ports import wait_for_port
+
 
 def start_phone(stack) -> None:
-    from devstack.run import wait_for_port
 
     s = stack.settings
     if s.ami_simulator:

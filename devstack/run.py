@@ -20,6 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from config.settings import Settings, SettingsError, load_settings
+from db.migrate import upgrade
+from db.session import make_engine, make_sessionmaker
+from devstack.demo.customers import seed_customers_history
+from devstack.demo.seed import DEMO_PRODUCTS, seed_demo
+from devstack.phone_stack import start_phone
+from devstack.ports import wait_for_port
+from devstack.postgres import EmbeddedPostgres
 from devstack.temporal import dev_server_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,21 +44,6 @@ def port_free(host: str, port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def wait_for_port(
-    host: str, port: int, name: str, proc: subprocess.Popen | None, timeout: float = 60
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc is not None and proc.poll() is not None:
-            raise RuntimeError(f"{name} exited with code {proc.returncode} while starting")
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError(f"{name} did not open {host}:{port} within {timeout:.0f} s")
 
 
 @dataclass
@@ -110,7 +102,6 @@ class Stack:
     def start(self) -> None:
         s = self.settings
         print("PULSE: starting the embedded platform (data in .pulse/) ...", flush=True)
-        from devstack.postgres import EmbeddedPostgres
 
         self.pg = EmbeddedPostgres(self.data_dir / "pg", _embedded_pg_port(s)).start()
         print(f"  PostgreSQL      127.0.0.1:{_embedded_pg_port(s)}", flush=True)
@@ -163,14 +154,11 @@ class Stack:
             flush=True,
         )
 
-        from db.migrate import upgrade
-
         upgrade(s.database_url)
         asyncio.run(_seed(s))
 
         self.spawn("worker", [sys.executable, "worker.py"])
         self.spawn("intake", [sys.executable, "-m", "channels.email.service"])
-        from devstack.phone_stack import start_phone  # phone area (issue 3)
 
         start_phone(self)  # PBX simulator (AMI) + AMI bridge
         proc = self.spawn(
@@ -243,18 +231,14 @@ def _ui_port(s: Settings) -> int:
 
 
 def _demo_mailboxes() -> list[str]:
-    from devstack.demo.seed import DEMO_PRODUCTS
 
     return [p.mailbox for p in DEMO_PRODUCTS]
 
 
 async def _seed(s: Settings) -> None:
-    from db.session import make_engine, make_sessionmaker
-    from devstack.demo.seed import seed_demo
 
     engine = make_engine(s)
     await seed_demo(make_sessionmaker(engine))
-    from devstack.demo.customers import seed_customers_history  # customers area: klantbeeld history
 
     await seed_customers_history(make_sessionmaker(engine))
     await engine.dispose()

@@ -25,6 +25,7 @@ from db.models.contacts import (
     utcnow,
 )
 from db.models.customers import SatisfactionScore
+from db.session import session_scope
 from services.customers.service import create_customer
 from services.knowledge.articles import ArticleInput, save_article
 
@@ -227,7 +228,6 @@ async def seed_customers_history(sessionmaker) -> None:
     """A few earlier contacts (closed, one CSAT score) for the first demo customer, so
     the klantbeeld has a history. Only for the dev stack (``make run``): tests count
     on seed_demo leaving no contacts. Idempotent."""
-    from db.session import session_scope
 
     async with session_scope(sessionmaker) as session:
         first = f"KCC-2025-{900001}"

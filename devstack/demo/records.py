@@ -9,6 +9,8 @@ from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models.contacts import Product, Role, User
+from devstack.demo.constants import DEMO_MAIL_DOMAIN, DEMO_PASSWORD
+from services.records.retention import seed_default_retention
 from services.security import hash_password, new_totp_secret
 
 RECORDS_DEMO_USERS = (
@@ -18,7 +20,6 @@ RECORDS_DEMO_USERS = (
 
 
 async def seed_records_demo(session: AsyncSession, products: dict[str, Product]) -> None:
-    from devstack.demo.seed import DEMO_MAIL_DOMAIN, DEMO_PASSWORD
 
     existing = set((await session.exec(select(User.username))).all())
     missing = [u for u in RECORDS_DEMO_USERS if u[0] not in existing]
@@ -37,6 +38,5 @@ async def seed_records_demo(session: AsyncSession, products: dict[str, Product])
                 )
             )
     await session.flush()
-    from services.records.retention import seed_default_retention
 
     await seed_default_retention(session, products)

@@ -15,12 +15,15 @@ from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from config.settings import get_settings
 from db.models.contacts import Accreditation, ContactReason, Product, Role, User
-from db.session import session_scope
+from db.session import make_engine, make_sessionmaker, session_scope
+from devstack.demo.constants import DEMO_MAIL_DOMAIN, DEMO_PASSWORD
+from devstack.demo.customers import seed_customers_demo
+from devstack.demo.phone import seed_phone_demo
+from devstack.demo.records import seed_records_demo
+from devstack.demo.work import seed_work_demo
 from services.security import hash_password, new_totp_secret, totp_provisioning_uri
-
-DEMO_PASSWORD = "pulse-demo-2026"  # noqa: S105 - documented demo login, is_demo users only
-DEMO_MAIL_DOMAIN = "pulse.test"
 
 
 @dataclass(frozen=True)
@@ -147,17 +150,9 @@ async def seed_demo(sessionmaker: async_sessionmaker[AsyncSession]) -> None:
         products = await _seed_products(session)
         await _seed_reasons(session, products)
         await _seed_users(session, products)
-        from devstack.demo.records import seed_records_demo  # records area (issue 6)
-
         await seed_records_demo(session, products)
-        from devstack.demo.work import seed_work_demo  # work area (issue 4)
-
         await seed_work_demo(session, products)
-        from devstack.demo.phone import seed_phone_demo  # phone area (issue 3)
-
         await seed_phone_demo(session, products)
-        from devstack.demo.customers import seed_customers_demo  # customers area (issue 5)
-
         await seed_customers_demo(session, products)
 
 
@@ -177,9 +172,6 @@ async def demo_logins(sessionmaker: async_sessionmaker[AsyncSession]) -> list[di
 
 
 async def _main() -> None:
-    from config.settings import get_settings
-    from db.session import make_engine, make_sessionmaker
-
     settings = get_settings()
     engine = make_engine(settings)
     try:
