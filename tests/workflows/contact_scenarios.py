@@ -69,7 +69,9 @@ async def work_state(handle) -> WorkState:
 async def email_contact(run: Run) -> None:
     h = await open_email_contact(run, 101, "WFT-EMAIL")
     run.step("claim", await h.execute_update(ContactWorkflow.claim, ClaimRequest(AGENT)))
-    await run.refused("claim_by_other", h.execute_update(ContactWorkflow.claim, ClaimRequest(OTHER_AGENT)))
+    await run.refused(
+        "claim_by_other", h.execute_update(ContactWorkflow.claim, ClaimRequest(OTHER_AGENT))
+    )
     await run.refused(
         "reply_by_other", h.execute_update(ContactWorkflow.reply, ReplyRequest(OTHER_AGENT, 2001))
     )
@@ -221,4 +223,3 @@ async def sla_breach(run: Run) -> None:
     close = CloseRequest(AGENT, REASON_ANSWERED)
     run.step("close", await h.execute_update(ContactWorkflow.close, close))
     await run.finish_contact(h, "WFT-SLA")
-

@@ -41,9 +41,7 @@ async def destruction_list(run: Run) -> None:
     async def decide(req: DecideRequest):
         return await handle.execute_update(DestructionListWorkflow.decide, req)
 
-    await run.until(
-        lambda: _listed(handle), "the destruction list collected"
-    )
+    await run.until(lambda: _listed(handle), "the destruction list collected")
     run.step("state_collected", await handle.query(DestructionListWorkflow.state))
     run.step("approve", await decide(DecideRequest(RECORDS_MANAGER, APPROVED, True)))
     await run.refused("approve_again", decide(DecideRequest(RECORDS_MANAGER, APPROVED, True)))

@@ -61,7 +61,11 @@ def default_plan() -> WorkPlan:
     on lines 2 and 3."""
     return WorkPlan(
         calendar=ALWAYS_OPEN,
-        targets=[LineTargets(1, 40 * 60, 0), LineTargets(2, 0, 16 * 60), LineTargets(3, 0, 40 * 60)],
+        targets=[
+            LineTargets(1, 40 * 60, 0),
+            LineTargets(2, 0, 16 * 60),
+            LineTargets(3, 0, 40 * 60),
+        ],
     )
 
 
