@@ -1,6 +1,8 @@
-"""One time-skipping test server for the workflow tests, of their own: their time
-skips (days of reopen window, an hour of SLA) must not wait on work that other
-tests leave on the shared ``temporal_env``, nor move its clock."""
+"""A time-skipping test server for each workflow test, of its own: its time skips
+(days of reopen window, an hour of SLA) wait on nothing another test left behind,
+and every scenario starts at today's date (each wait for a workflow's result skips
+the server's clock on by years; a shared server would drift towards year 2262,
+the end of Temporal's timestamps). Starting one takes about 0.2 s."""
 
 from __future__ import annotations
 
@@ -12,7 +14,7 @@ from temporalio.testing import WorkflowEnvironment
 from tests.workflows.harness import start_skipping_env
 
 
-@pytest_asyncio.fixture(scope="package", loop_scope="session")
+@pytest_asyncio.fixture(loop_scope="session")
 async def skipping_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await start_skipping_env()
     yield env

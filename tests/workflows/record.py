@@ -3,8 +3,8 @@
     .venv/bin/python -m tests.workflows.record            # every scenario
     .venv/bin/python -m tests.workflows.record escalation # just these
 
-Runs the scenarios of tests/workflows/scenarios.py against the stub activities on
-a fresh time-skipping server and writes each workflow's history, as Temporal
+Runs the scenarios of tests/workflows/scenarios.py against the stub activities,
+each on a time-skipping server of its own, and writes each workflow's history, as Temporal
 stores it (payloads sealed by PULSE's codec with the test settings' key), to
 ``histories/<workflow id>.json``. Recording every scenario first removes the old
 files, so a scenario that is gone leaves no stale history behind.
@@ -25,17 +25,24 @@ REPO = HISTORIES.parents[2]
 
 
 async def record(names: list[str]) -> list[Path]:
+    written = []
+    for name in names:
+        written += await record_one(name)
+    return written
+
+
+async def record_one(name: str) -> list[Path]:
+    """One scenario on a server of its own, as the tests run it (see conftest.py)."""
     env = await start_skipping_env()
     written = []
     try:
-        for name in names:
-            outcome = await run_named(env, name)
-            for workflow_id in outcome.workflow_ids:
-                history = await env.client.get_workflow_handle(workflow_id).fetch_history()
-                path = HISTORIES / f"{workflow_id}.json"
-                # Indented: a re-recording's diff shows which events changed.
-                path.write_text(json.dumps(json.loads(history.to_json()), indent=1) + "\n")
-                written.append(path)
+        outcome = await run_named(env, name)
+        for workflow_id in outcome.workflow_ids:
+            history = await env.client.get_workflow_handle(workflow_id).fetch_history()
+            path = HISTORIES / f"{workflow_id}.json"
+            # Indented: a re-recording's diff shows which events changed.
+            path.write_text(json.dumps(json.loads(history.to_json()), indent=1) + "\n")
+            written.append(path)
     finally:
         await env.shutdown()
     return written
