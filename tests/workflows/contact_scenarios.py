@@ -7,27 +7,34 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from temporalio.client import WorkflowExecutionStatus
+from temporalio.service import RPCError
+
 from contracts.contact import (
+    AssignRequest,
     ClaimRequest,
     CloseRequest,
     ContactInput,
     ContactState,
     CustomerMessage,
+    ReleaseRequest,
     ReplyRequest,
 )
 from contracts.phone import CallbackRequest, CallEvent, WrapUpRequest
+from contracts.records import archive_workflow_id
 from contracts.work import (
     AnswerRequest,
     ComplaintRequest,
     EscalateRequest,
     ExtendComplaintRequest,
+    PriorityRequest,
     WorkState,
 )
 from tests.workflows.harness import Run
 from workflows.contact.workflow import ContactWorkflow
 
 AGENT, OTHER_AGENT, SECOND_LINE_AGENT, CALLBACK_AGENT = 7, 8, 8, 9
-THIRD_LINE_AGENT, COMPLAINTS_HANDLER = 12, 13
+THIRD_LINE_AGENT, COMPLAINTS_HANDLER, TRAFFICKER = 12, 13, 20
 REASON_ANSWERED = 3
 
 
@@ -223,3 +230,76 @@ async def sla_breach(run: Run) -> None:
     close = CloseRequest(AGENT, REASON_ANSWERED)
     run.step("close", await h.execute_update(ContactWorkflow.close, close))
     await run.finish_contact(h, "WFT-SLA")
+
+
+# --- a trafficker assigns; priority; the holder releases it to the queue ----------------
+
+
+async def trafficking(run: Run) -> None:
+    h = await open_email_contact(run, 107, "WFT-TRAFFIC")
+    assign = AssignRequest(TRAFFICKER, to_user_id=AGENT)
+    run.step("assign", await h.execute_update(ContactWorkflow.assign, assign))
+    to_line_2 = AssignRequest(TRAFFICKER, to_user_id=OTHER_AGENT, line=2)
+    await run.refused("assign_wrong_line", h.execute_update(ContactWorkflow.assign, to_line_2))
+    not_held = ReleaseRequest(OTHER_AGENT)
+    await run.refused("release_by_other", h.execute_update(ContactWorkflow.release, not_held))
+    too_high = PriorityRequest(TRAFFICKER, 11)
+    await run.refused("priority_too_high", h.execute_update(ContactWorkflow.set_priority, too_high))
+    priority = PriorityRequest(TRAFFICKER, 5)
+    run.step("priority", await h.execute_update(ContactWorkflow.set_priority, priority))
+    run.step("work_prioritised", await work_state(h))
+    run.step("release", await h.execute_update(ContactWorkflow.release, ReleaseRequest(AGENT)))
+    claim = ClaimRequest(OTHER_AGENT)
+    run.step("claim", await h.execute_update(ContactWorkflow.claim, claim))
+    close = CloseRequest(OTHER_AGENT, REASON_ANSWERED)
+    run.step("close", await h.execute_update(ContactWorkflow.close, close))
+    await run.finish_contact(h, "WFT-TRAFFIC")
+
+
+# --- waiting for the customer: a reminder, then closed automatically ------------------
+
+REMINDER_LETTER_ID = 5002
+
+
+async def waiting_customer(run: Run) -> None:
+    h = await open_email_contact(run, 108, "WFT-WAITING")
+    run.step("claim", await h.execute_update(ContactWorkflow.claim, ClaimRequest(AGENT)))
+    run.step("reply", await h.execute_update(ContactWorkflow.reply, ReplyRequest(AGENT, 2008)))
+    await run.called(h.id, "send_message", 2)
+    await run.env.sleep(timedelta(days=5, hours=1))  # the plan: a reminder after 5 days
+    await run.called(h.id, "send_message", 3)
+    run.step("state_reminded", await state(h))
+    await run.env.sleep(timedelta(days=5))  # and closed after 10
+    await run.projected(h.id, "auto_closed")
+    run.step("state_auto_closed", await state(h))
+    await run.finish_contact(h, "WFT-WAITING")
+
+
+# --- closed, and the customer writes again within the reopen window -------------------
+
+
+async def reopen(run: Run) -> None:
+    h = await open_email_contact(run, 109, "WFT-REOPEN")
+    run.step("claim", await h.execute_update(ContactWorkflow.claim, ClaimRequest(AGENT)))
+    answer = ReplyRequest(AGENT, 2009, wait_for_customer=False)
+    run.step("reply", await h.execute_update(ContactWorkflow.reply, answer))
+    close = CloseRequest(AGENT, REASON_ANSWERED)
+    run.step("close", await h.execute_update(ContactWorkflow.close, close))
+    # the first archive is done before the customer writes (else the second closing
+    # joins the archive still running, and the scenario would depend on timing)
+    await run.until(lambda: _completed(run, archive_workflow_id("WFT-REOPEN")), "the archive")
+    await h.signal(ContactWorkflow.customer_message, CustomerMessage(1209))
+    await run.projected(h.id, "reopened")
+    run.step("state_reopened", await state(h))
+    run.step("work_reopened", await work_state(h))
+    run.step("claim_again", await h.execute_update(ContactWorkflow.claim, ClaimRequest(AGENT)))
+    run.step("close_again", await h.execute_update(ContactWorkflow.close, close))
+    await run.finish_contact(h, "WFT-REOPEN", closings=2)
+
+
+async def _completed(run: Run, workflow_id: str) -> bool:
+    try:
+        described = await run.client.get_workflow_handle(workflow_id).describe()
+    except RPCError:  # not started yet
+        return False
+    return described.status == WorkflowExecutionStatus.COMPLETED

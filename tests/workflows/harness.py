@@ -117,12 +117,14 @@ class Run:
         self.outcome.workflow_ids.append(handle.id)
         return handle
 
-    async def finish_contact(self, handle: WorkflowHandle, reference: str) -> None:
+    async def finish_contact(self, handle: WorkflowHandle, reference: str, closings: int = 1):
         """Let the closed contact's archive run and its reopen window pass (the time
-        skips), so nothing of this scenario is left running."""
-        archive = self.client.get_workflow_handle(
-            archive_workflow_id(reference), result_type=ArchiveResult
-        )
+        skips), so nothing of this scenario is left running. The archive starts
+        after the closing Update has answered: wait for each closing's archive run
+        to exist before waiting on the latest one."""
+        archive_id = archive_workflow_id(reference)
+        await self.called(archive_id, "mark_archiving_pending", closings)
+        archive = self.client.get_workflow_handle(archive_id, result_type=ArchiveResult)
         self.outcome.results[archive.id] = await archive.result()
         self.outcome.results[handle.id] = await handle.result()
 

@@ -44,6 +44,12 @@ SCENARIOS: dict[str, Entry] = {
         contact.complaint,
         lambda: StubConfig(letter_ids={"complaint_extension": COMPLAINT_LETTER_ID}),
     ),
+    "trafficking": Entry(contact.trafficking),
+    "waiting_customer": Entry(
+        contact.waiting_customer,
+        lambda: StubConfig(letter_ids={"waiting_reminder": contact.REMINDER_LETTER_ID}),
+    ),
+    "reopen": Entry(contact.reopen),
     "sla_breach": Entry(contact.sla_breach, lambda: StubConfig(plan=sla_plan())),
     "archive": Entry(records.archive, lambda: StubConfig(archive_failures=1)),
     "destruction_list": Entry(

@@ -67,3 +67,49 @@ async def test_email_contact_from_intake_to_archive(skipping_env):
     assert out.results[ARCHIVE] == ArchiveResult(record_id=3101, status="archived", documents=2)
     assert out.results[WF] == ContactResult(contact_id=101, status="closed")
     assert out.workflow_ids == [WF, ARCHIVE]
+
+
+async def test_trafficker_assigns_and_the_holder_releases(skipping_env):
+    out = await run_named(skipping_env, "trafficking")
+    wf = "contact-WFT-TRAFFIC"
+    steps = out.steps
+
+    assert steps["assign"] == DecisionResult("open", 7)
+    assert steps["assign_wrong_line"] == "NotOnYourLine"  # checked for line 2; it is on 1
+    assert steps["release_by_other"] == "NotHolder"
+    assert steps["priority_too_high"] == "InvalidPriority"
+    assert steps["priority"] == DecisionResult("open", 7)
+    assert steps["work_prioritised"].priority == 5
+    assert steps["release"] == DecisionResult("new", None)
+    assert steps["claim"] == DecisionResult("open", 8)
+    assert steps["close"] == DecisionResult("closed", 8)
+
+    assert events(out, wf) == ["assigned", "priority_set", "released", "claimed", "closed"]
+    assigned, prioritised, released = out.stubs.args(wf, "update_projection")[:3]
+    assert (assigned.actor_id, assigned.assignee_id) == (20, 7)
+    assert assigned.event_detail == {"to_user_id": 7}
+    assert prioritised.event_detail == {"priority": 5} and prioritised.work.priority == 5
+    assert (released.status, released.assignee_id, released.actor_id) == ("new", None, 7)
+    assert out.results[wf] == ContactResult(contact_id=107, status="closed")
+
+
+async def test_customer_reply_within_the_window_reopens(skipping_env):
+    out = await run_named(skipping_env, "reopen")
+    wf, archive = "contact-WFT-REOPEN", "archive-WFT-REOPEN"
+    steps = out.steps
+
+    assert steps["close"] == DecisionResult("closed", 7)
+    # back to the queue, nobody holding it, on the 1st line
+    assert steps["state_reopened"] == ContactState(
+        contact_id=109, status="new", assignee_id=None, message_ids=[1109, 1209]
+    )
+    assert (steps["work_reopened"].line, steps["work_reopened"].hops) == (1, [])
+    assert steps["claim_again"] == DecisionResult("open", 7)
+    assert steps["close_again"] == DecisionResult("closed", 7)
+
+    assert events(out, wf) == ["claimed", "replied", "closed", "reopened", "claimed", "closed"]
+    reopened = out.stubs.args(wf, "update_projection")[3]
+    assert (reopened.status, reopened.assignee_id, reopened.message_id) == ("new", None, 1209)
+    # each closing archives: the second takes the reopened contact along
+    assert out.stubs.args(archive, "mark_archiving_pending") == [RecordRef(109), RecordRef(109)]
+    assert out.results[wf] == ContactResult(contact_id=109, status="closed")

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from contracts.contact import ContactResult, DecisionResult, SendMessageInput
 from contracts.work import CustomerLetterInput, LineAssignInput
+from tests.workflows.contact_scenarios import REMINDER_LETTER_ID
 from tests.workflows.scenarios import COMPLAINT_LETTER_ID, run_named
 from tests.workflows.stubs import ACK_OFFSET
 
@@ -150,3 +151,26 @@ async def test_sla_warning_then_breach_when_nobody_answers(skipping_env):
     closed = out.stubs.args(wf, "update_projection")[-1]
     assert (closed.event, closed.work.sla_state, closed.work.priority) == ("closed", "breached", 2)
     assert out.results[wf] == ContactResult(contact_id=106, status="closed")
+
+
+async def test_waiting_for_the_customer_reminds_then_closes(skipping_env):
+    out = await run_named(skipping_env, "waiting_customer")
+    wf = "contact-WFT-WAITING"
+    steps = out.steps
+
+    assert steps["reply"] == DecisionResult("waiting", 7)
+    assert steps["state_reminded"].status == "waiting"  # a reminder does not end the wait
+    assert out.stubs.args(wf, "make_customer_letter") == [
+        CustomerLetterInput(108, "waiting_reminder")
+    ]
+    assert out.stubs.args(wf, "send_message") == [
+        SendMessageInput(ACK_OFFSET + 1108),
+        SendMessageInput(2008),
+        SendMessageInput(REMINDER_LETTER_ID),
+    ]
+    assert steps["state_auto_closed"].closed is True
+    assert events(out, wf) == ["claimed", "replied", "auto_closed"]
+    closed = out.stubs.args(wf, "update_projection")[-1]
+    assert (closed.status, closed.assignee_id, closed.actor_id) == ("closed", 7, None)
+    assert out.results[wf] == ContactResult(contact_id=108, status="closed")
+    assert "archive-WFT-WAITING" in out.results

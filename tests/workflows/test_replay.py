@@ -48,6 +48,25 @@ def test_every_workflow_has_a_stored_history():
     assert {wf.__name__ for wf in WORKFLOWS} <= recorded
 
 
+def test_every_update_and_signal_is_in_a_stored_history():
+    """A handler no history exercises is a handler whose replay nobody checks."""
+    seen: dict[str, set[str]] = {}
+    for path in FILES:
+        names = seen.setdefault(workflow_type(path), set())
+        for event in json.loads(path.read_text())["events"]:
+            accepted = event.get("workflowExecutionUpdateAcceptedEventAttributes")
+            if accepted:
+                names.add(accepted["acceptedRequest"]["input"]["name"])
+            signaled = event.get("workflowExecutionSignaledEventAttributes")
+            if signaled:
+                names.add(signaled["signalName"])
+    for wf in WORKFLOWS:
+        defn = workflow._Definition.must_from_class(wf)
+        handlers = set(defn.updates) | set(defn.signals)
+        missing = handlers - seen.get(defn.name, set())
+        assert not missing, f"{defn.name}: no stored history has {sorted(missing)}"
+
+
 def test_histories_are_sealed_with_a_key_the_tests_hold():
     """What replay decodes is what production stores: no payload in the clear, and
     sealed with a key of the test settings' keyring (PULSE's dev key)."""
