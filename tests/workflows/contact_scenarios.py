@@ -30,8 +30,7 @@ from contracts.work import (
     PriorityRequest,
     WorkState,
 )
-from tests.workflows.harness import Run
-from workflows.contact.workflow import ContactWorkflow
+from tests.workflows.harness import ContactWorkflow, Run
 
 AGENT, OTHER_AGENT, SECOND_LINE_AGENT, CALLBACK_AGENT = 7, 8, 8, 9
 THIRD_LINE_AGENT, COMPLAINTS_HANDLER, TRAFFICKER = 12, 13, 20

@@ -9,8 +9,7 @@ from contracts.records import (
     DestructionRunInput,
     archive_workflow_id,
 )
-from tests.workflows.harness import Run
-from workflows.records import ArchiveContactWorkflow, DestructionListWorkflow
+from tests.workflows.harness import ArchiveContactWorkflow, DestructionListWorkflow, Run
 
 RECORDS_MANAGER = 90
 APPROVED, WITHHELD, ON_HOLD = 11, 12, 13
