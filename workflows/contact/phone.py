@@ -12,13 +12,12 @@ the contact). Abandoned: a callback task in the product queue (``call_back``).
 
 import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from contracts.activities import PhoneActivityApi
     from contracts.phone import (
         ABANDON,
         COMPLETE,
@@ -37,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
         WrapUpRequest,
         WrapUpResult,
     )
+    from workflows.options import DB_ACTIVITY, ORIGINATE_ACTIVITY
 
 QUEUED, RINGING_STATE, CONNECTED = "queued", "ringing", "connected"
 ENDED, ABANDONED = "ended", "abandoned"
@@ -44,16 +44,6 @@ FINAL = frozenset({ENDED, ABANDONED})
 # No projection write for these (a worker's time goes to what people see): the bridge
 # registered the queued call itself, and ringing changes nothing on a screen.
 UNRECORDED = frozenset({JOIN, RINGING})
-
-DB_ACTIVITY = {
-    "start_to_close_timeout": timedelta(seconds=30),
-    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=30)),
-}
-# One attempt = one Originate: a failed call is an outcome, not a retry.
-ORIGINATE_ACTIVITY = {
-    "start_to_close_timeout": timedelta(seconds=90),
-    "retry_policy": RetryPolicy(maximum_attempts=1),
-}
 
 
 @dataclass(frozen=True)
@@ -127,8 +117,8 @@ class CallLogic:
                 await wf._change("new", None, "callback_requested")
 
     async def _record(self, contact_id, ev, state, task_kind, event) -> None:
-        await workflow.execute_local_activity(
-            "record_call",
+        await workflow.execute_local_activity_method(
+            PhoneActivityApi.record_call,
             RecordCallInput(
                 contact_id=contact_id,
                 event=event,
@@ -180,10 +170,9 @@ class CallLogic:
         self.callback_running = True
         try:
             await wf._change("open", req.user_id, "callback_started", actor_id=req.user_id)
-            result: OriginateResult = await workflow.execute_activity(
-                "originate_callback",
+            result: OriginateResult = await workflow.execute_activity_method(
+                PhoneActivityApi.originate_callback,
                 OriginateInput(contact_id=contact_id, user_id=req.user_id),
-                result_type=OriginateResult,
                 **ORIGINATE_ACTIVITY,
             )
             outcome = result.outcome
@@ -196,8 +185,8 @@ class CallLogic:
         answered = outcome == "answered"
         if answered:
             self.state, self.agent = ENDED, req.user_id
-        await workflow.execute_local_activity(
-            "record_call",
+        await workflow.execute_local_activity_method(
+            PhoneActivityApi.record_call,
             RecordCallInput(
                 contact_id=contact_id,
                 event="callback_" + outcome,

@@ -22,6 +22,7 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from contracts.activities import WorkActivityApi
     from contracts.contact import DecisionResult
     from contracts.work import (
         COMPLAINTS_QUEUE,
@@ -44,11 +45,8 @@ with workflow.unsafe.imports_passed_through():
         WorkState,
     )
     from rules.sla import SlaClock, WorkCalendar, add_working_days
+    from workflows.options import WORK_ACTIVITY
 
-WORK_ACTIVITY = {
-    "start_to_close_timeout": timedelta(seconds=30),
-    "retry_policy": None,  # the default: retry until it works (a DB outage loses nothing)
-}
 FIRST_RESPONSE, RESOLUTION, LINE_ANSWER = "first_response", "resolution", "line_answer"
 REARM_BEFORE = timedelta(seconds=30)
 
@@ -95,14 +93,13 @@ class WorkMixin:
         self._watcher: asyncio.Task | None = None
 
     async def _start_work(self) -> None:
-        plan: WorkPlan = await workflow.execute_local_activity(
-            "start_work",
+        plan: WorkPlan = await workflow.execute_local_activity_method(
+            WorkActivityApi.start_work,
             StartWorkInput(
                 self._inp.contact_id,
                 self._inp.channel,
                 workflow.info().workflow_start_time.isoformat(),
             ),
-            result_type=WorkPlan,
             **WORK_ACTIVITY,
         )
         await self._adopt_plan(plan)
@@ -285,14 +282,15 @@ class WorkMixin:
         self._work_version += 1
         signal = SlaSignalInput(self._inp.contact_id, clock, level, self._work_projection())
         async with self._lock:
-            await workflow.execute_local_activity("sla_signal", signal, **WORK_ACTIVITY)
+            await workflow.execute_local_activity_method(
+                WorkActivityApi.sla_signal, signal, **WORK_ACTIVITY
+            )
 
     async def _letter(self, template: str) -> None:
         """A letter to the customer (reminder, complaint extension), sent by the main loop."""
-        made: CustomerLetterResult = await workflow.execute_local_activity(
-            "make_customer_letter",
+        made: CustomerLetterResult = await workflow.execute_local_activity_method(
+            WorkActivityApi.make_customer_letter,
             CustomerLetterInput(self._inp.contact_id, template),
-            result_type=CustomerLetterResult,
             **WORK_ACTIVITY,
         )
         if made.message_id is not None:
@@ -350,10 +348,9 @@ class WorkMixin:
             return
         line, queue = self._line, self._queue
         async with self._lock:
-            picked: LineAssignResult = await workflow.execute_local_activity(
-                "auto_assign_line",
+            picked: LineAssignResult = await workflow.execute_local_activity_method(
+                WorkActivityApi.auto_assign_line,
                 LineAssignInput(self._inp.contact_id, line, queue),
-                result_type=LineAssignResult,
                 **WORK_ACTIVITY,
             )
         moved = (self._line, self._queue) != (line, queue)

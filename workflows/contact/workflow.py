@@ -18,10 +18,11 @@ import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeKey, SearchAttributePair
+from temporalio.common import SearchAttributeKey, SearchAttributePair
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from contracts.activities import ContactActivityApi
     from contracts.contact import (
         SA_CHANNEL,
         SA_PRODUCT,
@@ -40,7 +41,6 @@ with workflow.unsafe.imports_passed_through():
         ReleaseRequest,
         ReplyRequest,
         SendMessageInput,
-        SendMessageResult,
     )
     from contracts.phone import (
         CallbackRequest,
@@ -53,32 +53,12 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contact.work import (
         WorkMixin,  # lines, SLAs, waiting, complaints (issue 4)
     )
+    from workflows.options import DB_ACTIVITY, SEND_ACTIVITY
     from workflows.records import start_archive  # records area (issue 6)
 
 KEY_PRODUCT = SearchAttributeKey.for_keyword(SA_PRODUCT)
 KEY_CHANNEL = SearchAttributeKey.for_keyword(SA_CHANNEL)
 KEY_STATUS = SearchAttributeKey.for_keyword(SA_STATUS)
-
-# Database work is quick: run it as a local activity (no round trip through the
-# server's task queue: about half the Temporal load of a contact) and retry it for
-# a long time (a DB outage must not lose work).
-DB_ACTIVITY = {
-    "start_to_close_timeout": timedelta(seconds=30),
-    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=30)),
-}
-# Mail goes out until SMTP takes it: "sending" for as long as it takes, never lost.
-# A local activity too (measured: +10 % contacts/s on the intake benchmark); after
-# 10 s of failures its retries wait on server timers, so during an SMTP outage the
-# workflow task is not held and people's updates still get through at once.
-SEND_ACTIVITY = {
-    "start_to_close_timeout": timedelta(minutes=2),
-    "local_retry_threshold": timedelta(seconds=10),
-    "retry_policy": RetryPolicy(
-        initial_interval=timedelta(seconds=2),
-        maximum_interval=timedelta(minutes=5),
-        non_retryable_error_types=["PermanentSendError"],
-    ),
-}
 
 NEW, OPEN, WAITING, CLOSED = "new", "open", "waiting", "closed"
 
@@ -126,8 +106,8 @@ class ContactWorkflow(WorkMixin):
         return ContactResult(contact_id=inp.contact_id, status=self._status)
 
     async def _open(self, inp: ContactInput, plan_work: bool) -> OpenContactResult:
-        return await workflow.execute_local_activity(
-            "open_contact",
+        return await workflow.execute_local_activity_method(
+            ContactActivityApi.open_contact,
             OpenContactInput(
                 inp.contact_id,
                 inp.first_message_id,
@@ -136,7 +116,6 @@ class ContactWorkflow(WorkMixin):
                 channel=inp.channel,
                 received_at=workflow.info().workflow_start_time.isoformat(),
             ),
-            result_type=OpenContactResult,
             **DB_ACTIVITY,
         )
 
@@ -194,10 +173,9 @@ class ContactWorkflow(WorkMixin):
             )
 
     async def _send(self, message_id: int) -> None:
-        await workflow.execute_local_activity(
-            "send_message",
+        await workflow.execute_local_activity_method(
+            ContactActivityApi.send_message,
             SendMessageInput(message_id),
-            result_type=SendMessageResult,
             **SEND_ACTIVITY,
         )
 
@@ -228,7 +206,9 @@ class ContactWorkflow(WorkMixin):
             work=self._work_projection(),
         )
         async with self._lock:
-            await workflow.execute_local_activity("update_projection", update, **DB_ACTIVITY)
+            await workflow.execute_local_activity_method(
+                ContactActivityApi.update_projection, update, **DB_ACTIVITY
+            )
 
     # --- signals -------------------------------------------------------------------
 
