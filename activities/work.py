@@ -155,7 +155,8 @@ class WorkActivities:
     @activity.defn(name="start_work")
     async def start_work(self, inp: StartWorkInput) -> WorkPlan:
         """The contact's work plan; writes the first SLA due date on the projection.
-        (Contacts opened since "open-with-work-plan" get it from open_contact.)"""
+        The ContactWorkflow now gets its plan from open_contact; this stays
+        registered under its name for callers of the activity interface."""
         async with session_scope(self.sessionmaker) as s:
             contact = await s.get(Contact, inp.contact_id)
             if contact is None:

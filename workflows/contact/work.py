@@ -39,7 +39,6 @@ with workflow.unsafe.imports_passed_through():
         LineAssignResult,
         PriorityRequest,
         SlaSignalInput,
-        StartWorkInput,
         WorkPlan,
         WorkProjection,
         WorkState,
@@ -92,21 +91,9 @@ class WorkMixin:
         self._work_version = 0
         self._watcher: asyncio.Task | None = None
 
-    async def _start_work(self) -> None:
-        plan: WorkPlan = await workflow.execute_local_activity_method(
-            WorkActivityApi.start_work,
-            StartWorkInput(
-                self._inp.contact_id,
-                self._inp.channel,
-                workflow.info().workflow_start_time.isoformat(),
-            ),
-            **WORK_ACTIVITY,
-        )
-        await self._adopt_plan(plan)
-
     async def _adopt_plan(self, plan: WorkPlan) -> None:
         """Start the SLA clocks and the watcher on the plan; take the queue's automatic
-        assignee. (The plan comes from start_work, or with open_contact.)"""
+        assignee. (The plan comes with open_contact.)"""
         self._plan = plan
         self._clocks = start_clocks(plan, datetime.fromisoformat(plan.received_at))
         if self._status == "waiting":  # a reply went out before the plan was loaded
@@ -159,8 +146,8 @@ class WorkMixin:
         self._line, self._queue, self._hops = FIRST_LINE, "", []
 
     def _work_projection(self) -> WorkProjection | None:
-        """The work fields for the projection; None until the plan is loaded (the
-        start_work activity wrote the first due date itself)."""
+        """The work fields for the projection; None until the plan is loaded (open_contact
+        wrote the first due date itself)."""
         if not self._work_started:
             return None
         due = earliest_due(self._clocks, self._plan.calendar)
@@ -343,8 +330,6 @@ class WorkMixin:
         signed in and accredited for the line. Under the projection lock, so a claim
         racing it is written after the pick and wins (checked again below)."""
         if self._line == FIRST_LINE or self._assignee is not None or self._status != "new":
-            return
-        if not workflow.patched("auto-assign-lines"):  # contacts escalated before this
             return
         line, queue = self._line, self._queue
         async with self._lock:

@@ -84,35 +84,30 @@ class ContactWorkflow(WorkMixin):
     @workflow.run
     async def run(self, inp: ContactInput) -> ContactResult:
         self._ensure_search_attributes(inp)
-        if workflow.patched("open-with-work-plan"):
-            # One local activity opens the contact and loads its work plan (intake
-            # throughput: one activity and one commit less per contact).
-            opened = await self._open(inp, plan_work=True)
-            await self._adopt_plan(opened.plan)  # workflows/contact/work.py
-        else:
-            opened = await self._open(inp, plan_work=False)
-            await self._start_work()  # SLA plan and timers (workflows/contact/work.py)
+        # One local activity opens the contact and loads its work plan (intake
+        # throughput: one activity and one commit less per contact).
+        opened = await self._open(inp)
+        await self._adopt_plan(opened.plan)  # workflows/contact/work.py
         if opened.ack_message_id is not None:
             await self._send(opened.ack_message_id)
 
         while True:
             await self._work_until_closed()
-            if workflow.patched("archive-on-close"):  # records area: to the DMS (issue 6)
-                await start_archive(inp.contact_id, inp.reference)
+            await start_archive(inp.contact_id, inp.reference)  # the record, to the DMS
             if not await self._reopened_within_window():
                 break
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._stop_work()
         return ContactResult(contact_id=inp.contact_id, status=self._status)
 
-    async def _open(self, inp: ContactInput, plan_work: bool) -> OpenContactResult:
+    async def _open(self, inp: ContactInput) -> OpenContactResult:
         return await workflow.execute_local_activity_method(
             ContactActivityApi.open_contact,
             OpenContactInput(
                 inp.contact_id,
                 inp.first_message_id,
                 inp.first_response_hours,
-                plan_work=plan_work,
+                plan_work=True,
                 channel=inp.channel,
                 received_at=workflow.info().workflow_start_time.isoformat(),
             ),
