@@ -53,8 +53,8 @@ from db.models.work import (
 )
 from db.session import session_scope
 from rules.sla import WorkCalendar
+from rules.work_clocks import earliest_due, start_clocks
 from services.work.calendar import dutch_holidays, load_calendar  # noqa: F401 (re-exported)
-from workflows.contact.work import earliest_due, start_clocks
 
 CACHE_SECONDS = 60.0
 HOURS = 60  # minutes

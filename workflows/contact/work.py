@@ -43,31 +43,17 @@ with workflow.unsafe.imports_passed_through():
         WorkProjection,
         WorkState,
     )
-    from rules.sla import SlaClock, WorkCalendar, add_working_days
+    from rules.sla import SlaClock, add_working_days
+    from rules.work_clocks import (
+        FIRST_RESPONSE,
+        LINE_ANSWER,
+        RESOLUTION,
+        earliest_due,
+        start_clocks,
+    )
     from workflows.options import WORK_ACTIVITY
 
-FIRST_RESPONSE, RESOLUTION, LINE_ANSWER = "first_response", "resolution", "line_answer"
 REARM_BEFORE = timedelta(seconds=30)
-
-
-def start_clocks(plan: WorkPlan, received: datetime) -> dict[str, SlaClock]:
-    """The clocks of a new contact (1st line), running from its receipt."""
-    targets = plan.for_line(FIRST_LINE)
-    clocks = {}
-    for name, minutes in (
-        (FIRST_RESPONSE, targets.first_response_minutes),
-        (RESOLUTION, targets.resolution_minutes),
-    ):
-        if minutes > 0:
-            clock = SlaClock(name, minutes, plan.warn_share)
-            clock.start(received)
-            clocks[name] = clock
-    return clocks
-
-
-def earliest_due(clocks: dict[str, SlaClock], cal: WorkCalendar) -> datetime | None:
-    dues = [d for d in (c.due_at(cal) for c in clocks.values()) if d is not None]
-    return min(dues) if dues else None
 
 
 class WorkMixin:
