@@ -22,12 +22,14 @@ from activities.work import WorkActivities, apply_work_to_contact, apply_work_to
 from adapters.mail.compose import PermanentSendError, SmtpPool, compose_message, new_message_id
 from config.settings import Settings
 from contracts.contact import (
+    ContactStatus,
     OpenContactInput,
     OpenContactResult,
     ProjectionResult,
     ProjectionUpdate,
     SendMessageInput,
     SendMessageResult,
+    TaskStatus,
 )
 from contracts.work import StartWorkInput
 from db.events import CHANNEL as EVENTS_CHANNEL
@@ -37,13 +39,11 @@ from db.models.contacts import (
     Blob,
     Contact,
     ContactEvent,
-    ContactStatus,
     Direction,
     Message,
     Product,
     SendStatus,
     Task,
-    TaskStatus,
     utcnow,
 )
 from db.session import session_scope

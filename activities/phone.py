@@ -15,6 +15,7 @@ from temporalio.exceptions import ApplicationError
 
 from adapters.ami.client import AmiClient, AmiConfig, AmiError
 from config.settings import Settings
+from contracts.contact import TaskStatus
 from contracts.phone import (
     OriginateInput,
     OriginateResult,
@@ -26,7 +27,6 @@ from db.models.contacts import (
     Contact,
     ContactEvent,
     Task,
-    TaskStatus,
     User,
     utcnow,
 )

@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 
 from adapters.mail.compose import new_message_id
 from config.settings import Settings
+from contracts.contact import ContactStatus, TaskStatus
 from contracts.work import (
     LINES,
     CustomerLetterInput,
@@ -208,7 +209,7 @@ class WorkActivities:
         is oldest (round robin). The pick is written on the task at once, under a
         per-product lock, so contacts arriving together spread (the workflow then
         makes it its decision: the "auto_assigned" step)."""
-        if contact.status != "new" or task.assignee_id is not None:
+        if contact.status != ContactStatus.new or task.assignee_id is not None:
             return task.assignee_id if task.assignee_id else None
         mode = await s.scalar(
             select(QueueAutoAssign.mode).where(
@@ -223,7 +224,7 @@ class WorkActivities:
         )
         chosen = await self._pick(s, contact.product_id, mode)
         if chosen is not None:
-            task.assignee_id, task.status = chosen, "claimed"
+            task.assignee_id, task.status = chosen, TaskStatus.claimed
         return chosen
 
     async def _pick(self, s: AsyncSession, product_id: int, mode: str) -> int | None:
@@ -247,7 +248,7 @@ class WorkActivities:
             load = (
                 select(func.count())
                 .select_from(Task)
-                .where(Task.assignee_id == User.id, Task.status == "claimed")
+                .where(Task.assignee_id == User.id, Task.status == TaskStatus.claimed)
                 .scalar_subquery()
             )
             order = (load.asc(), User.id)
@@ -295,7 +296,7 @@ class WorkActivities:
             people = await self._line_people(s, contact.product_id, inp.line)
             chosen = await self._pick_on_line(s, contact.product_id, inp.line, mode, people)
             if chosen is not None:
-                task.assignee_id, task.status = chosen, "claimed"
+                task.assignee_id, task.status = chosen, TaskStatus.claimed
             return LineAssignResult(chosen)
 
     async def _line_people(self, s: AsyncSession, product_id: int, line: int) -> list[int]:
@@ -348,7 +349,7 @@ class WorkActivities:
             (
                 await s.execute(
                     select(Task.assignee_id, func.count())
-                    .where(Task.assignee_id.in_(people), Task.status == "claimed")
+                    .where(Task.assignee_id.in_(people), Task.status == TaskStatus.claimed)
                     .group_by(Task.assignee_id)
                 )
             ).all()

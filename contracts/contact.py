@@ -8,6 +8,7 @@ workflow history is visible in Temporal Web and has size limits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 
@@ -15,6 +16,24 @@ from contracts.work import (  # noqa: TC001 (the converter needs them)
     WorkPlan,
     WorkProjection,
 )
+
+
+class ContactStatus(StrEnum):
+    """A contact's status: decided by its workflow, shown from the projection."""
+
+    new = "new"  # arrived, nobody holds it
+    open = "open"  # claimed by an agent
+    waiting = "waiting"  # replied, waiting for the customer
+    closed = "closed"
+
+
+class TaskStatus(StrEnum):
+    """The status of a contact's row on a task list."""
+
+    open = "open"
+    claimed = "claimed"
+    done = "done"
+
 
 # Search attributes PULSE registers on the Temporal namespace (Keyword type).
 SA_PRODUCT = "PulseProduct"
@@ -34,7 +53,7 @@ def initial_search_attributes(product_code: str, channel: str) -> TypedSearchAtt
         [
             SearchAttributePair(SearchAttributeKey.for_keyword(SA_PRODUCT), product_code),
             SearchAttributePair(SearchAttributeKey.for_keyword(SA_CHANNEL), channel),
-            SearchAttributePair(SearchAttributeKey.for_keyword(SA_STATUS), "new"),
+            SearchAttributePair(SearchAttributeKey.for_keyword(SA_STATUS), ContactStatus.new),
         ]
     )
 

@@ -8,11 +8,12 @@ from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from workflows.contact.state import CLOSED, ContactData
+    from contracts.contact import ContactStatus
+    from workflows.contact.state import ContactData
 
 
 def refuse_when_closed(data: ContactData) -> None:
-    if data.status == CLOSED:
+    if data.status == ContactStatus.closed:
         raise ApplicationError("This contact is closed.", type="ContactClosed")
 
 

@@ -18,6 +18,7 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from contracts.activities import PhoneActivityApi
+    from contracts.contact import ContactStatus
     from contracts.phone import (
         ABANDON,
         COMPLETE,
@@ -38,11 +39,8 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.contact.state import (
         ABANDONED,
-        CLOSED,
         CONNECTED,
         ENDED,
-        NEW,
-        OPEN,
         QUEUED,
         RINGING_STATE,
         Change,
@@ -120,9 +118,11 @@ class CallPart:
             event = f"call_{ev.kind}"
             await self._record(ev, step.state, step.task_kind, event)
             if step.answered and self.call.agent is not None:
-                await self._change(OPEN, self.call.agent, "call_answered", actor_id=self.call.agent)
+                await self._change(
+                    ContactStatus.open, self.call.agent, "call_answered", actor_id=self.call.agent
+                )
             elif step.callback:
-                await self._change(NEW, None, "callback_requested")
+                await self._change(ContactStatus.new, None, "callback_requested")
 
     async def _record(self, ev: CallEvent, state: str, task_kind: str, event: str) -> None:
         await workflow.execute_local_activity_method(
@@ -156,14 +156,14 @@ class CallPart:
         self.call.wrapped_up = True
         detail = {"linked_contact_id": req.linked_contact_id, "note_id": req.note_id}
         await self._change(
-            CLOSED,
+            ContactStatus.closed,
             self.call.agent,
             "wrapped_up",
             actor_id=req.user_id,
             detail=detail,
             close_reason_id=req.reason_id,
         )
-        return WrapUpResult(status=CLOSED, linked_contact_id=req.linked_contact_id)
+        return WrapUpResult(status=ContactStatus.closed, linked_contact_id=req.linked_contact_id)
 
     # --- callback -------------------------------------------------------------------
 
@@ -177,7 +177,9 @@ class CallPart:
         self.refuse_callback(req)
         self.call.callback_running = True
         try:
-            await self._change(OPEN, req.user_id, "callback_started", actor_id=req.user_id)
+            await self._change(
+                ContactStatus.open, req.user_id, "callback_started", actor_id=req.user_id
+            )
             result: OriginateResult = await workflow.execute_activity_method(
                 PhoneActivityApi.originate_callback,
                 OriginateInput(contact_id=self.data.contact_id, user_id=req.user_id),
@@ -207,5 +209,5 @@ class CallPart:
             **DB_ACTIVITY,
         )
         if not answered:  # the task goes back to the product queue, attempts counted
-            await self._change(NEW, None, "callback_failed", actor_id=req.user_id)
+            await self._change(ContactStatus.new, None, "callback_failed", actor_id=req.user_id)
         return CallbackResult(outcome=outcome, attempts=self.call.attempts)

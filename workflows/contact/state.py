@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
-    from contracts.contact import ContactInput
+    from contracts.contact import ContactInput, ContactStatus
     from contracts.work import FIRST_LINE, WorkPlan
     from rules.sla import SlaClock
 
-NEW, OPEN, WAITING, CLOSED = "new", "open", "waiting", "closed"
 
 # The states of a phone contact's call.
 QUEUED, RINGING_STATE, CONNECTED = "queued", "ringing", "connected"
@@ -60,7 +59,7 @@ class CallData:
 @dataclass
 class ContactData:
     inp: ContactInput
-    status: str = NEW
+    status: str = ContactStatus.new
     assignee: int | None = None
     seen_messages: set[int] = field(default_factory=set)
     inbound: list[int] = field(default_factory=list)  # customer messages to take in

@@ -24,11 +24,13 @@ from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
     from contracts.activities import WorkActivityApi
-    from contracts.contact import DecisionResult
+    from contracts.contact import ContactStatus, DecisionResult
     from contracts.work import (
         COMPLAINTS_QUEUE,
         FIRST_LINE,
         LINES,
+        PRIORITY_MAX,
+        PRIORITY_MIN,
         THIRD_LINE,
         AnswerRequest,
         ComplaintRequest,
@@ -44,16 +46,16 @@ with workflow.unsafe.imports_passed_through():
         WorkProjection,
         WorkState,
     )
-    from rules.sla import SlaClock, add_working_days
+    from rules.sla import SlaClock
     from rules.work_clocks import (
         FIRST_RESPONSE,
         LINE_ANSWER,
         RESOLUTION,
-        earliest_due,
         start_clocks,
     )
     from workflows.contact.checks import refuse_when_closed, require_holder
-    from workflows.contact.state import CLOSED, NEW, OPEN, WAITING, Change, ContactData
+    from workflows.contact.deadlines import pending_deadlines, sla_state, work_due
+    from workflows.contact.state import Change, ContactData
     from workflows.options import WORK_ACTIVITY
 
 REARM_BEFORE = timedelta(seconds=30)
@@ -78,17 +80,17 @@ class WorkPart:
         assignee. (The plan comes with open_contact.)"""
         self.work.plan = plan
         self.work.clocks = start_clocks(plan, datetime.fromisoformat(plan.received_at))
-        if self.data.status == WAITING:  # a reply went out before the plan was loaded
+        if self.data.status == ContactStatus.waiting:  # a reply went out before the plan was loaded
             self._pause_clocks(workflow.now())
         self.work.started = True
         self._watcher = asyncio.create_task(self._watch_work())
         if (
             plan.auto_assignee is not None
             and self.data.assignee is None
-            and self.data.status == NEW
+            and self.data.status == ContactStatus.new
         ):
             await self._change(
-                OPEN,
+                ContactStatus.open,
                 plan.auto_assignee,
                 "auto_assigned",
                 detail={"to_user_id": plan.auto_assignee},
@@ -104,14 +106,14 @@ class WorkPart:
         before = self.data.status
         if event in ("replied", "replied_by_line") and FIRST_RESPONSE in self.work.clocks:
             self.work.clocks[FIRST_RESPONSE].stop(now, self.work.plan.calendar)
-        if status == CLOSED:
+        if status == ContactStatus.closed:
             for clock in self.work.clocks.values():
                 clock.stop(now, self.work.plan.calendar)
             self.work.waiting_since = None
-        elif status == WAITING and before != WAITING:
+        elif status == ContactStatus.waiting and before != ContactStatus.waiting:
             self._pause_clocks(now)
             self.work.waiting_since, self.work.reminded = now.isoformat(), False
-        elif before == WAITING and status != WAITING:
+        elif before == ContactStatus.waiting and status != ContactStatus.waiting:
             for clock in self.work.clocks.values():
                 clock.start(now)
             self.work.waiting_since = None
@@ -136,65 +138,22 @@ class WorkPart:
         wrote the first due date itself)."""
         if not self.work.started:
             return None
-        due = earliest_due(self.work.clocks, self.work.plan.calendar)
-        if self.work.complaint and self.work.complaint_due and self.data.status != CLOSED:
-            complaint_due = datetime.fromisoformat(self.work.complaint_due)
-            due = complaint_due if due is None else min(due, complaint_due)
+        due = work_due(self.work, self.data.status)
         return WorkProjection(
             line=self.work.line,
             queue=self.work.queue,
             due_at=due.isoformat() if due else None,
-            sla_state=self._sla_state(),
+            sla_state=sla_state(self.work, self.data.status),
             priority=self.work.priority,
             complaint=self.work.complaint,
             complaint_due_at=self.work.complaint_due,
         )
 
-    def _sla_state(self) -> str:
-        if self.work.complaint_breached or any(c.breached for c in self.work.clocks.values()):
-            return "breached"
-        if self.work.complaint_warned or any(
-            c.warned and not c.stopped for c in self.work.clocks.values()
-        ):
-            return "warning"
-        if self.data.status == WAITING:
-            return "paused"
-        return ""
-
     # --- the watcher: one timer for every deadline ------------------------------------
-
-    def _deadlines(self) -> list[tuple[datetime, str]]:
-        cal = self.work.plan.calendar
-        found: list[tuple[datetime, str]] = []
-        for name, clock in self.work.clocks.items():
-            if not clock.running:
-                continue
-            if not clock.warned and clock.warn_share < 1:
-                found.append((clock.warn_at(cal), f"warn:{name}"))
-            if not clock.breached:
-                found.append((clock.due_at(cal), f"breach:{name}"))
-        if self.work.waiting_since and self.data.status == WAITING:
-            since = datetime.fromisoformat(self.work.waiting_since)
-            if self.work.plan.waiting_reminder_days > 0 and not self.work.reminded:
-                found.append(
-                    (add_working_days(since, self.work.plan.waiting_reminder_days, cal), "remind")
-                )
-            if self.work.plan.waiting_close_days > 0:
-                found.append(
-                    (add_working_days(since, self.work.plan.waiting_close_days, cal), "auto_close")
-                )
-        if self.work.complaint and self.work.complaint_due and self.data.status != CLOSED:
-            due = datetime.fromisoformat(self.work.complaint_due)
-            if not self.work.complaint_warned:
-                warn = due - timedelta(days=self.work.plan.complaint_warn_days)
-                found.append((warn, "warn:complaint"))
-            if not self.work.complaint_breached:
-                found.append((due, "breach:complaint"))
-        return found
 
     async def _watch_work(self) -> None:
         while True:
-            deadlines = self._deadlines()
+            deadlines = pending_deadlines(self.work, self.data.status)
             timeout = None
             if deadlines:
                 timeout = self._timer_for(min(when for when, _ in deadlines))
@@ -224,7 +183,7 @@ class WorkPart:
         state (a flag, a status), so the list is recomputed after every one."""
         while True:
             now = workflow.now()
-            due = [d for d in self._deadlines() if d[0] <= now]
+            due = [d for d in pending_deadlines(self.work, self.data.status) if d[0] <= now]
             if not due:
                 return
             await self._act(min(due)[1])
@@ -235,7 +194,7 @@ class WorkPart:
             self.work.version += 1
             await self._letter("waiting_reminder")
         elif action == "auto_close":
-            await self._change(CLOSED, self.data.assignee, "auto_closed")
+            await self._change(ContactStatus.closed, self.data.assignee, "auto_closed")
         elif action.startswith(("warn:", "breach:")):
             level, clock = action.split(":", 1)
             await self._flag(clock, "warning" if level == "warn" else "breached")
@@ -297,7 +256,7 @@ class WorkPart:
         self.work.line, self.work.queue = req.to_line, req.queue
         self._start_line_clock(req.to_line)
         await self._change(
-            NEW,
+            ContactStatus.new,
             None,
             "escalated",
             actor_id=req.user_id,
@@ -319,7 +278,7 @@ class WorkPart:
         if (
             self.work.line == FIRST_LINE
             or self.data.assignee is not None
-            or self.data.status != NEW
+            or self.data.status != ContactStatus.new
         ):
             return
         line, queue = self.work.line, self.work.queue
@@ -334,11 +293,11 @@ class WorkPart:
             picked.user_id is None
             or moved
             or self.data.assignee is not None
-            or self.data.status != NEW
+            or self.data.status != ContactStatus.new
         ):
             return  # nobody to give it to, or a person decided in the meantime
         await self._change(
-            OPEN,
+            ContactStatus.open,
             picked.user_id,
             "auto_assigned",
             detail={"to_user_id": picked.user_id, "line": line, "queue": queue},
@@ -368,7 +327,7 @@ class WorkPart:
         self.work.line, self.work.queue = back_line, back_queue
         self._start_line_clock(back_line)
         await self._change(
-            OPEN if back_assignee else NEW,
+            ContactStatus.open if back_assignee else ContactStatus.new,
             back_assignee,
             "handed_back" if req.hand_back else "escalation_answered",
             actor_id=req.user_id,
@@ -403,7 +362,7 @@ class WorkPart:
         self.work.line, self.work.queue = THIRD_LINE, COMPLAINTS_QUEUE
         self.work.clocks.pop(LINE_ANSWER, None)
         await self._change(
-            NEW,
+            ContactStatus.new,
             None,
             "complaint_marked",
             actor_id=req.user_id,
@@ -468,8 +427,10 @@ class WorkPart:
 
     def refuse_priority(self, req: PriorityRequest) -> None:
         refuse_when_closed(self.data)
-        if not -5 <= req.priority <= 10:
-            raise ApplicationError("Priority goes from -5 to 10.", type="InvalidPriority")
+        if not PRIORITY_MIN <= req.priority <= PRIORITY_MAX:
+            raise ApplicationError(
+                f"Priority goes from {PRIORITY_MIN} to {PRIORITY_MAX}.", type="InvalidPriority"
+            )
 
     # --- query -----------------------------------------------------------------------
 

@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         ContactInput,
         ContactResult,
         ContactState,
+        ContactStatus,
         CustomerMessage,
         DecisionResult,
         OpenContactInput,
@@ -64,7 +65,7 @@ with workflow.unsafe.imports_passed_through():
     )
     from workflows.contact.checks import refuse_when_closed, require_holder
     from workflows.contact.phone import CallPart
-    from workflows.contact.state import CLOSED, NEW, OPEN, WAITING, ContactData
+    from workflows.contact.state import ContactData
     from workflows.contact.work import WorkPart
     from workflows.options import DB_ACTIVITY, SEND_ACTIVITY
     from workflows.records import start_archive
@@ -138,13 +139,16 @@ class ContactWorkflow:
         closed and nothing is left to send."""
         while True:
             await workflow.wait_condition(
-                lambda: bool(self.data.outbound or self.data.inbound) or self.data.status == CLOSED
+                lambda: (
+                    bool(self.data.outbound or self.data.inbound)
+                    or self.data.status == ContactStatus.closed
+                )
             )
             if self.data.outbound:
                 await self._send(self.data.outbound.pop(0))
             elif self.data.inbound:
                 await self._take_in(self.data.inbound.pop(0))
-            elif self.data.status == CLOSED:
+            elif self.data.status == ContactStatus.closed:
                 return
 
     async def _reopened_within_window(self) -> bool:
@@ -159,11 +163,11 @@ class ContactWorkflow:
 
     async def _take_in(self, message_id: int) -> None:
         """A customer wrote again: back to the agent who holds it, or to the queue."""
-        if self.data.status == CLOSED:
-            await self._change(NEW, None, "reopened", message_id=message_id)
-        elif self.data.status == WAITING:
+        if self.data.status == ContactStatus.closed:
+            await self._change(ContactStatus.new, None, "reopened", message_id=message_id)
+        elif self.data.status == ContactStatus.waiting:
             await self._change(
-                OPEN if self.data.assignee else NEW,
+                ContactStatus.open if self.data.assignee else ContactStatus.new,
                 self.data.assignee,
                 "customer_replied",
                 message_id=message_id,
@@ -225,7 +229,7 @@ class ContactWorkflow:
     @workflow.update(name="claim")
     async def claim(self, req: ClaimRequest) -> DecisionResult:
         self._refuse_claim(req)  # again: a claim validated in the same task may have won
-        await self._change(OPEN, req.user_id, "claimed", actor_id=req.user_id)
+        await self._change(ContactStatus.open, req.user_id, "claimed", actor_id=req.user_id)
         return DecisionResult(self.data.status, self.data.assignee)
 
     @claim.validator
@@ -243,7 +247,7 @@ class ContactWorkflow:
     @workflow.update(name="release")
     async def release(self, req: ReleaseRequest) -> DecisionResult:
         require_holder(self.data, req.user_id)
-        await self._change(NEW, None, "released", actor_id=req.user_id)
+        await self._change(ContactStatus.new, None, "released", actor_id=req.user_id)
         return DecisionResult(self.data.status, self.data.assignee)
 
     @release.validator
@@ -255,7 +259,7 @@ class ContactWorkflow:
         refuse_when_closed(self.data)
         self.work.refuse_wrong_line([req.line] if req.line else [])  # an escalation may have won
         await self._change(
-            OPEN,
+            ContactStatus.open,
             req.to_user_id,
             "assigned",
             actor_id=req.by_user_id,
@@ -273,7 +277,7 @@ class ContactWorkflow:
         require_holder(self.data, req.user_id)
         # Queue first, so the main loop sends it even if the projection write is slow.
         self.data.outbound.append(req.message_id)
-        status = WAITING if req.wait_for_customer else OPEN
+        status = ContactStatus.waiting if req.wait_for_customer else ContactStatus.open
         await self._change(
             status, self.data.assignee, "replied", actor_id=req.user_id, message_id=req.message_id
         )
@@ -288,7 +292,7 @@ class ContactWorkflow:
     async def close(self, req: CloseRequest) -> DecisionResult:
         require_holder(self.data, req.user_id)
         await self._change(
-            CLOSED,
+            ContactStatus.closed,
             self.data.assignee,
             "closed",
             actor_id=req.user_id,
@@ -374,7 +378,7 @@ class ContactWorkflow:
             assignee_id=self.data.assignee,
             message_ids=sorted(self.data.seen_messages),
             pending_sends=list(self.data.outbound),
-            closed=self.data.status == CLOSED,
+            closed=self.data.status == ContactStatus.closed,
         )
 
     @workflow.query(name="work_state")
