@@ -16,6 +16,12 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.projection import (
+    activity_key,
+    add_event_once,
+    apply_work_to_contact,
+    apply_work_to_task,
+)
 from adapters.mail.compose import new_message_id
 from config.settings import Settings
 from contracts.contact import ContactStatus, TaskStatus
@@ -29,7 +35,6 @@ from contracts.work import (
     SlaSignalInput,
     StartWorkInput,
     WorkPlan,
-    WorkProjection,
 )
 from db.events import LiveEvent, publish
 from db.models.contacts import (
@@ -88,28 +93,6 @@ BUILTIN_LETTERS = {
         "four weeks, to {due_date}.",
     ),
 }
-
-
-def _iso_or_none(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def apply_work_to_contact(contact: Contact, work: WorkProjection | None) -> None:
-    """The work fields of a projection update, on the contact row (called by
-    activities.contacts.update_projection before the task row is refreshed)."""
-    if work is None:
-        return
-    contact.line = work.line
-    contact.is_complaint = work.complaint
-    contact.complaint_due_at = _iso_or_none(work.complaint_due_at)
-    contact.due_at = _iso_or_none(work.due_at)
-
-
-def apply_work_to_task(task: Task | None, work: WorkProjection | None) -> None:
-    if task is None or work is None:
-        return
-    task.line, task.queue = work.line, work.queue
-    task.sla_state, task.priority = work.sla_state, work.priority
 
 
 class WorkActivities:
@@ -387,7 +370,7 @@ class WorkActivities:
     async def make_customer_letter(self, inp: CustomerLetterInput) -> CustomerLetterResult:
         """An outbound message from a template (reply_templates, else built in), in
         the contact's language; the workflow sends it like a reply."""
-        key = _activity_key()
+        key = activity_key()
         async with session_scope(self.sessionmaker) as s:
             existing = await s.scalar(
                 select(Message.id).where(Message.headers["pulse_activity"].astext == key)
@@ -452,26 +435,6 @@ def fill(text: str, values: dict[str, str]) -> str:
     for name, value in values.items():
         text = text.replace("{" + name + "}", value)
     return text
-
-
-def _activity_key() -> str:
-    info = activity.info()
-    return f"{info.workflow_run_id}/{info.activity_id}"
-
-
-async def add_event_once(s, contact_id: int, kind: str, actor_id, detail: dict) -> None:
-    """A retried activity must not write the history line twice."""
-    detail = {**detail, "activity": _activity_key()}
-    exists = await s.scalar(
-        select(func.count())
-        .select_from(ContactEvent)
-        .where(
-            ContactEvent.contact_id == contact_id,
-            ContactEvent.detail["activity"].astext == detail["activity"],
-        )
-    )
-    if not exists:
-        s.add(ContactEvent(contact_id=contact_id, kind=kind, actor_id=actor_id, detail=detail))
 
 
 async def _customer_address(s: AsyncSession, contact: Contact):
