@@ -97,7 +97,7 @@ class PhoneActivityApi:
 
 
 class RecordsActivityApi:
-    """Archiving to the DMS and the destruction list (activities/records.py)."""
+    """Archiving to the DMS and the destruction list (activities/records/)."""
 
     @activity.defn(name="mark_archiving_pending")
     async def mark_archiving_pending(self, ref: RecordRef) -> PendingResult:
