@@ -88,7 +88,7 @@ class CustomerMessage:
 @dataclass
 class ClaimRequest:
     user_id: int
-    # work area: the lines the claimant may work for this product (empty: any line)
+    # the lines the claimant may work for this product (empty: any line)
     lines: list[int] = field(default_factory=list)
 
 
@@ -124,7 +124,7 @@ class AssignRequest:
 
     by_user_id: int
     to_user_id: int
-    line: int = 0  # work area: the line the assignee was checked for (0: not checked)
+    line: int = 0  # the line the assignee was checked for (0: not checked)
 
 
 @dataclass
@@ -182,7 +182,7 @@ class ProjectionUpdate:
     event_detail: dict = field(default_factory=dict)
     close_reason_id: int | None = None
     message_id: int | None = None
-    # work area (line, queue, SLA due date and state, priority); None: unchanged
+    # line, queue, SLA due date and state, priority; None: unchanged
     work: WorkProjection | None = None
 
 
