@@ -18,6 +18,7 @@ from adapters.ami.client import AmiClient, AmiConfig, AmiError
 from config.settings import Settings
 from contracts.contact import TaskStatus
 from contracts.phone import (
+    CallState,
     OriginateInput,
     OriginateResult,
     RecordCallInput,
@@ -30,7 +31,7 @@ from db.models.contacts import (
     User,
     utcnow,
 )
-from db.models.phone import CallState, PhoneCall, PhoneLine
+from db.models.phone import PhoneCall, PhoneLine
 from db.session import session_scope
 from services.phone.calls import from_epoch
 

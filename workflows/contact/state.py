@@ -14,13 +14,14 @@ from temporalio import workflow
 
 with workflow.unsafe.imports_passed_through():
     from contracts.contact import ContactInput, ContactStatus
+    from contracts.phone import CallState
     from contracts.work import FIRST_LINE, WorkPlan
     from rules.sla import SlaClock
 
 
-# The states of a phone contact's call.
-QUEUED, RINGING_STATE, CONNECTED = "queued", "ringing", "connected"
-ENDED, ABANDONED = "ended", "abandoned"
+# A phone contact's call states, by the short names of the decision table.
+QUEUED, RINGING_STATE, CONNECTED = CallState.queued, CallState.ringing, CallState.connected
+ENDED, ABANDONED = CallState.ended, CallState.abandoned
 
 
 @dataclass
