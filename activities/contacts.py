@@ -266,6 +266,15 @@ class ContactActivities:
     @activity.defn(name="update_projection")
     async def update_projection(self, upd: ProjectionUpdate) -> ProjectionResult:
         async with session_scope(self.sessionmaker) as s:
+            if upd.event == "replied" and upd.message_id:
+                # The reply's row before the contact's: the send of this reply runs at
+                # the same time and locks them in that order (message, then the
+                # contact for its history line); the other order deadlocked them.
+                await s.execute(
+                    update(Message)
+                    .where(Message.id == upd.message_id, Message.send_status == SendStatus.draft)
+                    .values(send_status=SendStatus.sending)
+                )
             contact = await s.get(Contact, upd.contact_id, with_for_update=True)
             if contact is None:
                 raise ApplicationError(f"contact {upd.contact_id} not found", non_retryable=True)
@@ -290,12 +299,6 @@ class ContactActivities:
                 if upd.close_reason_id:
                     detail["reason_id"] = upd.close_reason_id
                 await add_event_once(s, contact.id, upd.event, upd.actor_id, detail)
-            if upd.event == "replied" and upd.message_id:
-                await s.execute(
-                    update(Message)
-                    .where(Message.id == upd.message_id, Message.send_status == SendStatus.draft)
-                    .values(send_status=SendStatus.sending)
-                )
             await publish(
                 s,
                 LiveEvent(
