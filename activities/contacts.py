@@ -18,16 +18,19 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.work import WorkActivities, apply_work_to_contact, apply_work_to_task
+from activities.projection import add_event_once, apply_work_to_contact, apply_work_to_task
+from activities.work import WorkActivities
 from adapters.mail.compose import PermanentSendError, SmtpPool, compose_message, new_message_id
 from config.settings import Settings
 from contracts.contact import (
+    ContactStatus,
     OpenContactInput,
     OpenContactResult,
     ProjectionResult,
     ProjectionUpdate,
     SendMessageInput,
     SendMessageResult,
+    TaskStatus,
 )
 from contracts.work import StartWorkInput
 from db.events import CHANNEL as EVENTS_CHANNEL
@@ -36,14 +39,11 @@ from db.models.contacts import (
     Attachment,
     Blob,
     Contact,
-    ContactEvent,
-    ContactStatus,
     Direction,
     Message,
     Product,
     SendStatus,
     Task,
-    TaskStatus,
     utcnow,
 )
 from db.session import session_scope
@@ -266,13 +266,22 @@ class ContactActivities:
     @activity.defn(name="update_projection")
     async def update_projection(self, upd: ProjectionUpdate) -> ProjectionResult:
         async with session_scope(self.sessionmaker) as s:
+            if upd.event == "replied" and upd.message_id:
+                # The reply's row before the contact's: the send of this reply runs at
+                # the same time and locks them in that order (message, then the
+                # contact for its history line); the other order deadlocked them.
+                await s.execute(
+                    update(Message)
+                    .where(Message.id == upd.message_id, Message.send_status == SendStatus.draft)
+                    .values(send_status=SendStatus.sending)
+                )
             contact = await s.get(Contact, upd.contact_id, with_for_update=True)
             if contact is None:
                 raise ApplicationError(f"contact {upd.contact_id} not found", non_retryable=True)
             contact.status = ContactStatus(upd.status)
             contact.assignee_id = upd.assignee_id
             contact.updated_at = utcnow()
-            apply_work_to_contact(contact, upd.work)  # line, SLA due date (activities/work.py)
+            apply_work_to_contact(contact, upd.work)  # line, SLA due date
             if upd.status == ContactStatus.closed:
                 contact.closed_at = contact.closed_at or utcnow()
                 contact.close_reason_id = upd.close_reason_id or contact.close_reason_id
@@ -289,13 +298,7 @@ class ContactActivities:
                     detail["message_id"] = upd.message_id
                 if upd.close_reason_id:
                     detail["reason_id"] = upd.close_reason_id
-                await self._add_event_once(s, contact.id, upd.event, upd.actor_id, detail)
-            if upd.event == "replied" and upd.message_id:
-                await s.execute(
-                    update(Message)
-                    .where(Message.id == upd.message_id, Message.send_status == SendStatus.draft)
-                    .values(send_status=SendStatus.sending)
-                )
+                await add_event_once(s, contact.id, upd.event, upd.actor_id, detail)
             await publish(
                 s,
                 LiveEvent(
@@ -308,21 +311,6 @@ class ContactActivities:
                 ),
             )
         return ProjectionResult()
-
-    async def _add_event_once(self, s, contact_id, kind, actor_id, detail) -> None:
-        """A retried activity must not write the history line twice."""
-        info = activity.info()
-        detail = {**detail, "activity": f"{info.workflow_run_id}/{info.activity_id}"}
-        exists = await s.scalar(
-            select(func.count())
-            .select_from(ContactEvent)
-            .where(
-                ContactEvent.contact_id == contact_id,
-                ContactEvent.detail["activity"].astext == detail["activity"],
-            )
-        )
-        if not exists:
-            s.add(ContactEvent(contact_id=contact_id, kind=kind, actor_id=actor_id, detail=detail))
 
     # --- mail -------------------------------------------------------------------------
 

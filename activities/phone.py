@@ -7,15 +7,18 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.projection import add_event_once
 from adapters.ami.client import AmiClient, AmiConfig, AmiError
 from config.settings import Settings
+from contracts.contact import TaskStatus
 from contracts.phone import (
+    CallState,
     OriginateInput,
     OriginateResult,
     RecordCallInput,
@@ -24,13 +27,11 @@ from contracts.phone import (
 from db.events import LiveEvent, publish
 from db.models.contacts import (
     Contact,
-    ContactEvent,
     Task,
-    TaskStatus,
     User,
     utcnow,
 )
-from db.models.phone import CallState, PhoneCall, PhoneLine
+from db.models.phone import PhoneCall, PhoneLine
 from db.session import session_scope
 from services.phone.calls import from_epoch
 
@@ -107,30 +108,14 @@ class PhoneActivities:
         await s.execute(update(Task).where(Task.contact_id == contact.id).values(**values))
 
     async def _event_once(self, s: AsyncSession, contact_id: int, inp: RecordCallInput) -> bool:
-        info = activity.info()
-        key = f"{info.workflow_run_id}/{info.activity_id}"
-        exists = await s.scalar(
-            select(func.count())
-            .select_from(ContactEvent)
-            .where(
-                ContactEvent.contact_id == contact_id,
-                ContactEvent.detail["activity"].astext == key,
-            )
-        )
-        if exists:
-            return False
-        detail = {"activity": key, "state": inp.state}
+        """The call's history line, once per activity execution; True when written now."""
+        detail: dict = {"state": inp.state}
         for name in ("hold_seconds", "talk_seconds", "ring_ms", "callback_attempts"):
             if getattr(inp, name) is not None:
                 detail[name] = getattr(inp, name)
         if inp.callback_outcome:
             detail["outcome"] = inp.callback_outcome
-        s.add(
-            ContactEvent(
-                contact_id=contact_id, kind=inp.event, actor_id=inp.agent_user_id, detail=detail
-            )
-        )
-        return True
+        return await add_event_once(s, contact_id, inp.event, inp.agent_user_id, detail)
 
     @activity.defn(name="originate_callback")
     async def originate_callback(self, inp: OriginateInput) -> OriginateResult:

@@ -16,8 +16,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.projection import (
+    activity_key,
+    add_event_once,
+    apply_work_to_contact,
+    apply_work_to_task,
+)
 from adapters.mail.compose import new_message_id
 from config.settings import Settings
+from contracts.contact import ContactStatus, TaskStatus
 from contracts.work import (
     LINES,
     CustomerLetterInput,
@@ -28,7 +35,6 @@ from contracts.work import (
     SlaSignalInput,
     StartWorkInput,
     WorkPlan,
-    WorkProjection,
 )
 from db.events import LiveEvent, publish
 from db.models.contacts import (
@@ -53,8 +59,8 @@ from db.models.work import (
 )
 from db.session import session_scope
 from rules.sla import WorkCalendar
+from rules.work_clocks import earliest_due, start_clocks
 from services.work.calendar import dutch_holidays, load_calendar  # noqa: F401 (re-exported)
-from workflows.contact.work import earliest_due, start_clocks
 
 CACHE_SECONDS = 60.0
 HOURS = 60  # minutes
@@ -87,28 +93,6 @@ BUILTIN_LETTERS = {
         "four weeks, to {due_date}.",
     ),
 }
-
-
-def _iso_or_none(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def apply_work_to_contact(contact: Contact, work: WorkProjection | None) -> None:
-    """The work fields of a projection update, on the contact row (called by
-    activities.contacts.update_projection before the task row is refreshed)."""
-    if work is None:
-        return
-    contact.line = work.line
-    contact.is_complaint = work.complaint
-    contact.complaint_due_at = _iso_or_none(work.complaint_due_at)
-    contact.due_at = _iso_or_none(work.due_at)
-
-
-def apply_work_to_task(task: Task | None, work: WorkProjection | None) -> None:
-    if task is None or work is None:
-        return
-    task.line, task.queue = work.line, work.queue
-    task.sla_state, task.priority = work.sla_state, work.priority
 
 
 class WorkActivities:
@@ -155,7 +139,8 @@ class WorkActivities:
     @activity.defn(name="start_work")
     async def start_work(self, inp: StartWorkInput) -> WorkPlan:
         """The contact's work plan; writes the first SLA due date on the projection.
-        (Contacts opened since "open-with-work-plan" get it from open_contact.)"""
+        The ContactWorkflow now gets its plan from open_contact; this stays
+        registered under its name for callers of the activity interface."""
         async with session_scope(self.sessionmaker) as s:
             contact = await s.get(Contact, inp.contact_id)
             if contact is None:
@@ -207,7 +192,7 @@ class WorkActivities:
         is oldest (round robin). The pick is written on the task at once, under a
         per-product lock, so contacts arriving together spread (the workflow then
         makes it its decision: the "auto_assigned" step)."""
-        if contact.status != "new" or task.assignee_id is not None:
+        if contact.status != ContactStatus.new or task.assignee_id is not None:
             return task.assignee_id if task.assignee_id else None
         mode = await s.scalar(
             select(QueueAutoAssign.mode).where(
@@ -222,7 +207,7 @@ class WorkActivities:
         )
         chosen = await self._pick(s, contact.product_id, mode)
         if chosen is not None:
-            task.assignee_id, task.status = chosen, "claimed"
+            task.assignee_id, task.status = chosen, TaskStatus.claimed
         return chosen
 
     async def _pick(self, s: AsyncSession, product_id: int, mode: str) -> int | None:
@@ -246,7 +231,7 @@ class WorkActivities:
             load = (
                 select(func.count())
                 .select_from(Task)
-                .where(Task.assignee_id == User.id, Task.status == "claimed")
+                .where(Task.assignee_id == User.id, Task.status == TaskStatus.claimed)
                 .scalar_subquery()
             )
             order = (load.asc(), User.id)
@@ -294,7 +279,7 @@ class WorkActivities:
             people = await self._line_people(s, contact.product_id, inp.line)
             chosen = await self._pick_on_line(s, contact.product_id, inp.line, mode, people)
             if chosen is not None:
-                task.assignee_id, task.status = chosen, "claimed"
+                task.assignee_id, task.status = chosen, TaskStatus.claimed
             return LineAssignResult(chosen)
 
     async def _line_people(self, s: AsyncSession, product_id: int, line: int) -> list[int]:
@@ -347,7 +332,7 @@ class WorkActivities:
             (
                 await s.execute(
                     select(Task.assignee_id, func.count())
-                    .where(Task.assignee_id.in_(people), Task.status == "claimed")
+                    .where(Task.assignee_id.in_(people), Task.status == TaskStatus.claimed)
                     .group_by(Task.assignee_id)
                 )
             ).all()
@@ -385,7 +370,7 @@ class WorkActivities:
     async def make_customer_letter(self, inp: CustomerLetterInput) -> CustomerLetterResult:
         """An outbound message from a template (reply_templates, else built in), in
         the contact's language; the workflow sends it like a reply."""
-        key = _activity_key()
+        key = activity_key()
         async with session_scope(self.sessionmaker) as s:
             existing = await s.scalar(
                 select(Message.id).where(Message.headers["pulse_activity"].astext == key)
@@ -450,26 +435,6 @@ def fill(text: str, values: dict[str, str]) -> str:
     for name, value in values.items():
         text = text.replace("{" + name + "}", value)
     return text
-
-
-def _activity_key() -> str:
-    info = activity.info()
-    return f"{info.workflow_run_id}/{info.activity_id}"
-
-
-async def add_event_once(s, contact_id: int, kind: str, actor_id, detail: dict) -> None:
-    """A retried activity must not write the history line twice."""
-    detail = {**detail, "activity": _activity_key()}
-    exists = await s.scalar(
-        select(func.count())
-        .select_from(ContactEvent)
-        .where(
-            ContactEvent.contact_id == contact_id,
-            ContactEvent.detail["activity"].astext == detail["activity"],
-        )
-    )
-    if not exists:
-        s.add(ContactEvent(contact_id=contact_id, kind=kind, actor_id=actor_id, detail=detail))
 
 
 async def _customer_address(s: AsyncSession, contact: Contact):

@@ -8,6 +8,7 @@ workflow history is visible in Temporal Web and has size limits.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 
@@ -15,6 +16,24 @@ from contracts.work import (  # noqa: TC001 (the converter needs them)
     WorkPlan,
     WorkProjection,
 )
+
+
+class ContactStatus(StrEnum):
+    """A contact's status: decided by its workflow, shown from the projection."""
+
+    new = "new"  # arrived, nobody holds it
+    open = "open"  # claimed by an agent
+    waiting = "waiting"  # replied, waiting for the customer
+    closed = "closed"
+
+
+class TaskStatus(StrEnum):
+    """The status of a contact's row on a task list."""
+
+    open = "open"
+    claimed = "claimed"
+    done = "done"
+
 
 # Search attributes PULSE registers on the Temporal namespace (Keyword type).
 SA_PRODUCT = "PulseProduct"
@@ -34,7 +53,7 @@ def initial_search_attributes(product_code: str, channel: str) -> TypedSearchAtt
         [
             SearchAttributePair(SearchAttributeKey.for_keyword(SA_PRODUCT), product_code),
             SearchAttributePair(SearchAttributeKey.for_keyword(SA_CHANNEL), channel),
-            SearchAttributePair(SearchAttributeKey.for_keyword(SA_STATUS), "new"),
+            SearchAttributePair(SearchAttributeKey.for_keyword(SA_STATUS), ContactStatus.new),
         ]
     )
 
@@ -69,7 +88,7 @@ class CustomerMessage:
 @dataclass
 class ClaimRequest:
     user_id: int
-    # work area: the lines the claimant may work for this product (empty: any line)
+    # the lines the claimant may work for this product (empty: any line)
     lines: list[int] = field(default_factory=list)
 
 
@@ -105,7 +124,7 @@ class AssignRequest:
 
     by_user_id: int
     to_user_id: int
-    line: int = 0  # work area: the line the assignee was checked for (0: not checked)
+    line: int = 0  # the line the assignee was checked for (0: not checked)
 
 
 @dataclass
@@ -163,7 +182,7 @@ class ProjectionUpdate:
     event_detail: dict = field(default_factory=dict)
     close_reason_id: int | None = None
     message_id: int | None = None
-    # work area (line, queue, SLA due date and state, priority); None: unchanged
+    # line, queue, SLA due date and state, priority; None: unchanged
     work: WorkProjection | None = None
 
 

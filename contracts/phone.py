@@ -4,6 +4,7 @@ figures only: no numbers or names in workflow history). New fields get defaults.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 # Kinds of call events the AMI bridge signals (see adapters/ami/events.py).
 JOIN, RINGING, RING_NO_ANSWER, CONNECT = "join", "ringing", "ring_no_answer", "connect"
@@ -11,6 +12,16 @@ COMPLETE, ABANDON, HANGUP, GONE = "complete", "abandon", "hangup", "gone"
 CALL_EVENT_KINDS = frozenset(
     {JOIN, RINGING, RING_NO_ANSWER, CONNECT, COMPLETE, ABANDON, HANGUP, GONE}
 )
+
+
+class CallState(StrEnum):
+    """Where a call stands: decided by the contact's workflow, stored on the call."""
+
+    queued = "queued"
+    ringing = "ringing"
+    connected = "connected"
+    ended = "ended"  # answered and finished: wrap-up pending or done
+    abandoned = "abandoned"  # the caller hung up in the queue: a callback task
 
 
 @dataclass

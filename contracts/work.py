@@ -22,6 +22,8 @@ class WorkCalendar:
 FIRST_LINE, SECOND_LINE, THIRD_LINE = 1, 2, 3
 LINES = (FIRST_LINE, SECOND_LINE, THIRD_LINE)
 COMPLAINTS_QUEUE = "complaints"
+# A trafficer moves a contact up or down its list within these; breaches add to it.
+PRIORITY_MIN, PRIORITY_MAX = -5, 10
 
 
 @dataclass

@@ -1,10 +1,13 @@
-"""Working-time arithmetic of the SLA calendar (rules/sla.py): pure functions."""
+"""Working-time arithmetic of the SLA calendar (rules/sla.py) and a contact's clocks
+and deadlines on it: pure functions."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
 from activities.work import dutch_holidays
+from contracts.contact import ContactStatus
+from contracts.work import FIRST_LINE, LineTargets, WorkPlan
 from rules.sla import (
     SlaClock,
     WorkCalendar,
@@ -12,6 +15,9 @@ from rules.sla import (
     add_working_minutes,
     working_minutes_between,
 )
+from rules.work_clocks import FIRST_RESPONSE, RESOLUTION, earliest_due, start_clocks
+from workflows.contact.deadlines import pending_deadlines, sla_state, work_due
+from workflows.contact.state import WorkData
 
 CAL = WorkCalendar(holidays=dutch_holidays([2026, 2027], []))
 
@@ -65,3 +71,40 @@ def test_a_paused_clock_keeps_its_used_minutes():
     assert clock.warn_at(CAL) == monday_9 + timedelta(hours=3, minutes=15)
     clock.stop(monday_9 + timedelta(hours=4), CAL)
     assert clock.used == 105 and not clock.running
+
+
+# --- a contact's clocks and deadlines (rules/work_clocks.py, workflows/contact/deadlines.py)
+
+
+def _plan(**kw) -> WorkPlan:
+    targets = [LineTargets(FIRST_LINE, first_response_minutes=60, resolution_minutes=8 * 60)]
+    return WorkPlan(calendar=CAL, targets=targets, **kw)
+
+
+def test_a_new_contact_falls_due_on_its_first_response_clock():
+    monday_9 = utc(2027, 5, 3, 7, 0)  # 09:00 CEST
+    clocks = start_clocks(_plan(), monday_9)
+    assert sorted(clocks) == [FIRST_RESPONSE, RESOLUTION]
+    assert earliest_due(clocks, CAL) == utc(2027, 5, 3, 8, 0)
+    assert earliest_due({}, CAL) is None
+
+
+def test_deadlines_of_a_waiting_complaint():
+    monday_9 = utc(2027, 5, 3, 7, 0)
+    work = WorkData(plan=_plan(), clocks=start_clocks(_plan(), monday_9))
+    running = {action for _, action in pending_deadlines(work, ContactStatus.open)}
+    assert running == {
+        "warn:first_response",
+        "breach:first_response",
+        "warn:resolution",
+        "breach:resolution",
+    }
+    for clock in work.clocks.values():
+        clock.pause(monday_9, CAL)
+    work.waiting_since = monday_9.isoformat()
+    work.complaint, work.complaint_due = True, utc(2027, 6, 14, 7, 0).isoformat()
+    waiting = {action for _, action in pending_deadlines(work, ContactStatus.waiting)}
+    assert waiting == {"remind", "auto_close", "warn:complaint", "breach:complaint"}
+    assert work_due(work, ContactStatus.waiting) == utc(2027, 6, 14, 7, 0)
+    assert sla_state(work, ContactStatus.waiting) == "paused"
+    assert pending_deadlines(work, ContactStatus.closed) == []

@@ -13,13 +13,12 @@ PULSE; a certificate of destruction records what, when and whose approval.
 """
 
 import contextlib
-from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
+    from contracts.activities import RecordsActivityApi
     from contracts.records import (
         ArchiveInput,
         ArchiveResult,
@@ -39,20 +38,7 @@ with workflow.unsafe.imports_passed_through():
         RecordRef,
         archive_workflow_id,
     )
-
-DB = {
-    "start_to_close_timeout": timedelta(seconds=30),
-    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=30)),
-}
-# The DMS may be down for hours: keep trying, at most every 10 minutes, forever.
-DMS = {
-    "start_to_close_timeout": timedelta(minutes=10),
-    "retry_policy": RetryPolicy(
-        initial_interval=timedelta(seconds=5),
-        backoff_coefficient=2.0,
-        maximum_interval=timedelta(minutes=10),
-    ),
-}
+    from workflows.options import DB_REMOTE_ACTIVITY, DMS_ACTIVITY
 
 
 async def start_archive(contact_id: int, reference: str) -> None:
@@ -72,11 +58,13 @@ async def start_archive(contact_id: int, reference: str) -> None:
 class ArchiveContactWorkflow:
     @workflow.run
     async def run(self, inp: ArchiveInput) -> ArchiveResult:
-        pending: PendingResult = await workflow.execute_activity(
-            "mark_archiving_pending", RecordRef(inp.contact_id), result_type=PendingResult, **DB
+        pending: PendingResult = await workflow.execute_activity_method(
+            RecordsActivityApi.mark_archiving_pending,
+            RecordRef(inp.contact_id),
+            **DB_REMOTE_ACTIVITY,
         )
-        result: ArchiveResult = await workflow.execute_activity(
-            "archive_contact", RecordRef(inp.contact_id), result_type=ArchiveResult, **DMS
+        result: ArchiveResult = await workflow.execute_activity_method(
+            RecordsActivityApi.archive_contact, RecordRef(inp.contact_id), **DMS_ACTIVITY
         )
         result.record_id = result.record_id or pending.record_id
         return result
@@ -94,11 +82,10 @@ class DestructionListWorkflow:
     @workflow.run
     async def run(self, inp: DestructionRunInput) -> DestructionResult:
         as_of = inp.as_of or workflow.now().date().isoformat()
-        collected: CollectResult = await workflow.execute_activity(
-            "collect_destruction_list",
+        collected: CollectResult = await workflow.execute_activity_method(
+            RecordsActivityApi.collect_destruction_list,
             CollectInput(workflow_id=workflow.info().workflow_id, as_of=as_of),
-            result_type=CollectResult,
-            **DB,
+            **DB_REMOTE_ACTIVITY,
         )
         self._list_id = collected.list_id
         self._pending = list(collected.record_ids)
@@ -109,18 +96,16 @@ class DestructionListWorkflow:
         await workflow.wait_condition(workflow.all_handlers_finished)
         destroyed, not_destroyed = [], []
         for record_id in self._approved:
-            outcome: DestroyResult = await workflow.execute_activity(
-                "destroy_record",
+            outcome: DestroyResult = await workflow.execute_activity_method(
+                RecordsActivityApi.destroy_record,
                 DestroyInput(list_id=collected.list_id, record_id=record_id),
-                result_type=DestroyResult,
-                **DMS,
+                **DMS_ACTIVITY,
             )
             (destroyed if outcome.destroyed else not_destroyed).append(record_id)
-        certificate: CertificateResult = await workflow.execute_activity(
-            "issue_destruction_certificate",
+        certificate: CertificateResult = await workflow.execute_activity_method(
+            RecordsActivityApi.issue_destruction_certificate,
             CertificateInput(collected.list_id, destroyed, not_destroyed + self._withheld),
-            result_type=CertificateResult,
-            **DB,
+            **DB_REMOTE_ACTIVITY,
         )
         self._done = True
         return DestructionResult(
@@ -135,10 +120,10 @@ class DestructionListWorkflow:
         self._refuse(req)
         self._pending.remove(req.record_id)  # before any await: one decision wins
         (self._approved if req.approve else self._withheld).append(req.record_id)
-        await workflow.execute_activity(
-            "record_destruction_decision",
+        await workflow.execute_activity_method(
+            RecordsActivityApi.record_destruction_decision,
             DecisionRecord(self._list_id or 0, req.user_id, req.record_id, req.approve, req.reason),
-            **DB,
+            **DB_REMOTE_ACTIVITY,
         )
         return DecideResult(pending=len(self._pending))
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlmodel import Field, SQLModel
 
+from contracts.contact import ContactStatus, TaskStatus  # tables store them
 from contracts.roles import Role  # noqa: F401  (re-exported: tables store it)
 
 
@@ -46,13 +47,6 @@ class Channel(StrEnum):
     letter = "letter"
 
 
-class ContactStatus(StrEnum):
-    new = "new"  # arrived, nobody holds it
-    open = "open"  # claimed by an agent
-    waiting = "waiting"  # replied, waiting for the customer
-    closed = "closed"
-
-
 class Direction(StrEnum):
     inbound = "in"
     outbound = "out"
@@ -64,12 +58,6 @@ class SendStatus(StrEnum):
     sending = "sending"  # handed to the workflow, Temporal retries until SMTP takes it
     sent = "sent"
     failed = "failed"  # permanently refused by SMTP
-
-
-class TaskStatus(StrEnum):
-    open = "open"
-    claimed = "claimed"
-    done = "done"
 
 
 # --- products, users, access -------------------------------------------------------

@@ -1,5 +1,5 @@
 """The phone part of the ContactWorkflow: a call's life, decided here; I/O in
-activities/phone.py. Standard library and temporalio only.
+activities/phone.py. Deterministic: contracts and the contact's state only.
 
 A call (one Asterisk Linkedid) is one contact. Asterisk's queue events arrive as the
 ``call_event`` signal; the call moves queued -> ringing -> connected -> ended, or to
@@ -12,13 +12,13 @@ the contact). Abandoned: a callback task in the product queue (``call_back``).
 
 import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from contracts.activities import PhoneActivityApi
+    from contracts.contact import ContactStatus
     from contracts.phone import (
         ABANDON,
         COMPLETE,
@@ -37,23 +37,21 @@ with workflow.unsafe.imports_passed_through():
         WrapUpRequest,
         WrapUpResult,
     )
+    from workflows.contact.state import (
+        ABANDONED,
+        CONNECTED,
+        ENDED,
+        QUEUED,
+        RINGING_STATE,
+        Change,
+        ContactData,
+    )
+    from workflows.options import DB_ACTIVITY, ORIGINATE_ACTIVITY
 
-QUEUED, RINGING_STATE, CONNECTED = "queued", "ringing", "connected"
-ENDED, ABANDONED = "ended", "abandoned"
 FINAL = frozenset({ENDED, ABANDONED})
 # No projection write for these (a worker's time goes to what people see): the bridge
 # registered the queued call itself, and ringing changes nothing on a screen.
 UNRECORDED = frozenset({JOIN, RINGING})
-
-DB_ACTIVITY = {
-    "start_to_close_timeout": timedelta(seconds=30),
-    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=30)),
-}
-# One attempt = one Originate: a failed call is an outcome, not a retry.
-ORIGINATE_ACTIVITY = {
-    "start_to_close_timeout": timedelta(seconds=90),
-    "retry_policy": RetryPolicy(maximum_attempts=1),
-}
 
 
 @dataclass(frozen=True)
@@ -90,51 +88,51 @@ def decide(state: str, kind: str) -> Step | None:
     return None
 
 
-class CallLogic:
-    """A call's state inside the ContactWorkflow. ``wf`` is the workflow instance;
-    status changes go through its ``_change`` so the contact projection stays one."""
+class CallPart:
+    """A phone contact's call, on the contact's ``ContactData`` (its ``call`` part).
+    Status changes go through ``change``, the contact's own, so the contact
+    projection stays one."""
 
-    def __init__(self) -> None:
-        self.state = QUEUED
-        self.agent: int | None = None
-        self.wrapped_up = False
-        self.callback_running = False
-        self.attempts = 0
-        self._seen: set[tuple] = set()
-        self._lock = asyncio.Lock()
+    def __init__(self, data: ContactData, change: Change) -> None:
+        self.data = data
+        self.call = data.call
+        self._change = change
+        self._lock = asyncio.Lock()  # call events are applied in the order they arrived
 
-    async def on_event(self, wf, contact_id: int, ev: CallEvent) -> None:
+    async def on_event(self, ev: CallEvent) -> None:
         key = (ev.kind, ev.agent_user_id, ev.at)
-        if key in self._seen:
+        if key in self.call.seen:
             return  # the bridge re-sent it (reconnect, restart): harmless
-        self._seen.add(key)
-        async with self._lock:  # events are applied in the order they arrived
-            step = decide(self.state, ev.kind)
+        self.call.seen.add(key)
+        async with self._lock:
+            step = decide(self.call.state, ev.kind)
             if step is None:
                 if ev.kind == RING_NO_ANSWER:  # recorded even when it changes nothing
-                    await self._record(contact_id, ev, self.state, "call", "ring_no_answer")
+                    await self._record(ev, self.call.state, "call", "ring_no_answer")
                 return
-            self.state = step.state
+            self.call.state = step.state
             if step.answered:
-                self.agent = ev.agent_user_id
+                self.call.agent = ev.agent_user_id
             if ev.kind in UNRECORDED:
                 return  # the bridge wrote it with the call (join); ringing lives here only
             event = f"call_{ev.kind}"
-            await self._record(contact_id, ev, step.state, step.task_kind, event)
-            if step.answered and self.agent is not None:
-                await wf._change("open", self.agent, "call_answered", actor_id=self.agent)
+            await self._record(ev, step.state, step.task_kind, event)
+            if step.answered and self.call.agent is not None:
+                await self._change(
+                    ContactStatus.open, self.call.agent, "call_answered", actor_id=self.call.agent
+                )
             elif step.callback:
-                await wf._change("new", None, "callback_requested")
+                await self._change(ContactStatus.new, None, "callback_requested")
 
-    async def _record(self, contact_id, ev, state, task_kind, event) -> None:
-        await workflow.execute_local_activity(
-            "record_call",
+    async def _record(self, ev: CallEvent, state: str, task_kind: str, event: str) -> None:
+        await workflow.execute_local_activity_method(
+            PhoneActivityApi.record_call,
             RecordCallInput(
-                contact_id=contact_id,
+                contact_id=self.data.contact_id,
                 event=event,
                 state=state,
                 task_kind=task_kind,
-                agent_user_id=ev.agent_user_id if ev.agent_user_id is not None else self.agent,
+                agent_user_id=ev.agent_user_id if ev.agent_user_id is not None else self.call.agent,
                 hold_seconds=ev.hold_seconds,
                 talk_seconds=ev.talk_seconds,
                 ring_ms=ev.ring_ms,
@@ -146,44 +144,45 @@ class CallLogic:
     # --- wrap-up --------------------------------------------------------------------
 
     def refuse_wrap_up(self, req: WrapUpRequest) -> None:
-        if self.state != ENDED:
+        if self.call.state != ENDED:
             raise ApplicationError("This call has not ended yet.", type="CallNotEnded")
-        if self.wrapped_up:
+        if self.call.wrapped_up:
             raise ApplicationError("This call is already wrapped up.", type="AlreadyWrappedUp")
-        if req.user_id != self.agent:
+        if req.user_id != self.call.agent:
             raise ApplicationError("Only the agent who took the call wraps it up.", type="NotAgent")
 
-    async def wrap_up(self, wf, contact_id: int, req: WrapUpRequest) -> WrapUpResult:
+    async def wrap_up(self, req: WrapUpRequest) -> WrapUpResult:
         self.refuse_wrap_up(req)
-        self.wrapped_up = True
+        self.call.wrapped_up = True
         detail = {"linked_contact_id": req.linked_contact_id, "note_id": req.note_id}
-        await wf._change(
-            "closed",
-            self.agent,
+        await self._change(
+            ContactStatus.closed,
+            self.call.agent,
             "wrapped_up",
             actor_id=req.user_id,
             detail=detail,
             close_reason_id=req.reason_id,
         )
-        return WrapUpResult(status="closed", linked_contact_id=req.linked_contact_id)
+        return WrapUpResult(status=ContactStatus.closed, linked_contact_id=req.linked_contact_id)
 
     # --- callback -------------------------------------------------------------------
 
     def refuse_callback(self, req: CallbackRequest) -> None:
-        if self.state != ABANDONED:
+        if self.call.state != ABANDONED:
             raise ApplicationError("This call needs no callback.", type="NoCallback")
-        if self.callback_running:
+        if self.call.callback_running:
             raise ApplicationError("A callback is already being made.", type="CallbackRunning")
 
-    async def call_back(self, wf, contact_id: int, req: CallbackRequest) -> CallbackResult:
+    async def call_back(self, req: CallbackRequest) -> CallbackResult:
         self.refuse_callback(req)
-        self.callback_running = True
+        self.call.callback_running = True
         try:
-            await wf._change("open", req.user_id, "callback_started", actor_id=req.user_id)
-            result: OriginateResult = await workflow.execute_activity(
-                "originate_callback",
-                OriginateInput(contact_id=contact_id, user_id=req.user_id),
-                result_type=OriginateResult,
+            await self._change(
+                ContactStatus.open, req.user_id, "callback_started", actor_id=req.user_id
+            )
+            result: OriginateResult = await workflow.execute_activity_method(
+                PhoneActivityApi.originate_callback,
+                OriginateInput(contact_id=self.data.contact_id, user_id=req.user_id),
                 **ORIGINATE_ACTIVITY,
             )
             outcome = result.outcome
@@ -191,24 +190,24 @@ class CallLogic:
             workflow.logger.warning("callback originate failed: %s", exc)
             outcome = "failed"
         finally:
-            self.callback_running = False
-        self.attempts += 1
+            self.call.callback_running = False
+        self.call.attempts += 1
         answered = outcome == "answered"
         if answered:
-            self.state, self.agent = ENDED, req.user_id
-        await workflow.execute_local_activity(
-            "record_call",
+            self.call.state, self.call.agent = ENDED, req.user_id
+        await workflow.execute_local_activity_method(
+            PhoneActivityApi.record_call,
             RecordCallInput(
-                contact_id=contact_id,
+                contact_id=self.data.contact_id,
                 event="callback_" + outcome,
-                state=self.state,
+                state=self.call.state,
                 task_kind="wrapup" if answered else "callback",
                 agent_user_id=req.user_id,
-                callback_attempts=self.attempts,
+                callback_attempts=self.call.attempts,
                 callback_outcome=outcome,
             ),
             **DB_ACTIVITY,
         )
         if not answered:  # the task goes back to the product queue, attempts counted
-            await wf._change("new", None, "callback_failed", actor_id=req.user_id)
-        return CallbackResult(outcome=outcome, attempts=self.attempts)
+            await self._change(ContactStatus.new, None, "callback_failed", actor_id=req.user_id)
+        return CallbackResult(outcome=outcome, attempts=self.call.attempts)

@@ -6,6 +6,11 @@ gets a clear refusal), new customer messages as a signal. After closing, the
 workflow stays alive for the reopen window so a late reply reopens the contact;
 after that it completes and a further reply starts a new contact.
 
+Its whole state is one ``ContactData`` (workflows/contact/state.py). The lines,
+SLA clocks and complaints (``WorkPart``) and a phone contact's call (``CallPart``)
+are collaborators working on that state; their Updates, signal and query are
+declared here, where Temporal looks for them, and handed on.
+
 State changes are applied synchronously at the start of a handler (before any
 await), so two updates in one workflow task cannot both win.
 
@@ -18,10 +23,11 @@ import asyncio
 from datetime import timedelta
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeKey, SearchAttributePair
+from temporalio.common import SearchAttributeKey, SearchAttributePair
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
+    from contracts.activities import ContactActivityApi
     from contracts.contact import (
         SA_CHANNEL,
         SA_PRODUCT,
@@ -32,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         ContactInput,
         ContactResult,
         ContactState,
+        ContactStatus,
         CustomerMessage,
         DecisionResult,
         OpenContactInput,
@@ -40,7 +47,6 @@ with workflow.unsafe.imports_passed_through():
         ReleaseRequest,
         ReplyRequest,
         SendMessageInput,
-        SendMessageResult,
     )
     from contracts.phone import (
         CallbackRequest,
@@ -49,94 +55,69 @@ with workflow.unsafe.imports_passed_through():
         WrapUpRequest,
         WrapUpResult,
     )
-    from workflows.contact.phone import CallLogic  # phone channel (issue 3)
-    from workflows.contact.work import (
-        WorkMixin,  # lines, SLAs, waiting, complaints (issue 4)
+    from contracts.work import (
+        AnswerRequest,
+        ComplaintRequest,
+        EscalateRequest,
+        ExtendComplaintRequest,
+        PriorityRequest,
+        WorkState,
     )
-    from workflows.records import start_archive  # records area (issue 6)
+    from workflows.contact.checks import refuse_when_closed, require_holder
+    from workflows.contact.phone import CallPart
+    from workflows.contact.state import ContactData
+    from workflows.contact.work import WorkPart
+    from workflows.options import DB_ACTIVITY, SEND_ACTIVITY
+    from workflows.records import start_archive
 
 KEY_PRODUCT = SearchAttributeKey.for_keyword(SA_PRODUCT)
 KEY_CHANNEL = SearchAttributeKey.for_keyword(SA_CHANNEL)
 KEY_STATUS = SearchAttributeKey.for_keyword(SA_STATUS)
 
-# Database work is quick: run it as a local activity (no round trip through the
-# server's task queue: about half the Temporal load of a contact) and retry it for
-# a long time (a DB outage must not lose work).
-DB_ACTIVITY = {
-    "start_to_close_timeout": timedelta(seconds=30),
-    "retry_policy": RetryPolicy(maximum_interval=timedelta(seconds=30)),
-}
-# Mail goes out until SMTP takes it: "sending" for as long as it takes, never lost.
-# A local activity too (measured: +10 % contacts/s on the intake benchmark); after
-# 10 s of failures its retries wait on server timers, so during an SMTP outage the
-# workflow task is not held and people's updates still get through at once.
-SEND_ACTIVITY = {
-    "start_to_close_timeout": timedelta(minutes=2),
-    "local_retry_threshold": timedelta(seconds=10),
-    "retry_policy": RetryPolicy(
-        initial_interval=timedelta(seconds=2),
-        maximum_interval=timedelta(minutes=5),
-        non_retryable_error_types=["PermanentSendError"],
-    ),
-}
-
-NEW, OPEN, WAITING, CLOSED = "new", "open", "waiting", "closed"
-
 
 @workflow.defn
-class ContactWorkflow(WorkMixin):
+class ContactWorkflow:
     @workflow.init
     def __init__(self, inp: ContactInput) -> None:
-        self._inp = inp
-        self._status = NEW
-        self._assignee: int | None = None
-        self._seen_messages: set[int] = set()
+        self.data = ContactData(inp)
         if inp.first_message_id is not None:
-            self._seen_messages.add(inp.first_message_id)
-        self._inbound: list[int] = []
-        self._outbound: list[int] = []
+            self.data.seen_messages.add(inp.first_message_id)
         self._lock = asyncio.Lock()  # serialises projection writes in handler order
-        self._init_work()  # lines and SLA clocks (workflows/contact/work.py)
-        self._phone = CallLogic()  # a phone contact's call (workflows/contact/phone.py)
+        self.work = WorkPart(self.data, self._change, self._lock)  # lines, SLAs, complaints
+        self.call = CallPart(self.data, self._change)  # a phone contact's call
 
     # --- main loop -----------------------------------------------------------------
 
     @workflow.run
     async def run(self, inp: ContactInput) -> ContactResult:
         self._ensure_search_attributes(inp)
-        if workflow.patched("open-with-work-plan"):
-            # One local activity opens the contact and loads its work plan (intake
-            # throughput: one activity and one commit less per contact).
-            opened = await self._open(inp, plan_work=True)
-            await self._adopt_plan(opened.plan)  # workflows/contact/work.py
-        else:
-            opened = await self._open(inp, plan_work=False)
-            await self._start_work()  # SLA plan and timers (workflows/contact/work.py)
+        # One local activity opens the contact and loads its work plan (intake
+        # throughput: one activity and one commit less per contact).
+        opened = await self._open(inp)
+        await self.work.adopt_plan(opened.plan)
         if opened.ack_message_id is not None:
             await self._send(opened.ack_message_id)
 
         while True:
             await self._work_until_closed()
-            if workflow.patched("archive-on-close"):  # records area: to the DMS (issue 6)
-                await start_archive(inp.contact_id, inp.reference)
+            await start_archive(inp.contact_id, inp.reference)  # the record, to the DMS
             if not await self._reopened_within_window():
                 break
         await workflow.wait_condition(workflow.all_handlers_finished)
-        self._stop_work()
-        return ContactResult(contact_id=inp.contact_id, status=self._status)
+        self.work.stop()
+        return ContactResult(contact_id=inp.contact_id, status=self.data.status)
 
-    async def _open(self, inp: ContactInput, plan_work: bool) -> OpenContactResult:
-        return await workflow.execute_local_activity(
-            "open_contact",
+    async def _open(self, inp: ContactInput) -> OpenContactResult:
+        return await workflow.execute_local_activity_method(
+            ContactActivityApi.open_contact,
             OpenContactInput(
                 inp.contact_id,
                 inp.first_message_id,
                 inp.first_response_hours,
-                plan_work=plan_work,
+                plan_work=True,
                 channel=inp.channel,
                 received_at=workflow.info().workflow_start_time.isoformat(),
             ),
-            result_type=OpenContactResult,
             **DB_ACTIVITY,
         )
 
@@ -146,7 +127,7 @@ class ContactWorkflow(WorkMixin):
         wanted = [
             SearchAttributePair(KEY_PRODUCT, inp.product_code),
             SearchAttributePair(KEY_CHANNEL, inp.channel),
-            SearchAttributePair(KEY_STATUS, self._status),
+            SearchAttributePair(KEY_STATUS, self.data.status),
         ]
         present = workflow.info().typed_search_attributes
         missing = [pair for pair in wanted if present.get(pair.key) != pair.value]
@@ -158,46 +139,48 @@ class ContactWorkflow(WorkMixin):
         closed and nothing is left to send."""
         while True:
             await workflow.wait_condition(
-                lambda: bool(self._outbound or self._inbound) or self._status == CLOSED
+                lambda: (
+                    bool(self.data.outbound or self.data.inbound)
+                    or self.data.status == ContactStatus.closed
+                )
             )
-            if self._outbound:
-                await self._send(self._outbound.pop(0))
-            elif self._inbound:
-                await self._take_in(self._inbound.pop(0))
-            elif self._status == CLOSED:
+            if self.data.outbound:
+                await self._send(self.data.outbound.pop(0))
+            elif self.data.inbound:
+                await self._take_in(self.data.inbound.pop(0))
+            elif self.data.status == ContactStatus.closed:
                 return
 
     async def _reopened_within_window(self) -> bool:
         """After closing, wait for a customer reply for ``reopen_days``."""
         try:
             await workflow.wait_condition(
-                lambda: bool(self._inbound), timeout=timedelta(days=self._inp.reopen_days)
+                lambda: bool(self.data.inbound), timeout=timedelta(days=self.data.inp.reopen_days)
             )
         except TimeoutError:
-            return bool(self._inbound)  # a message that raced the timer still reopens
+            return bool(self.data.inbound)  # a message that raced the timer still reopens
         return True
 
     async def _take_in(self, message_id: int) -> None:
         """A customer wrote again: back to the agent who holds it, or to the queue."""
-        if self._status == CLOSED:
-            await self._change(NEW, None, "reopened", message_id=message_id)
-        elif self._status == WAITING:
+        if self.data.status == ContactStatus.closed:
+            await self._change(ContactStatus.new, None, "reopened", message_id=message_id)
+        elif self.data.status == ContactStatus.waiting:
             await self._change(
-                OPEN if self._assignee else NEW,
-                self._assignee,
+                ContactStatus.open if self.data.assignee else ContactStatus.new,
+                self.data.assignee,
                 "customer_replied",
                 message_id=message_id,
             )
         else:
             await self._change(
-                self._status, self._assignee, "customer_wrote", message_id=message_id
+                self.data.status, self.data.assignee, "customer_wrote", message_id=message_id
             )
 
     async def _send(self, message_id: int) -> None:
-        await workflow.execute_local_activity(
-            "send_message",
+        await workflow.execute_local_activity_method(
+            ContactActivityApi.send_message,
             SendMessageInput(message_id),
-            result_type=SendMessageResult,
             **SEND_ACTIVITY,
         )
 
@@ -213,11 +196,11 @@ class ContactWorkflow(WorkMixin):
         message_id: int | None = None,
     ) -> None:
         """Set status/assignee now; write the projection (in handler order)."""
-        self._on_change(status, event)  # SLA clocks follow the status (workflows/contact/work.py)
-        self._status, self._assignee = status, assignee
+        self.work.on_change(status, event)  # the SLA clocks follow the status
+        self.data.status, self.data.assignee = status, assignee
         workflow.upsert_search_attributes([SearchAttributePair(KEY_STATUS, status)])
         update = ProjectionUpdate(
-            contact_id=self._inp.contact_id,
+            contact_id=self.data.contact_id,
             status=status,
             assignee_id=assignee,
             actor_id=actor_id,
@@ -225,139 +208,179 @@ class ContactWorkflow(WorkMixin):
             event_detail=detail or {},
             close_reason_id=close_reason_id,
             message_id=message_id,
-            work=self._work_projection(),
+            work=self.work.projection(),
         )
         async with self._lock:
-            await workflow.execute_local_activity("update_projection", update, **DB_ACTIVITY)
+            await workflow.execute_local_activity_method(
+                ContactActivityApi.update_projection, update, **DB_ACTIVITY
+            )
 
     # --- signals -------------------------------------------------------------------
 
     @workflow.signal(name="customer_message")
     def customer_message(self, msg: CustomerMessage) -> None:
         # Intake may deliver the same message twice after a crash: take it once.
-        if msg.message_id not in self._seen_messages:
-            self._seen_messages.add(msg.message_id)
-            self._inbound.append(msg.message_id)
+        if msg.message_id not in self.data.seen_messages:
+            self.data.seen_messages.add(msg.message_id)
+            self.data.inbound.append(msg.message_id)
 
     # --- updates (people's decisions) ---------------------------------------------------
 
     @workflow.update(name="claim")
     async def claim(self, req: ClaimRequest) -> DecisionResult:
         self._refuse_claim(req)  # again: a claim validated in the same task may have won
-        await self._change(OPEN, req.user_id, "claimed", actor_id=req.user_id)
-        return DecisionResult(self._status, self._assignee)
+        await self._change(ContactStatus.open, req.user_id, "claimed", actor_id=req.user_id)
+        return DecisionResult(self.data.status, self.data.assignee)
 
     @claim.validator
     def _validate_claim(self, req: ClaimRequest) -> None:
         self._refuse_claim(req)
 
     def _refuse_claim(self, req: ClaimRequest) -> None:
-        if self._status == CLOSED:
-            raise ApplicationError("This contact is closed.", type="ContactClosed")
-        self._refuse_wrong_line(req.lines)
-        if self._assignee is not None and self._assignee != req.user_id:
+        refuse_when_closed(self.data)
+        self.work.refuse_wrong_line(req.lines)
+        if self.data.assignee is not None and self.data.assignee != req.user_id:
             raise ApplicationError(
                 "Another agent has already claimed this contact.", type="AlreadyClaimed"
             )
 
     @workflow.update(name="release")
     async def release(self, req: ReleaseRequest) -> DecisionResult:
-        self._require_holder(req.user_id)
-        await self._change(NEW, None, "released", actor_id=req.user_id)
-        return DecisionResult(self._status, self._assignee)
+        require_holder(self.data, req.user_id)
+        await self._change(ContactStatus.new, None, "released", actor_id=req.user_id)
+        return DecisionResult(self.data.status, self.data.assignee)
 
     @release.validator
     def _validate_release(self, req: ReleaseRequest) -> None:
-        self._require_holder(req.user_id)
+        require_holder(self.data, req.user_id)
 
     @workflow.update(name="assign")
     async def assign(self, req: AssignRequest) -> DecisionResult:
-        self._refuse_when_closed()
-        self._refuse_wrong_line([req.line] if req.line else [])  # an escalation may have won
+        refuse_when_closed(self.data)
+        self.work.refuse_wrong_line([req.line] if req.line else [])  # an escalation may have won
         await self._change(
-            OPEN,
+            ContactStatus.open,
             req.to_user_id,
             "assigned",
             actor_id=req.by_user_id,
             detail={"to_user_id": req.to_user_id},
         )
-        return DecisionResult(self._status, self._assignee)
+        return DecisionResult(self.data.status, self.data.assignee)
 
     @assign.validator
     def _validate_assign(self, req: AssignRequest) -> None:
-        self._refuse_when_closed()
-        self._refuse_wrong_line([req.line] if req.line else [])
+        refuse_when_closed(self.data)
+        self.work.refuse_wrong_line([req.line] if req.line else [])
 
     @workflow.update(name="reply")
     async def reply(self, req: ReplyRequest) -> DecisionResult:
-        self._require_holder(req.user_id)
+        require_holder(self.data, req.user_id)
         # Queue first, so the main loop sends it even if the projection write is slow.
-        self._outbound.append(req.message_id)
-        status = WAITING if req.wait_for_customer else OPEN
+        self.data.outbound.append(req.message_id)
+        status = ContactStatus.waiting if req.wait_for_customer else ContactStatus.open
         await self._change(
-            status, self._assignee, "replied", actor_id=req.user_id, message_id=req.message_id
+            status, self.data.assignee, "replied", actor_id=req.user_id, message_id=req.message_id
         )
-        return DecisionResult(self._status, self._assignee)
+        return DecisionResult(self.data.status, self.data.assignee)
 
     @reply.validator
     def _validate_reply(self, req: ReplyRequest) -> None:
-        self._require_holder(req.user_id)
-        self._refuse_reply_on_this_line()
+        require_holder(self.data, req.user_id)
+        self.work.refuse_reply_on_this_line()
 
     @workflow.update(name="close")
     async def close(self, req: CloseRequest) -> DecisionResult:
-        self._require_holder(req.user_id)
+        require_holder(self.data, req.user_id)
         await self._change(
-            CLOSED, self._assignee, "closed", actor_id=req.user_id, close_reason_id=req.reason_id
+            ContactStatus.closed,
+            self.data.assignee,
+            "closed",
+            actor_id=req.user_id,
+            close_reason_id=req.reason_id,
         )
-        return DecisionResult(self._status, self._assignee)
+        return DecisionResult(self.data.status, self.data.assignee)
 
     @close.validator
     def _validate_close(self, req: CloseRequest) -> None:
-        self._require_holder(req.user_id)
+        require_holder(self.data, req.user_id)
 
-    def _refuse_when_closed(self) -> None:
-        if self._status == CLOSED:
-            raise ApplicationError("This contact is closed.", type="ContactClosed")
+    # --- updates: lines, escalation, complaints, priority (workflows/contact/work.py)
 
-    def _require_holder(self, user_id: int) -> None:
-        self._refuse_when_closed()
-        if self._assignee != user_id:
-            raise ApplicationError(
-                "Claim this contact first: only its holder may do this.", type="NotHolder"
-            )
+    @workflow.update(name="escalate")
+    async def escalate(self, req: EscalateRequest) -> DecisionResult:
+        return await self.work.escalate(req)
 
-    # --- phone channel (issue 3; logic in workflows/contact/phone.py) -------------------------
+    @escalate.validator
+    def _validate_escalate(self, req: EscalateRequest) -> None:
+        self.work.refuse_escalation(req)
+
+    @workflow.update(name="answer_escalation")
+    async def answer_escalation(self, req: AnswerRequest) -> DecisionResult:
+        return await self.work.answer_escalation(req)
+
+    @answer_escalation.validator
+    def _validate_answer(self, req: AnswerRequest) -> None:
+        self.work.refuse_answer(req)
+
+    @workflow.update(name="mark_complaint")
+    async def mark_complaint(self, req: ComplaintRequest) -> DecisionResult:
+        return await self.work.mark_complaint(req)
+
+    @mark_complaint.validator
+    def _validate_complaint(self, req: ComplaintRequest) -> None:
+        self.work.refuse_complaint(req)
+
+    @workflow.update(name="extend_complaint")
+    async def extend_complaint(self, req: ExtendComplaintRequest) -> DecisionResult:
+        return await self.work.extend_complaint(req)
+
+    @extend_complaint.validator
+    def _validate_extension(self, req: ExtendComplaintRequest) -> None:
+        self.work.refuse_extension(req)
+
+    @workflow.update(name="set_priority")
+    async def set_priority(self, req: PriorityRequest) -> DecisionResult:
+        return await self.work.set_priority(req)
+
+    @set_priority.validator
+    def _validate_priority(self, req: PriorityRequest) -> None:
+        self.work.refuse_priority(req)
+
+    # --- the phone channel (workflows/contact/phone.py) ----------------------------
 
     @workflow.signal(name="call_event")
     async def call_event(self, ev: CallEvent) -> None:
-        await self._phone.on_event(self, self._inp.contact_id, ev)
+        await self.call.on_event(ev)
 
     @workflow.update(name="wrap_up")
     async def wrap_up(self, req: WrapUpRequest) -> WrapUpResult:
-        return await self._phone.wrap_up(self, self._inp.contact_id, req)
+        return await self.call.wrap_up(req)
 
     @wrap_up.validator
     def _validate_wrap_up(self, req: WrapUpRequest) -> None:
-        self._phone.refuse_wrap_up(req)
+        self.call.refuse_wrap_up(req)
 
     @workflow.update(name="call_back")
     async def call_back(self, req: CallbackRequest) -> CallbackResult:
-        return await self._phone.call_back(self, self._inp.contact_id, req)
+        return await self.call.call_back(req)
 
     @call_back.validator
     def _validate_call_back(self, req: CallbackRequest) -> None:
-        self._phone.refuse_callback(req)
+        self.call.refuse_callback(req)
 
     # --- queries --------------------------------------------------------------------
 
     @workflow.query(name="state")
     def state(self) -> ContactState:
         return ContactState(
-            contact_id=self._inp.contact_id,
-            status=self._status,
-            assignee_id=self._assignee,
-            message_ids=sorted(self._seen_messages),
-            pending_sends=list(self._outbound),
-            closed=self._status == CLOSED,
+            contact_id=self.data.contact_id,
+            status=self.data.status,
+            assignee_id=self.data.assignee,
+            message_ids=sorted(self.data.seen_messages),
+            pending_sends=list(self.data.outbound),
+            closed=self.data.status == ContactStatus.closed,
         )
+
+    @workflow.query(name="work_state")
+    def work_state(self) -> WorkState:
+        return self.work.state()
