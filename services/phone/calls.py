@@ -32,7 +32,8 @@ from db.models.contacts import (
     utcnow,
 )
 from db.models.phone import AgentPhoneState, CallState, PhoneCall, PhoneLine
-from db.session import next_reference, session_scope
+from db.session import session_scope
+from services.contacts.opening import NewContact, add_contact
 from services.customers.phones import normalize_phone
 
 log = logging.getLogger(__name__)
@@ -125,18 +126,8 @@ class PhoneStore:
         number = normalize_phone(caller) or ""
         customer_id, label = await self._customer(s, number)
         joined = from_epoch(at)
-        contact = Contact(
-            reference=await next_reference(s, joined),
-            channel=Channel.phone,
-            status=ContactStatus.new,
-            product_id=product_id,
-            customer_id=customer_id,
-            created_at=joined,
-            updated_at=joined,
-            last_message_at=joined,
-        )
-        s.add(contact)
-        await s.flush()
+        new = NewContact(Channel.phone, product_id, customer_id=customer_id, at=joined)
+        contact = await add_contact(s, new)
         s.add(
             PhoneCall(
                 linkedid=linkedid,
