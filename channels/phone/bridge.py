@@ -33,11 +33,12 @@ from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.ami.client import AmiConfig
 from adapters.ami.events import CallAction, MemberAction, map_event
+from channels.phone.store import PhoneStore
 from config.settings import Settings
 from contracts.contact import contact_workflow_id
 from contracts.phone import ABANDON, COMPLETE, CONNECT, GONE, HANGUP, CallEvent
 from services.contacts.opening import WorkflowStart, start_contact_workflow
-from services.phone.calls import CallRef, PhoneStore
+from services.phone.calls import CallRef
 
 log = logging.getLogger("pulse.ami_bridge")
 

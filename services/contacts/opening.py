@@ -11,7 +11,7 @@ the workflow already there and changes nothing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
@@ -23,6 +23,10 @@ from contracts.contact import ContactInput, contact_workflow_id, initial_search_
 from db.models.contacts import Channel, Contact, ContactStatus, utcnow
 from db.session import next_reference
 from workflows.contact.workflow import ContactWorkflow
+
+# Temporal's default, named: "next task" relies on it (a claim accepted in a workflow
+# task is recorded within this long of the task's start; services/work/next_task.py).
+WORKFLOW_TASK_TIMEOUT = timedelta(seconds=10)
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,7 @@ async def start_contact_workflow(client: Client, settings: Settings, start: Work
             ),
             id=contact_workflow_id(start.reference),
             task_queue=settings.temporal_task_queue,
+            task_timeout=WORKFLOW_TASK_TIMEOUT,
             search_attributes=initial_search_attributes(start.product_code, start.channel),
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
             start_signal=start.start_signal,
