@@ -202,11 +202,6 @@ async def test_a_claim_that_would_land_late_is_refused_by_its_deadline(work_worl
         mine = (await client_anna.get("/api/work/tasks?mine=true")).json()
         assert [r["reference"] for r in mine] == [served]
         assert await _holder(db, served) == anna
-    async with db() as s:  # out of the next tests' way: its queue is served no more
-        await s.execute(
-            update(Task).where(Task.reference == late.reference).values(status="closed")
-        )
-        await s.commit()
 
 
 async def test_an_explicit_claim_after_a_busy_next_task_is_never_undone(work_world, monkeypatch):  # noqa: F811

@@ -68,6 +68,12 @@ class ClaimUnanswered(Exception):
     """The claim's workflow did not answer before its deadline: it never lands."""
 
 
+def workflow_clock() -> float:
+    """Now in epoch seconds as workflows see it (``workflow.now()``): the wall clock
+    of a real Temporal server (tests on the time-skipping server shift it)."""
+    return time.time()
+
+
 def urgency_order():
     """Breached first, then priority, then the nearest due date, then the oldest."""
     return (
@@ -99,7 +105,7 @@ async def claim_next(
     for reference, product_id in await _open_candidates(session, line_pairs(lines)):
         if unanswered and time.monotonic() - started > BUDGET_SECONDS:
             break
-        claim = ClaimRequest(viewer.id, lines.get(product_id, []), time.time() + CLAIM_SECONDS)
+        claim = ClaimRequest(viewer.id, lines.get(product_id, []), workflow_clock() + CLAIM_SECONDS)
         outcome = await _try(session, client, viewer, origin, reference, claim, update_id, detail)
         if outcome == "ok":
             return reference
@@ -134,9 +140,9 @@ async def claim_before_deadline(
     handle = client.get_workflow_handle(contact_workflow_id(reference))
     sealed = claim.deadline + SETTLE_SECONDS
     try:
-        accepted = await _accepted(handle, claim, update_id, sealed - time.time())
+        accepted = await _accepted(handle, claim, update_id, sealed - workflow_clock())
     except ClaimUnanswered:
-        await asyncio.sleep(max(0.0, sealed - time.time()))
+        await asyncio.sleep(max(0.0, sealed - workflow_clock()))
         # Sealed now; ask again under the same id, in case the answer was on its way.
         accepted = await _accepted(handle, claim, update_id, CONFIRM_SECONDS)
     return await _landed(accepted)
