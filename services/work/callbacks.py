@@ -1,7 +1,7 @@
 """Manual callback requests (terugbelverzoek): an agent asks for a customer to be
 called back. It opens a phone contact like any other (services/contacts/opening.py)
 whose task is a callback in the product's queue; the workflow runs it like any
-contact (SLA, claim, assign) and the phone area makes the call."""
+contact (SLA, claim, assign) and an agent makes the call."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Work area: manual callback requests (terugbelverzoek), registered by any agent.
+"""Manual callback requests (terugbelverzoek), registered by any agent.
 
 The route parses and checks access; services/work/callbacks.py opens the contact."""
 

@@ -1,4 +1,4 @@
-"""Work area: the line task lists (per product and line, most urgent first, with the
+"""The line task lists (per product and line, most urgent first, with the
 working time left on the configured office calendar) and "next task", which
 services/work/next_task.py claims through the contacts' workflows.
 """
