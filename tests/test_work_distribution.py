@@ -293,3 +293,20 @@ async def test_a_double_click_on_next_task_claims_one_contact(work_world, monkey
                 await s.exec(select(Task.contact_id).where(Task.reference == answers[0]))
             ).one()
         assert (await _kinds(db, contact_id)).count("claimed") == 1
+
+
+async def test_the_next_task_form_with_its_page_token_opens_one_contact(work_world):  # noqa: F811
+    """The "next task" form posted twice with one page token (a double click whose
+    first request already finished) opens the same contact both times, and the person
+    holds one."""
+    app, db, intake = work_world
+    await new_contacts(db, intake, 2)
+    async with as_user(app, db, "agent") as anna:
+        form = {"token": "page-7c1d", "csrf_token": anna.headers["X-CSRF-Token"]}
+        first = await anna.post("/work/next", data=form)
+        second = await anna.post("/work/next", data=form)
+        assert first.status_code == second.status_code == 303
+        assert first.headers["location"] == second.headers["location"]
+        assert first.headers["location"].startswith("/contacts/KCC-")
+        mine = (await anna.get("/api/work/tasks?mine=true")).json()
+        assert len(mine) == 1, mine
