@@ -90,6 +90,9 @@ class ClaimRequest:
     user_id: int
     # the lines the claimant may work for this product (empty: any line)
     lines: list[int] = field(default_factory=list)
+    # epoch seconds: a claim the workflow sees later is refused, so one its sender
+    # stopped waiting for can never land afterwards
+    deadline: float | None = None
 
 
 @dataclass

@@ -4,8 +4,10 @@ overview and bulk assignment, priority, presence, reply templates."""
 
 from __future__ import annotations
 
+import time
 from contextlib import asynccontextmanager
 
+import pytest
 import pytest_asyncio
 from sqlalchemy import update
 from sqlmodel import select
@@ -22,10 +24,21 @@ from tests.test_contact_workflow import customer_mail, eventually, smtp_sink  # 
 async def work_world(db, settings, temporal_env, smtp_sink):  # noqa: F811
     await seed_demo(db)
     cfg = settings.model_copy(update={"smtp_port": smtp_sink.port, "smtp_host": "127.0.0.1"})
-    async with build_worker(temporal_env.client, cfg, db):
-        intake = MailIntake(db, temporal_env.client, cfg)
-        async with running_app(cfg, db, temporal_env.client) as app:
-            yield app, db, intake
+    with pytest.MonkeyPatch.context() as patch:
+        await _follow_server_clock(temporal_env, patch)
+        async with build_worker(temporal_env.client, cfg, db):
+            intake = MailIntake(db, temporal_env.client, cfg)
+            async with running_app(cfg, db, temporal_env.client) as app:
+                yield app, db, intake
+
+
+async def _follow_server_clock(env, patch) -> None:
+    """Claims carry a deadline on the workflows' clock; the shared time-skipping
+    server's clock runs ahead of the wall clock once a test skipped time on it."""
+    from services.work import next_task
+
+    ahead = (await env.get_current_time()).timestamp() - time.time()
+    patch.setattr(next_task, "workflow_clock", lambda: time.time() + ahead)
 
 
 @asynccontextmanager

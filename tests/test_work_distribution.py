@@ -4,6 +4,7 @@ and complaints per product x line, and "next task" when a claim does not answer.
 
 from __future__ import annotations
 
+from sqlalchemy import update
 from sqlmodel import select
 
 from db.models.contacts import ContactEvent, Product, Task
@@ -135,68 +136,103 @@ async def test_time_left_runs_on_the_configured_calendar(db, engine):
     forget_display_calendar()
 
 
-async def test_next_task_gives_back_a_claim_that_lands_late(work_world, monkeypatch):  # noqa: F811
-    """The most urgent task's workflow is not served when Anna asks for the next task:
-    its claim does not answer in time, so she gets the next one. When that workflow
-    comes up, the waiting claim lands after all -- and is given back: she never holds
-    two contacts from one click, nor is the late one silently hers."""
+async def _unserved_contact(app, db, intake, monkeypatch):
+    """A breached contact (the first candidate of "next task") whose workflow runs on a
+    task queue no worker serves yet; "next task" gives up on it within seconds.
+    (contact, the settings whose worker serves it)."""
     import random
 
-    from sqlalchemy import update
-
-    from api.routes.work import tasks as work_tasks
-    from contracts.contact import ContactInput, contact_workflow_id, initial_search_attributes
-    from runtime.worker import build_worker
+    from services.contacts.opening import WorkflowStart, start_contact_workflow
+    from services.work import next_task
     from tests.api_support import make_contact
 
-    app, db, intake = work_world
-    [served] = await new_contacts(db, intake, 1)
     late = await make_contact(db, "BIG", random.randint(500_000, 999_999))
-    async with db() as s:  # breached: the first candidate of "next task"
+    async with db() as s:
         await s.execute(
             update(Task).where(Task.reference == late.reference).values(sla_state="breached")
         )
         await s.commit()
     cfg = intake.settings.model_copy(update={"temporal_task_queue": f"late-{late.contact_id}"})
-    client = app.state.temporal_client
-    await client.start_workflow(
-        "ContactWorkflow",
-        ContactInput(
-            contact_id=late.contact_id,
-            reference=late.reference,
-            product_code="BIG",
-            channel="email",
-            reopen_days=cfg.reopen_days,
-            first_response_hours=cfg.first_response_hours,
-        ),
-        id=contact_workflow_id(late.reference),
-        task_queue=cfg.temporal_task_queue,
-        search_attributes=initial_search_attributes("BIG", "email"),
-    )
-    monkeypatch.setattr(work_tasks, "NEXT_CLAIM_SECONDS", 1.0)
+    start = WorkflowStart(late.contact_id, late.reference, "BIG", "email")
+    await start_contact_workflow(app.state.temporal_client, cfg, start)
+    monkeypatch.setattr(next_task, "CLAIM_SECONDS", 1.0)
+    monkeypatch.setattr(next_task, "SETTLE_SECONDS", 1.0)  # no worker: no task to settle
+    monkeypatch.setattr(next_task, "CONFIRM_SECONDS", 0.5)
+    return late, cfg
+
+
+async def _kinds(db, contact_id: int) -> list[str]:
+    async with db() as s:
+        rows = await s.exec(
+            select(ContactEvent.kind)
+            .where(ContactEvent.contact_id == contact_id)
+            .order_by(ContactEvent.id)
+        )
+        return list(rows.all())
+
+
+async def _served(client, reference: str) -> None:
+    """Once the workflow answers a query, it has also decided the Updates that waited."""
+    from contracts.contact import contact_workflow_id
+    from workflows.contact.workflow import ContactWorkflow
+
+    handle = client.get_workflow_handle(contact_workflow_id(reference))
+    await handle.query(ContactWorkflow.state)
+
+
+async def test_a_claim_that_would_land_late_is_refused_by_its_deadline(work_world, monkeypatch):  # noqa: F811
+    """The most urgent task's workflow is not served when Anna asks for the next task:
+    its claim does not answer before its deadline, so she gets the next one. When that
+    workflow comes up, the waiting claim is past its deadline and refused: nothing
+    lands late, nothing is given back, she holds one contact."""
+    from runtime.worker import build_worker
+
+    app, db, intake = work_world
+    [served] = await new_contacts(db, intake, 1)
+    late, cfg = await _unserved_contact(app, db, intake, monkeypatch)
     anna = await user_id(db, "agent")
+    client = app.state.temporal_client
     async with as_user(app, db, "agent") as client_anna:
         got = await client_anna.post("/api/work/next")
         assert got.json() == {"reference": served}, got.text
-        assert await _holder(db, late.reference) is None
-
-        async def given_back():
-            async with db() as s:
-                kinds = (
-                    await s.exec(
-                        select(ContactEvent.kind)
-                        .where(ContactEvent.contact_id == late.contact_id)
-                        .order_by(ContactEvent.id)
-                    )
-                ).all()
-            return "claimed" in kinds and kinds[-1] == "released"
-
         async with build_worker(client, cfg, db):  # the late workflow comes up
-            await eventually(given_back, timeout=60)
+            await _served(client, late.reference)
         assert await _holder(db, late.reference) is None
+        assert "claimed" not in await _kinds(db, late.contact_id)
         mine = (await client_anna.get("/api/work/tasks?mine=true")).json()
         assert [r["reference"] for r in mine] == [served]
         assert await _holder(db, served) == anna
+
+
+async def test_an_explicit_claim_after_a_busy_next_task_is_never_undone(work_world, monkeypatch):  # noqa: F811
+    """ "Next task" finds only a contact whose workflow does not answer: 503, nothing
+    claimed, the task still open. Anna then claims that contact herself once it is
+    served: she holds it, and the next-task claim that waited is refused rather than
+    landing (and nothing releases hers afterwards)."""
+    import asyncio
+
+    from runtime.worker import build_worker
+    from services.work import next_task
+    from services.work.next_task import BUSY
+
+    app, db, intake = work_world
+    late, cfg = await _unserved_contact(app, db, intake, monkeypatch)
+    anna = await user_id(db, "agent")
+    client = app.state.temporal_client
+    monkeypatch.setattr(next_task, "CANDIDATES", 1)  # the unserved one, most urgent
+    async with as_user(app, db, "agent") as client_anna:
+        busy = await client_anna.post("/api/work/next")
+        assert busy.status_code == 503, busy.text
+        assert busy.json()["detail"] == BUSY
+        assert await _holder(db, late.reference) is None
+        async with build_worker(client, cfg, db):
+            mine = await client_anna.post(f"/api/contacts/{late.reference}/claim")
+            assert mine.status_code == 200, mine.text
+            await asyncio.sleep(1.0)  # what a late-claim watcher would have needed
+            await _served(client, late.reference)
+        assert await _holder(db, late.reference) == anna
+        kinds = await _kinds(db, late.contact_id)
+        assert kinds.count("claimed") == 1 and "released" not in kinds, kinds
 
 
 async def test_two_agents_racing_for_the_next_task_get_one_each(work_world):  # noqa: F811
@@ -217,31 +253,29 @@ async def test_two_agents_racing_for_the_next_task_get_one_each(work_world):  # 
 
 
 async def test_a_double_click_on_next_task_claims_one_contact(work_world, monkeypatch):  # noqa: F811
-    """Two "next task" requests of the same person at once (a double click) share one
-    claim: both answer the same contact, and only one claim is sent."""
+    """Two "next task" requests of the same page at once (a double click: one request
+    token) share one claim: both answer the same contact, its workflow runs the claim
+    once (one Update id), and a third request with that token, after both finished,
+    answers the same contact instead of claiming another."""
     import asyncio
 
-    from api.routes.work import tasks as work_tasks
+    from services.work import next_task
 
     app, db, intake = work_world
     await new_contacts(db, intake, 2)
-    entered, claims, gate = [], [], asyncio.Event()
-    real_next, real_claim = work_tasks.claim_next, work_tasks._claim
-
-    async def counting_next(*args, **kwargs):
-        entered.append(1)
-        return await real_next(*args, **kwargs)
+    entered, gate = [], asyncio.Event()
+    real_claim = next_task.claim_before_deadline
 
     async def gated_claim(*args, **kwargs):
-        claims.append(args[1])
+        entered.append(args[1])
         await gate.wait()  # until both requests are in
         return await real_claim(*args, **kwargs)
 
-    monkeypatch.setattr(work_tasks, "claim_next", counting_next)
-    monkeypatch.setattr(work_tasks, "_claim", gated_claim)
+    monkeypatch.setattr(next_task, "claim_before_deadline", gated_claim)
+    click = {"token": "page-4f2a"}
     async with as_user(app, db, "agent") as anna:
-        first = asyncio.ensure_future(anna.post("/api/work/next"))
-        second = asyncio.ensure_future(anna.post("/api/work/next"))
+        first = asyncio.ensure_future(anna.post("/api/work/next", json=click))
+        second = asyncio.ensure_future(anna.post("/api/work/next", json=click))
 
         async def both_in():
             return len(entered) == 2
@@ -250,6 +284,29 @@ async def test_a_double_click_on_next_task_claims_one_contact(work_world, monkey
         gate.set()
         answers = [(await r).json()["reference"] for r in (first, second)]
         assert answers[0] == answers[1] and answers[0] is not None, answers
-        assert len(claims) == 1, claims
+        again = (await anna.post("/api/work/next", json=click)).json()["reference"]
+        assert again == answers[0]
         mine = (await anna.get("/api/work/tasks?mine=true")).json()
         assert [r["reference"] for r in mine] == [answers[0]]
+        async with db() as s:
+            contact_id = (
+                await s.exec(select(Task.contact_id).where(Task.reference == answers[0]))
+            ).one()
+        assert (await _kinds(db, contact_id)).count("claimed") == 1
+
+
+async def test_the_next_task_form_with_its_page_token_opens_one_contact(work_world):  # noqa: F811
+    """The "next task" form posted twice with one page token (a double click whose
+    first request already finished) opens the same contact both times, and the person
+    holds one."""
+    app, db, intake = work_world
+    await new_contacts(db, intake, 2)
+    async with as_user(app, db, "agent") as anna:
+        form = {"token": "page-7c1d", "csrf_token": anna.headers["X-CSRF-Token"]}
+        first = await anna.post("/work/next", data=form)
+        second = await anna.post("/work/next", data=form)
+        assert first.status_code == second.status_code == 303
+        assert first.headers["location"] == second.headers["location"]
+        assert first.headers["location"].startswith("/contacts/KCC-")
+        mine = (await anna.get("/api/work/tasks?mine=true")).json()
+        assert len(mine) == 1, mine

@@ -16,7 +16,6 @@ Every step is idempotent, so a crash anywhere loses nothing and doubles nothing:
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import re
 from dataclasses import dataclass
@@ -26,31 +25,28 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.mail.parse import ParsedMail, parse_message
 from config.settings import Settings
-from contracts.contact import (
-    ContactInput,
-    CustomerMessage,
-    contact_workflow_id,
-    initial_search_attributes,
-)
+from contracts.contact import CustomerMessage, contact_workflow_id
 from db.blobs import store_blob
 from db.models.contacts import (
     Attachment,
     Channel,
     Contact,
-    ContactStatus,
     Direction,
     Message,
     Product,
     SendStatus,
-    utcnow,
 )
-from db.session import next_reference, session_scope
+from db.session import session_scope
+from services.contacts.opening import (
+    NewContact,
+    WorkflowStart,
+    add_contact,
+    start_contact_workflow,
+)
 from services.customers.service import customer_for_incoming_email
 from workflows.contact.workflow import ContactWorkflow
 
@@ -219,22 +215,16 @@ class MailIntake:
     async def _new_contact(
         self, s, product_id: int, subject: str, unreadable: bool, customer_id: int | None
     ) -> Contact:
-        now = utcnow()
-        contact = Contact(
-            reference=await next_reference(s, now),
-            channel=Channel.email,
-            status=ContactStatus.new,
-            subject=(subject or "")[:998],
-            product_id=product_id,
-            customer_id=customer_id,
-            unreadable=unreadable,
-            created_at=now,
-            updated_at=now,
-            last_message_at=now,
+        return await add_contact(
+            s,
+            NewContact(
+                Channel.email,
+                product_id,
+                subject=subject,
+                customer_id=customer_id,
+                unreadable=unreadable,
+            ),
         )
-        s.add(contact)
-        await s.flush()
-        return contact
 
     async def _customer_for(self, s, parsed: ParsedMail) -> int | None:
         # Match by the sender's address, or a new customer holding it (services.customers.service).
@@ -276,23 +266,17 @@ class MailIntake:
 
     async def _start_workflow(self, stored: Stored) -> None:
         # A retry after a crash finds the workflow already started with this message.
-        with contextlib.suppress(WorkflowAlreadyStartedError):
-            await self.temporal.start_workflow(
-                ContactWorkflow.run,
-                ContactInput(
-                    contact_id=stored.contact_id,
-                    reference=stored.reference,
-                    product_code=stored.product_code,
-                    channel="email",
-                    first_message_id=stored.message_id,
-                    reopen_days=self.settings.reopen_days,
-                    first_response_hours=self.settings.first_response_hours,
-                ),
-                id=contact_workflow_id(stored.reference),
-                task_queue=self.settings.temporal_task_queue,
-                search_attributes=initial_search_attributes(stored.product_code, "email"),
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-            )
+        await start_contact_workflow(
+            self.temporal,
+            self.settings,
+            WorkflowStart(
+                stored.contact_id,
+                stored.reference,
+                stored.product_code,
+                "email",
+                first_message_id=stored.message_id,
+            ),
+        )
 
     async def _signal_thread(self, stored: Stored) -> bool:
         """Signal the thread's workflow; False when it no longer runs."""

@@ -29,17 +29,16 @@ from panoramisk import Manager
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
-from temporalio.common import WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.ami.client import AmiConfig
 from adapters.ami.events import CallAction, MemberAction, map_event
+from channels.phone.store import PhoneStore
 from config.settings import Settings
-from contracts.contact import ContactInput, contact_workflow_id, initial_search_attributes
+from contracts.contact import contact_workflow_id
 from contracts.phone import ABANDON, COMPLETE, CONNECT, GONE, HANGUP, CallEvent
-from services.phone.calls import CallRef, PhoneStore
-from workflows.contact.workflow import ContactWorkflow
+from services.contacts.opening import WorkflowStart, start_contact_workflow
+from services.phone.calls import CallRef
 
 log = logging.getLogger("pulse.ami_bridge")
 
@@ -280,31 +279,22 @@ class AmiBridge:
                     raise
                 log.info("AMI: %s for finished contact %s ignored", event.kind, ref.reference)
                 return
-        try:
-            await self.temporal.start_workflow(
-                ContactWorkflow.run,
-                ContactInput(
-                    contact_id=ref.contact_id,
-                    reference=ref.reference,
-                    product_code=ref.product_code,
-                    channel="phone",
-                    reopen_days=self.settings.reopen_days,
-                    first_response_hours=self.settings.first_response_hours,
-                ),
-                id=contact_workflow_id(ref.reference),
-                task_queue=self.settings.temporal_task_queue,
-                search_attributes=initial_search_attributes(ref.product_code, "phone"),
-                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
-                start_signal="call_event",
-                start_signal_args=[event],
-            )
-            self._started[ref.reference] = None
-            while len(self._started) > CALL_CACHE:
-                self._started.popitem(last=False)
-        except WorkflowAlreadyStartedError:
+        start = WorkflowStart(
+            ref.contact_id,
+            ref.reference,
+            ref.product_code,
+            "phone",
+            start_signal="call_event",
+            signal_args=[event],
+        )
+        if not await start_contact_workflow(self.temporal, self.settings, start):
             # The contact's workflow has finished (wrapped up and past its reopen
             # window): a late event of a call long over changes nothing.
             log.info("AMI: late %s for finished contact %s ignored", event.kind, ref.reference)
+            return
+        self._started[ref.reference] = None
+        while len(self._started) > CALL_CACHE:
+            self._started.popitem(last=False)
 
     # --- reconcile ----------------------------------------------------------------------
 

@@ -234,6 +234,8 @@ class ContactWorkflow:
 
     @claim.validator
     def _validate_claim(self, req: ClaimRequest) -> None:
+        if req.deadline is not None and workflow.now().timestamp() > req.deadline:
+            raise ApplicationError("This claim arrived too late.", type="ClaimTooLate")
         self._refuse_claim(req)
 
     def _refuse_claim(self, req: ClaimRequest) -> None:

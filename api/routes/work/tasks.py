@@ -1,30 +1,20 @@
-"""Work area: the line task lists (per product and line, most urgent first, with the
-working time left on the configured office calendar) and "next task".
-
-"Next task" claims through the contact's workflow like any claim. A claim its
-workflow does not answer in time is not forgotten: it may still land later (the
-Update stays admitted on the server), so a background watcher waits for its outcome
-and gives the contact back if it did land -- the agent never ends up holding two
-contacts from one click, and gets a "try again" rather than "nothing to do" when
-every candidate was unanswered.
+"""The line task lists (per product and line, most urgent first, with the
+working time left on the configured office calendar) and "next task", which
+services/work/next_task.py claims through the contacts' workflows.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import tuple_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
-from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError
-from temporalio.service import RPCError, RPCStatusCode
 
 from api.deps import (
     ContactReader,
@@ -34,23 +24,19 @@ from api.deps import (
     client_ip,
 )
 from api.rendering import render, templates
-from api.routes.contacts import ops
 from api.routes.contacts.pages import back_to
-from contracts.contact import ClaimRequest, DecisionResult, ReleaseRequest, contact_workflow_id
 from db.models.contacts import Product, Task, TaskStatus, User
 from rules.sla import WorkCalendar, working_minutes_between
 from services.access import Viewer
 from services.work.access import line_pairs, lines_by_product
 from services.work.calendar import cached_display_calendar, display_calendar
+from services.work.next_task import NextTaskBusy, claim_next, urgency_order
 
-log = logging.getLogger(__name__)
 router = APIRouter(tags=["work"])
 
 
 LIST_SIZE = 100
-NEXT_CANDIDATES = 10
-NEXT_CLAIM_SECONDS = 10.0  # a claim its workflow does not answer in time: try the next
-LATE_CLAIM_WATCH = timedelta(hours=1)  # how long a late claim is watched to give it back
+REQUEST_ID_CHARS = r"^[A-Za-z0-9_-]+$"
 
 
 # --- time left, on working hours ----------------------------------------------------
@@ -109,17 +95,6 @@ class WorkTask(BaseModel):
     due_at: datetime | None
     minutes_left: int | None = None
     created_at: datetime
-
-
-def urgency_order():
-    """Breached first, then priority, then the nearest due date, then the oldest."""
-    return (
-        (Task.sla_state == "breached").desc(),
-        Task.priority.desc(),
-        Task.due_at.asc().nulls_last(),
-        Task.created_at,
-        Task.id,
-    )
 
 
 async def load_tasks(
@@ -192,6 +167,7 @@ async def line_tasks_page(
         lines=lines,
         wanted={"product": product, "line": line, "mine": mine},
         nothing=request.query_params.get("nothing"),
+        next_token=uuid.uuid4().hex,
     )
 
 
@@ -228,179 +204,44 @@ async def _product_codes(session: AsyncSession, ids: list[int]) -> dict[int, str
 # --- next task ------------------------------------------------------------------------
 
 
+class NextTaskIn(BaseModel):
+    # one per rendered page: a double click sends it twice and claims one contact
+    token: str | None = Field(default=None, max_length=64, pattern=REQUEST_ID_CHARS)
+
+
 class NextTaskOut(BaseModel):
     reference: str | None
 
 
-class ClaimUnanswered(Exception):
-    """The claim's workflow did not answer in time (it may still land later)."""
-
-
-_late_claims: set[asyncio.Task] = set()  # strong references: a watcher must not vanish
-
-
-async def _claim(client, reference: str, request: ClaimRequest, update_id: str) -> None:
-    handle = client.get_workflow_handle(contact_workflow_id(reference))
-    try:
-        await asyncio.wait_for(
-            handle.execute_update("claim", request, id=update_id, result_type=DecisionResult),
-            NEXT_CLAIM_SECONDS,
-        )
-    except (TimeoutError, WorkflowUpdateRPCTimeoutOrCancelledError) as exc:
-        # wait_for cancels the call; the client reports that as its own error
-        raise ClaimUnanswered(reference) from exc
-    except WorkflowUpdateFailedError as exc:
-        raise ops.DecisionRefused(str(exc.cause or exc), None) from exc
-    except RPCError as exc:
-        if exc.status == RPCStatusCode.NOT_FOUND:
-            raise ops.DecisionRefused("This contact is no longer active.", None) from exc
-        raise HTTPException(503, "The workflow engine did not answer; try again.") from exc
-
-
-async def give_back_if_landed(
-    client, sessionmaker, viewer: Viewer, reference: str, update_id: str, origin: str | None
-) -> bool:
-    """Wait for a claim that did not answer in time; if it landed after all, release
-    the contact (its holder is the viewer, who was given another task meanwhile).
-    True when it gave the contact back."""
-    handle = client.get_workflow_handle(contact_workflow_id(reference))
-    try:
-        outcome = await asyncio.wait_for(
-            handle.get_update_handle(update_id, result_type=DecisionResult).result(),
-            LATE_CLAIM_WATCH.total_seconds(),
-        )
-    except (
-        WorkflowUpdateFailedError,
-        WorkflowUpdateRPCTimeoutOrCancelledError,
-        RPCError,
-        TimeoutError,
-    ):
-        return False  # refused, never arrived, or still unanswered after the watch
-    if outcome.assignee_id != viewer.id:
-        return False
-    async with sessionmaker() as session:
-        try:
-            await ops.decide(
-                session,
-                client,
-                viewer,
-                reference,
-                "release",
-                ReleaseRequest(viewer.id),
-                origin,
-                {"reason": "late_next_task_claim"},
-            )
-        except ops.DecisionRefused:  # someone reassigned it meanwhile: not ours to give
-            return False
-    log.info("released %s: a late 'next task' claim of user %s", reference, viewer.id)
-    return True
-
-
-def _watch_late_claim(request: Request, client, viewer: Viewer, reference: str, update_id: str):
-    sessionmaker = request.app.state.sessionmaker
-    task = asyncio.create_task(
-        give_back_if_landed(client, sessionmaker, viewer, reference, update_id, client_ip(request))
-    )
-    _late_claims.add(task)
-    task.add_done_callback(_late_claims.discard)
-
-
-_next_running: dict[int, asyncio.Future] = {}  # user id -> their "next task" in progress
-
-
-async def claim_next(
-    session: AsyncSession,
-    client,
-    viewer: Viewer,
-    origin: str | None,
-    request: Request | None = None,
-) -> str | None:
-    """The viewer's next task. A second "next" of the same person while the first is
-    still on its way (a double click) gets the first one's answer instead of a second
-    contact (within this API process)."""
-    running = _next_running.get(viewer.id)
-    if running is None:
-        running = asyncio.ensure_future(_claim_next(session, client, viewer, origin, request))
-        _next_running[viewer.id] = running
-        running.add_done_callback(lambda _done, uid=viewer.id: _next_running.pop(uid, None))
-    return await asyncio.shield(running)
-
-
-async def _claim_next(
-    session: AsyncSession,
-    client,
-    viewer: Viewer,
-    origin: str | None,
-    request: Request | None = None,
-) -> str | None:
-    """Claim the most urgent open task among the viewer's lists; a task someone else
-    took a moment ago is refused by its workflow, and the next one is tried. A claim
-    that does not answer in time is watched (given back if it lands late), and the
-    next one is tried; when nothing could be claimed and some claim did not answer,
-    HTTP 503 (try again), not "nothing to do"."""
-    lines = await lines_by_product(session, viewer)
-    candidates = await load_tasks(
-        session, line_pairs(lines), (TaskStatus.open.value,), limit=NEXT_CANDIDATES
-    )
-    unanswered = 0
-    for task in candidates:
-        claim = ClaimRequest(viewer.id, lines.get(task.product_id, []))
-        update_id = f"next-task-{viewer.id}-{uuid.uuid4().hex}"
-        try:
-            await _claim(client, task.reference, claim, update_id)
-        except ops.DecisionRefused as exc:  # taken a moment ago, or moved to another line
-            await ops.audit_decision(
-                session,
-                viewer,
-                task.reference,
-                "claim",
-                origin,
-                "refused",
-                {"via": "next", "reason": str(exc)[:500]},
-            )
-            continue
-        except ClaimUnanswered:
-            unanswered += 1
-            await ops.audit_decision(
-                session,
-                viewer,
-                task.reference,
-                "claim",
-                origin,
-                "unanswered",
-                {"via": "next", "update_id": update_id},
-            )
-            if request is not None:
-                _watch_late_claim(request, client, viewer, task.reference, update_id)
-            continue
-        await ops.audit_decision(
-            session, viewer, task.reference, "claim", origin, "ok", {"via": "next"}
-        )
-        return task.reference
-    if unanswered:
-        raise HTTPException(503, "The task lists did not answer in time; try again.")
-    return None
-
-
 @router.post("/api/work/next", response_model=NextTaskOut)
 async def api_next_task(
-    request: Request, viewer: ContactWorker, session: DbSession, client: TemporalClient
+    request: Request,
+    viewer: ContactWorker,
+    session: DbSession,
+    client: TemporalClient,
+    body: NextTaskIn | None = None,
 ):
     """Claim the most urgent task of the viewer's lists; reference None when none is
-    open; 503 when claims did not answer in time (try again)."""
-    reference = await claim_next(session, client, viewer, client_ip(request), request)
+    open; 503 when claims did not answer in time (nothing was claimed: try again)."""
+    token = body.token if body else None
+    try:
+        reference = await claim_next(session, client, viewer, client_ip(request), token)
+    except NextTaskBusy as exc:
+        raise HTTPException(503, str(exc)) from exc
     return NextTaskOut(reference=reference)
 
 
 @router.post("/work/next", include_in_schema=False)
 async def next_task(
-    request: Request, viewer: ContactWorker, session: DbSession, client: TemporalClient
+    request: Request,
+    viewer: ContactWorker,
+    session: DbSession,
+    client: TemporalClient,
+    token: Annotated[str | None, Form(max_length=64, pattern=REQUEST_ID_CHARS)] = None,
 ):
     try:
-        reference = await claim_next(session, client, viewer, client_ip(request), request)
-    except HTTPException as exc:
-        if exc.status_code != 503:
-            raise
+        reference = await claim_next(session, client, viewer, client_ip(request), token)
+    except NextTaskBusy:
         return RedirectResponse("/work?nothing=busy", status_code=303)
     if reference is None:
         return RedirectResponse("/work?nothing=1", status_code=303)
