@@ -1,4 +1,4 @@
-"""Work area: the line decisions -- escalate, answer back (or hand back), mark a
+"""The line decisions -- escalate, answer back (or hand back), mark a
 complaint, extend its term -- as JSON and as forms, and how the history names the
 hops between the lines.
 

@@ -1,4 +1,4 @@
-"""Work area: who holds a contact and who else has it open (a heartbeat from the
+"""Who holds a contact and who else has it open (a heartbeat from the
 contact page)."""
 
 from __future__ import annotations

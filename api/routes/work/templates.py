@@ -1,4 +1,4 @@
-"""Work area: reply templates per product and language, filled for a contact, and
+"""Reply templates per product and language, filled for a contact, and
 the agent's own signature."""
 
 from __future__ import annotations
