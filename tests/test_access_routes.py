@@ -26,6 +26,14 @@ from tests.api_support import (
     user_id,
 )
 
+# Each area lists its own routes and rules next to its tests.
+from tests.customers_routes import CUSTOMERS_PATH_IDS, CUSTOMERS_ROUTES, customers_body
+from tests.phone_routes import PHONE_ROUTES, phone_body
+from tests.records_routes import RECORDS_ROUTES, records_body
+from tests.user_admin_routes import USER_ADMIN_PATH_IDS, USER_ADMIN_ROUTES, user_admin_body
+from tests.work_admin_routes import WORK_ADMIN_PATH_IDS, WORK_ADMIN_ROUTES, work_admin_body
+from tests.work_routes import WORK_ROUTES, work_body
+
 PUBLIC = None
 
 
@@ -39,29 +47,8 @@ class Rule:
 
 
 SESSION_ONLY = frozenset(ALL_ROLES)
-# Records area (issue 6): its routes and rules live in tests/records_routes.py.
-# Customers area (issue 5): likewise in tests/customers_routes.py.
-from tests.customers_routes import (  # noqa: E402
-    CUSTOMERS_PATH_IDS,
-    CUSTOMERS_ROUTES,
-    customers_body,
-)
-from tests.records_routes import RECORDS_ROUTES, records_body  # noqa: E402
-from tests.work_routes import WORK_ROUTES, work_body  # noqa: E402  (work area, issue 4)
-
 C = "/api/contacts/{reference}"
 H = "/contacts/{reference}"
-from tests.phone_routes import PHONE_ROUTES, phone_body  # noqa: E402  (phone area, issue 3)
-from tests.user_admin_routes import (  # noqa: E402  (user_admin area)
-    USER_ADMIN_PATH_IDS,
-    USER_ADMIN_ROUTES,
-    user_admin_body,
-)
-from tests.work_admin_routes import (  # noqa: E402  (work setup, issue 4)
-    WORK_ADMIN_PATH_IDS,
-    WORK_ADMIN_ROUTES,
-    work_admin_body,
-)
 
 ROUTES: dict[tuple[str, str], Rule] = {
     ("GET", "/openapi.json"): Rule(PUBLIC),

@@ -18,6 +18,7 @@ from contracts.contact import ClaimRequest, DecisionResult, ReplyRequest, contac
 from db.models.contacts import (
     AuditEvent,
     Blob,
+    Contact,
     ContactEvent,
     ContactReason,
     Message,
@@ -213,6 +214,45 @@ async def test_reply_stores_draft_with_attachments_once(world):
     assert message.direction == "out" and message.send_status == "draft"
     assert message.to_addresses == "burger1@example.test" and message.subject == "Re: Vraag 1"
     assert len(blobs) == 1
+
+
+async def test_reply_subject_and_thread_are_worked_out_once(world):
+    """The draft keeps a foreign reply prefix ("AW: x" stays "AW: x") and stores the
+    In-Reply-To and References that the send uses as they are."""
+    app, db, big = world
+    async with db() as session:
+        await session.execute(
+            update(Message)
+            .where(Message.id == big.message_id)
+            .values(message_id_header="q1@example.test", references="root@example.test")
+        )
+        await session.execute(
+            update(Contact).where(Contact.id == big.contact_id).values(subject="AW: Vraag 1")
+        )
+        await session.commit()
+    async with logged_in(app, db, "agent") as client:
+        response = await client.post(
+            f"/api/contacts/{big.reference}/reply", data={"text": "Beste klant"}
+        )
+        assert response.status_code == 200, response.text
+    async with db() as session:
+        draft = await session.get(Message, response.json()["message_id"])
+    assert draft.subject == "AW: Vraag 1"
+    assert draft.in_reply_to == "q1@example.test" and draft.in_reply_to_id == big.message_id
+    assert draft.references == "root@example.test q1@example.test"
+
+
+async def test_reply_without_a_known_address_is_422(world):
+    app, db, big = world
+    async with db() as session:
+        await session.execute(
+            update(Message).where(Message.id == big.message_id).values(from_address=None)
+        )
+        await session.commit()
+    async with logged_in(app, db, "agent") as client:
+        response = await client.post(f"/api/contacts/{big.reference}/reply", data={"text": "Hoi"})
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("No e-mail address of the customer")
 
 
 async def test_reply_attachment_over_the_limit_is_413(world):

@@ -98,10 +98,21 @@ def test_reference_once_in_subject(subject: str, expected: str) -> None:
 def test_reply_subject_and_thread_headers() -> None:
     assert reply_subject("Vraag") == "Re: Vraag"
     assert reply_subject("Antw: Vraag") == "Antw: Vraag"
+    assert reply_subject("AW: x") == "AW: x"
+    assert reply_subject("SV: x") == "SV: x"
+    assert reply_subject("RE: x") == "RE: x"
     in_reply_to, refs = thread_headers("m30@x", [f"m{i}@x" for i in range(30)])
     assert in_reply_to == "m30@x" and len(refs) == 20
     assert refs[0] == "m0@x" and refs[-1] == "m30@x"
     assert thread_headers(None, []) == (None, [])
+
+
+def test_stored_thread_headers_are_sent_as_stored() -> None:
+    """A reply draft stores In-Reply-To and References when it is written; the send
+    uses them rather than working them out again from the parent."""
+    msg = reply(thread=("q2@example.org", ["root@example.org", "q2@example.org"]))
+    assert msg["In-Reply-To"] == "<q2@example.org>"
+    assert msg["References"] == "<root@example.org> <q2@example.org>"
 
 
 def test_header_injection_is_neutralised() -> None:

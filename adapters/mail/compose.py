@@ -76,10 +76,16 @@ def ensure_reference(subject: str, reference: str | None) -> str:
     return f"{stripped} [{reference}]".strip()
 
 
+# Reply prefixes of the mail clients our customers use (English, Dutch, German,
+# Scandinavian), any case: a reply to "AW: x" stays "AW: x", not "Re: AW: x".
+REPLY_PREFIX = re.compile(r"^\s*(re|antw|aw|sv)\s*:", flags=re.IGNORECASE)
+
+
 def reply_subject(subject: str) -> str:
-    """'Re: subject' unless it already starts with a reply prefix."""
+    """'Re: subject' unless it already starts with a reply prefix: the one rule for
+    every reply PULSE writes."""
     subject = _one_line(subject)
-    if re.match(r"^\s*(re|antw|aw|sv)\s*:", subject, flags=re.IGNORECASE):
+    if REPLY_PREFIX.match(subject):
         return subject
     return f"Re: {subject}".strip()
 
@@ -111,6 +117,7 @@ def compose_message(
     reply_to: str | None = None,
     parent_message_id: str | None = None,
     parent_references: Sequence[str] = (),
+    thread: tuple[str | None, Sequence[str]] | None = None,
     auto_reply: bool = False,
     attachments: Iterable[OutboundAttachment | tuple[str, str, bytes]] = (),
     message_id: str | None = None,
@@ -119,8 +126,9 @@ def compose_message(
     """An outbound message, ready for ``send_message``.
 
     ``parent_message_id`` / ``parent_references`` describe the message being
-    replied to (as ``ParsedMail.message_id`` / ``.references``). ``auto_reply``
-    marks an automatic acknowledgement.
+    replied to (as ``ParsedMail.message_id`` / ``.references``); ``thread`` is
+    (In-Reply-To, References) already worked out by ``thread_headers`` -- a stored
+    draft's -- and wins over them. ``auto_reply`` marks an automatic acknowledgement.
     """
     msg = EmailMessage()
     msg["From"] = Address(display_name=_one_line(from_name or ""), addr_spec=from_address)
@@ -132,7 +140,7 @@ def compose_message(
     msg["Subject"] = ensure_reference(subject, reference)
     msg["Date"] = format_datetime(date or datetime.now(UTC))
     msg["Message-ID"] = f"<{(message_id or new_message_id(domain)).strip('<>')}>"
-    in_reply_to, references = thread_headers(parent_message_id, parent_references)
+    in_reply_to, references = thread or thread_headers(parent_message_id, parent_references)
     if in_reply_to:
         msg["In-Reply-To"] = f"<{in_reply_to}>"
     if references:

@@ -88,7 +88,7 @@ class TaskRow(BaseModel):
     unreadable: bool
     due_at: datetime | None
     created_at: datetime
-    line: int = 1  # work area: the line holding it, and its SLA state
+    line: int = 1  # the line holding it, and its SLA state
     sla_state: str = ""
 
 

@@ -1,42 +1,29 @@
-"""Work area: the line decisions -- escalate, answer back (or hand back), mark a
-complaint, extend its term -- as JSON and as forms.
+"""The line decisions -- escalate, answer back (or hand back), mark a
+complaint, extend its term -- as JSON and as forms, and how the history names the
+hops between the lines.
 
-They go to the contact's workflow as Updates through contact_ops, exactly like claim
-and reply: the API checks who may ask (role, accreditation, line), the workflow
-decides. The question or answer is a note; a refused decision takes its note back.
+Each decision is handled once in services/work/decisions.py; these adapters parse
+the body or form and answer: JSON (a refusal is 409, api/errors.py), or a redirect
+back to the contact page (a refusal: the page with the reason, 409).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Form
 from jinja2 import pass_context
 from pydantic import BaseModel, Field
-from sqlalchemy import delete
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import ContactWorker, DbSession, TemporalClient, client_ip
 from api.rendering import templates
-from api.routes.contacts import ops
-from api.routes.contacts.pages import back_to, contact_page
-from contracts.work import (
-    AnswerRequest,
-    ComplaintRequest,
-    EscalateRequest,
-    ExtendComplaintRequest,
-)
-from db.models.contacts import Contact, ContactEvent, Note
-from services.access import Viewer, get_contact_for_user
+from api.routes.contacts.pages import WorkContext, answer_form
+from contracts.contact import DecisionResult
+from services.work import decisions
 from ui import i18n
 
 router = APIRouter(tags=["work"])
 
 HOP_KINDS = ("escalated", "escalation_answered", "handed_back", "complaint_marked")
-
-
-# --- escalation and complaints (JSON and forms) ----------------------------------------
 
 
 class EscalateIn(BaseModel):
@@ -59,60 +46,7 @@ class DecisionOut(BaseModel):
     assignee_id: int | None = None
 
 
-async def _note(session, viewer, contact, text: str, request: Request) -> int | None:
-    if not text.strip():
-        return None
-    note = await ops.add_note(session, viewer, contact, text, client_ip(request))
-    return note.id
-
-
-async def _drop_note(session: AsyncSession, note_id: int | None) -> None:
-    """The workflow refused the decision the note was written for: the question or
-    answer did not happen, so neither does its note (the audit log keeps the try)."""
-    if note_id is None:
-        return
-    await session.execute(
-        delete(ContactEvent).where(
-            ContactEvent.kind == "note", ContactEvent.detail["note_id"].as_integer() == note_id
-        )
-    )
-    await session.execute(delete(Note).where(Note.id == note_id))
-    await session.commit()
-
-
-async def _decide(
-    request: Request,
-    viewer: Viewer,
-    session: AsyncSession,
-    client,
-    contact: Contact,
-    update: str,
-    make_arg,
-    text: str = "",
-    detail: dict | None = None,
-    html: bool = False,
-):
-    """Store the note (question, answer), send the decision; JSON or a redirect back,
-    and on a refusal 409 (JSON, or the contact page with the reason)."""
-    note_id = await _note(session, viewer, contact, text, request)
-    try:
-        result = await ops.decide(
-            session,
-            client,
-            viewer,
-            contact.reference,
-            update,
-            make_arg(note_id),
-            client_ip(request),
-            detail,
-        )
-    except ops.DecisionRefused as exc:
-        await _drop_note(session, note_id)
-        if html:
-            return await contact_page(request, viewer, session, contact.reference, 409, exc)
-        return JSONResponse(ops.refusal_body(exc), status_code=409)
-    if html:
-        return back_to(contact.reference, update)
+def decision_out(result: DecisionResult) -> DecisionOut:
     return DecisionOut(status=result.status, assignee_id=result.assignee_id)
 
 
@@ -120,190 +54,67 @@ REFUSED = {409: {"description": "The workflow refused the decision; `detail` say
 
 
 @router.post("/api/contacts/{reference}/escalate", response_model=DecisionOut, responses=REFUSED)
-async def api_escalate(
-    reference: str,
-    body: EscalateIn,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    client: TemporalClient,
-):
+async def api_escalate(reference: str, body: EscalateIn, ctx: WorkContext):
     """Ask a 2nd- or 3rd-line list a question; the contact waits on that list."""
-    contact = await get_contact_for_user(session, viewer, reference)
-    return await _decide(
-        request,
-        viewer,
-        session,
-        client,
-        contact,
-        "escalate",
-        lambda note: EscalateRequest(viewer.id, body.to_line, note),
-        body.question,
-        {"to_line": body.to_line},
-    )
+    return decision_out(await decisions.escalate(ctx, reference, body.to_line, body.question))
 
 
 @router.post("/api/contacts/{reference}/answer", response_model=DecisionOut, responses=REFUSED)
-async def api_answer(
-    reference: str,
-    body: AnswerIn,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    client: TemporalClient,
-):
+async def api_answer(reference: str, body: AnswerIn, ctx: WorkContext):
     """The line holding an escalation answers it (or hands it back) to the line before."""
-    contact = await get_contact_for_user(session, viewer, reference)
-    return await _decide(
-        request,
-        viewer,
-        session,
-        client,
-        contact,
-        "answer_escalation",
-        lambda note: AnswerRequest(viewer.id, note, body.hand_back, body.to_line),
-        body.answer,
-    )
+    result = await decisions.answer(ctx, reference, body.answer, body.hand_back, body.to_line)
+    return decision_out(result)
 
 
 @router.post("/api/contacts/{reference}/complaint", response_model=DecisionOut, responses=REFUSED)
-async def api_complaint(
-    reference: str,
-    body: ComplaintIn,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    client: TemporalClient,
-):
+async def api_complaint(reference: str, body: ComplaintIn, ctx: WorkContext):
     """Mark the contact a complaint: to the complaints list, with the Awb term."""
-    contact = await get_contact_for_user(session, viewer, reference)
-    return await _decide(
-        request,
-        viewer,
-        session,
-        client,
-        contact,
-        "mark_complaint",
-        lambda note: ComplaintRequest(viewer.id, note),
-        body.note,
-    )
+    return decision_out(await decisions.mark_complaint(ctx, reference, body.note))
 
 
 @router.post(
     "/api/contacts/{reference}/complaint/extend", response_model=DecisionOut, responses=REFUSED
 )
-async def api_extend_complaint(
-    reference: str,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    client: TemporalClient,
-):
+async def api_extend_complaint(reference: str, ctx: WorkContext):
     """Extend the complaint term once by four weeks (a letter goes to the customer)."""
-    contact = await get_contact_for_user(session, viewer, reference)
-    return await _decide(
-        request,
-        viewer,
-        session,
-        client,
-        contact,
-        "extend_complaint",
-        lambda _: ExtendComplaintRequest(viewer.id),
-    )
+    return decision_out(await decisions.extend_complaint(ctx, reference))
 
 
 @router.post("/contacts/{reference}/escalate", include_in_schema=False)
 async def escalate_form(
     reference: str,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    client: TemporalClient,
+    ctx: WorkContext,
     to_line: Annotated[int, Form(ge=2, le=3)],
     question: Annotated[str, Form(min_length=1, max_length=20_000)],
 ):
-    contact = await get_contact_for_user(session, viewer, reference)
-    return await _decide(
-        request,
-        viewer,
-        session,
-        client,
-        contact,
-        "escalate",
-        lambda note: EscalateRequest(viewer.id, to_line, note),
-        question,
-        {"to_line": to_line},
-        html=True,
-    )
+    decision = decisions.escalate(ctx, reference, to_line, question)
+    return await answer_form(ctx, reference, "escalate", decision)
 
 
 @router.post("/contacts/{reference}/answer", include_in_schema=False)
-async def answer_form(
+async def answer_escalation_form(
     reference: str,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    client: TemporalClient,
+    ctx: WorkContext,
     answer: Annotated[str, Form(min_length=1, max_length=20_000)],
     hand_back: Annotated[bool, Form()] = False,
     to_line: Annotated[int, Form(ge=0, le=3)] = 0,
 ):
-    contact = await get_contact_for_user(session, viewer, reference)
-    return await _decide(
-        request,
-        viewer,
-        session,
-        client,
-        contact,
-        "answer_escalation",
-        lambda note: AnswerRequest(viewer.id, note, hand_back, to_line),
-        answer,
-        html=True,
-    )
+    decision = decisions.answer(ctx, reference, answer, hand_back, to_line)
+    return await answer_form(ctx, reference, "answer_escalation", decision)
 
 
 @router.post("/contacts/{reference}/complaint", include_in_schema=False)
 async def complaint_form(
-    reference: str,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    client: TemporalClient,
-    note: Annotated[str, Form(max_length=20_000)] = "",
+    reference: str, ctx: WorkContext, note: Annotated[str, Form(max_length=20_000)] = ""
 ):
-    contact = await get_contact_for_user(session, viewer, reference)
-    return await _decide(
-        request,
-        viewer,
-        session,
-        client,
-        contact,
-        "mark_complaint",
-        lambda note_id: ComplaintRequest(viewer.id, note_id),
-        note,
-        html=True,
-    )
+    decision = decisions.mark_complaint(ctx, reference, note)
+    return await answer_form(ctx, reference, "mark_complaint", decision)
 
 
 @router.post("/contacts/{reference}/complaint/extend", include_in_schema=False)
-async def extend_form(
-    reference: str,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    client: TemporalClient,
-):
-    contact = await get_contact_for_user(session, viewer, reference)
-    return await _decide(
-        request,
-        viewer,
-        session,
-        client,
-        contact,
-        "extend_complaint",
-        lambda _: ExtendComplaintRequest(viewer.id),
-        html=True,
-    )
+async def extend_form(reference: str, ctx: WorkContext):
+    decision = decisions.extend_complaint(ctx, reference)
+    return await answer_form(ctx, reference, "extend_complaint", decision)
 
 
 # --- the history: every hop between the lines ----------------------------------------

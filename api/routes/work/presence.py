@@ -1,79 +1,26 @@
-"""Work area: who holds a contact and who else has it open (a heartbeat from the
+"""Who holds a contact and who else has it open (a heartbeat from the
 contact page)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from fastapi import APIRouter
-from pydantic import BaseModel
-from sqlalchemy import delete, func
-from sqlalchemy.dialects.postgresql import insert
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import ContactReader, DbSession
-from db.models.contacts import Contact, User
-from db.models.work import ContactViewer
-from services.access import Viewer, get_contact_for_user
+from services.access import get_contact_for_user
+from services.work import presence
+from services.work.presence import PresenceOut
 
 router = APIRouter(tags=["work"])
-
-
-PRESENCE_SECONDS = 45  # a viewer whose page has not beaten for this long has left
-
-
-# --- who holds and who views a contact -------------------------------------------------
-
-
-class PresenceOut(BaseModel):
-    holder_id: int | None
-    holder_name: str | None
-    viewers: list[str]
-
-
-async def presence_of(session: AsyncSession, contact: Contact, viewer: Viewer) -> PresenceOut:
-    since = datetime.now(UTC) - timedelta(seconds=PRESENCE_SECONDS)
-    rows = await session.exec(
-        select(User.full_name)
-        .join(ContactViewer, ContactViewer.user_id == User.id)
-        .where(
-            ContactViewer.contact_id == contact.id,
-            ContactViewer.seen_at > since,
-            ContactViewer.user_id != viewer.id,
-        )
-        .order_by(User.full_name)
-    )
-    holder = await session.get(User, contact.assignee_id) if contact.assignee_id else None
-    return PresenceOut(
-        holder_id=contact.assignee_id,
-        holder_name=holder.full_name if holder else None,
-        viewers=list(rows.all()),
-    )
 
 
 @router.post("/api/contacts/{reference}/presence", response_model=PresenceOut)
 async def heartbeat(reference: str, viewer: ContactReader, session: DbSession):
     """The contact page beats every ~20 s while open; answers who else is looking."""
     contact = await get_contact_for_user(session, viewer, reference)
-    stmt = insert(ContactViewer).values(
-        contact_id=contact.id, user_id=viewer.id, seen_at=func.now()
-    )
-    await session.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["contact_id", "user_id"], set_={"seen_at": func.now()}
-        )
-    )
-    await session.commit()
-    return await presence_of(session, contact, viewer)
+    return await presence.beat(session, contact, viewer)
 
 
 @router.delete("/api/contacts/{reference}/presence", status_code=204)
 async def leave(reference: str, viewer: ContactReader, session: DbSession):
     contact = await get_contact_for_user(session, viewer, reference)
-    await session.execute(
-        delete(ContactViewer).where(
-            ContactViewer.contact_id == contact.id, ContactViewer.user_id == viewer.id
-        )
-    )
-    await session.commit()
+    await presence.leave(session, contact, viewer)

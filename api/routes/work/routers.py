@@ -1,4 +1,4 @@
-"""Work area routes, one router per seam for api/main.py: line task lists and "next task"
+"""The routes of the line work, one router per seam for api/main.py: line task lists and "next task"
 (work_tasks), the line decisions (work_decisions), who holds and views a contact
 (work_presence), reply templates and signatures (work_templates), and callback
 requests (work_callbacks). The names other modules use are re-exported here.
@@ -25,7 +25,7 @@ from api.routes.work.tasks import (  # noqa: F401  (re-exported)
 
 
 def routers() -> list[APIRouter]:
-    """The work area's routers, for api/main.py (one per seam, same URLs as before)."""
+    """The line work's routers, for api/main.py (one per seam, same URLs as before)."""
     return [
         part.router
         for part in (work_tasks, work_decisions, work_presence, work_templates, work_callbacks)

@@ -8,23 +8,24 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Query, Request
-from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import Assigner, DbSession, TemporalClient, client_ip
+from api.deps import Assigner, DbSession
 from api.rendering import render
-from api.routes.contacts import ops
-from api.routes.work.ops import check_line_assignee
+from api.routes.contacts.pages import AssignContext
 from api.routes.work.tasks import ACTIVE, WorkTask, _product_codes, load_tasks
-from contracts.contact import AssignRequest
-from contracts.work import LINES, PriorityRequest
+from contracts.work import LINES
 from db.models.contacts import Accreditation, Task, TaskStatus, User
 from db.models.work import LineAccreditation
-from services.access import NotAccessible, Viewer, get_contact_for_user
+from services.access import Viewer
+from services.decisions import DecisionRefused
+from services.work import decisions
+from services.work.decisions import BulkItem
 
 router = APIRouter(tags=["trafficer"])
 
@@ -191,70 +192,19 @@ class BulkAssignIn(BaseModel):
     user_id: int
 
 
-class BulkItem(BaseModel):
-    reference: str
-    ok: bool
-    code: str | None = None
-    detail: str | None = None
-
-
-async def assign_many(
-    session: AsyncSession,
-    client,
-    viewer: Viewer,
-    references: list[str],
-    user_id: int,
-    origin: str | None,
-) -> list[BulkItem]:
-    """Each contact is its own Update: one refusal (closed, moved line) does not stop
-    the others, and each outcome is reported and audited."""
-    results = []
-    for reference in dict.fromkeys(references):
-        try:
-            contact = await get_contact_for_user(session, viewer, reference)
-            await ops.check_assignee(session, contact, user_id)
-            await check_line_assignee(session, contact, user_id)
-            arg = AssignRequest(viewer.id, user_id, line=contact.line)
-            await ops.decide(
-                session, client, viewer, reference, "assign", arg, origin, {"to_user_id": user_id}
-            )
-        except NotAccessible:
-            results.append(BulkItem(reference=reference, ok=False, code="NotFound"))
-        except HTTPException as exc:
-            results.append(
-                BulkItem(reference=reference, ok=False, code="Invalid", detail=str(exc.detail))
-            )
-        except ops.DecisionRefused as exc:
-            results.append(BulkItem(reference=reference, ok=False, code=exc.code, detail=str(exc)))
-        else:
-            results.append(BulkItem(reference=reference, ok=True))
-    return results
-
-
 @router.post("/api/trafficer/assign", response_model=list[BulkItem])
-async def api_bulk_assign(
-    body: BulkAssignIn,
-    request: Request,
-    viewer: Assigner,
-    session: DbSession,
-    client: TemporalClient,
-):
+async def api_bulk_assign(body: BulkAssignIn, ctx: AssignContext):
     """Assign (or reassign) several contacts to one person; the outcome per contact."""
-    return await assign_many(
-        session, client, viewer, body.references, body.user_id, client_ip(request)
-    )
+    return await decisions.assign_many(ctx, body.references, body.user_id)
 
 
 @router.post("/trafficer/assign", include_in_schema=False)
 async def bulk_assign_form(
-    request: Request,
-    viewer: Assigner,
-    session: DbSession,
-    client: TemporalClient,
+    ctx: AssignContext,
     user_id: Annotated[int, Form()],
     references: Annotated[list[str], Form(max_length=BULK_MAX)] = [],  # noqa: B006
 ):
-    items = await assign_many(session, client, viewer, references, user_id, client_ip(request))
+    items = await decisions.assign_many(ctx, references, user_id)
     done = sum(item.ok for item in items)
     return RedirectResponse(f"/trafficer?result={done}-{len(items)}", status_code=303)
 
@@ -264,53 +214,20 @@ class PriorityIn(BaseModel):
 
 
 @router.post("/api/contacts/{reference}/priority")
-async def api_priority(
-    reference: str,
-    body: PriorityIn,
-    request: Request,
-    viewer: Assigner,
-    session: DbSession,
-    client: TemporalClient,
-):
+async def api_priority(reference: str, body: PriorityIn, ctx: AssignContext):
     """Move a contact up or down its list (-5 .. 10; breaches add to it)."""
-    await get_contact_for_user(session, viewer, reference)
-    try:
-        result = await ops.decide(
-            session,
-            client,
-            viewer,
-            reference,
-            "set_priority",
-            PriorityRequest(viewer.id, body.priority),
-            client_ip(request),
-            {"priority": body.priority},
-        )
-    except ops.DecisionRefused as exc:
-        return JSONResponse(ops.refusal_body(exc), status_code=409)
+    result = await decisions.set_priority(ctx, reference, body.priority)
     return {"status": result.status, "assignee_id": result.assignee_id}
 
 
 @router.post("/trafficer/priority", include_in_schema=False)
 async def priority_form(
-    request: Request,
-    viewer: Assigner,
-    session: DbSession,
-    client: TemporalClient,
+    ctx: AssignContext,
     reference: Annotated[str, Form(max_length=32)],
     priority: Annotated[int, Form(ge=-5, le=10)],
 ):
-    await get_contact_for_user(session, viewer, reference)
     try:
-        await ops.decide(
-            session,
-            client,
-            viewer,
-            reference,
-            "set_priority",
-            PriorityRequest(viewer.id, priority),
-            client_ip(request),
-            {"priority": priority},
-        )
-    except ops.DecisionRefused:
+        await decisions.set_priority(ctx, reference, priority)
+    except DecisionRefused:
         return RedirectResponse("/trafficer?result=0-1", status_code=303)
     return RedirectResponse("/trafficer?result=1-1", status_code=303)

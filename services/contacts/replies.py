@@ -1,0 +1,170 @@
+"""Replies to the customer: where one goes, its subject and threading, and the draft
+the API stores before the contact's workflow sends it.
+
+Each rule exists once: ``customer_address`` (where a reply or letter goes),
+``adapters.mail.compose.reply_subject`` (the subject) and ``reply_thread`` (the
+In-Reply-To and References the draft stores and the send uses as stored).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from fastapi import HTTPException, UploadFile
+from sqlalchemy import desc
+from sqlmodel import select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from adapters.mail.compose import new_message_id, reply_subject, thread_headers
+from config.settings import Settings
+from db.blobs import store_blob
+from db.models.contacts import (
+    Attachment,
+    Contact,
+    CustomerEmail,
+    Direction,
+    Message,
+    Product,
+    SendStatus,
+)
+from services import audit
+from services.access import Viewer
+
+
+@dataclass(frozen=True)
+class ReplyAddress:
+    """Where a reply goes (``to`` is None: no address of the customer is known) and
+    the customer's last message, which the reply answers (None: none yet)."""
+
+    to: str | None
+    last_inbound: Message | None
+
+
+class NoAddressKnown(HTTPException):
+    """422: nobody to send the reply to."""
+
+    def __init__(self) -> None:
+        super().__init__(422, "No e-mail address of the customer is known for this contact.")
+
+
+class PayloadTooLarge(HTTPException):
+    def __init__(self, filename: str, limit: int) -> None:
+        super().__init__(413, f"Attachment {filename!r} is larger than {limit // 1024} KiB.")
+
+
+async def _last_inbound(session: AsyncSession, contact: Contact) -> Message | None:
+    return await session.scalar(
+        select(Message)
+        .where(Message.contact_id == contact.id, Message.direction == Direction.inbound)
+        .order_by(desc(Message.created_at), desc(Message.id))
+        .limit(1)
+    )
+
+
+async def _first_known_address(session: AsyncSession, contact: Contact) -> str | None:
+    if contact.customer_id is None:
+        return None
+    return await session.scalar(
+        select(CustomerEmail.address)
+        .where(CustomerEmail.customer_id == contact.customer_id)
+        .order_by(CustomerEmail.id)
+        .limit(1)
+    )
+
+
+async def customer_address(session: AsyncSession, contact: Contact) -> ReplyAddress:
+    """Where a reply goes: the sender of the last inbound message, else the customer's
+    first known address. The client cannot choose it (no mail to arbitrary people)."""
+    last_in = await _last_inbound(session, contact)
+    if last_in is not None and last_in.from_address:
+        return ReplyAddress(last_in.from_address, last_in)
+    return ReplyAddress(await _first_known_address(session, contact), last_in)
+
+
+def reply_thread(parent: Message | None) -> tuple[str | None, str | None]:
+    """(In-Reply-To, References) of a reply to ``parent`` as a message row stores them
+    (ids without angle brackets, References space-separated)."""
+    if parent is None:
+        return None, None
+    in_reply_to, chain = thread_headers(parent.message_id_header, (parent.references or "").split())
+    return in_reply_to, " ".join(chain) or None
+
+
+async def read_upload(upload: UploadFile, limit: int) -> bytes:
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(upload.filename or "?", limit)
+    return data
+
+
+async def _draft(
+    session: AsyncSession, settings: Settings, viewer: Viewer, contact: Contact, text: str
+) -> Message:
+    address = await customer_address(session, contact)
+    if address.to is None:
+        raise NoAddressKnown()
+    product = await session.get(Product, contact.product_id)
+    in_reply_to, references = reply_thread(address.last_inbound)
+    return Message(
+        contact_id=contact.id,
+        direction=Direction.outbound,
+        send_status=SendStatus.draft,
+        author_id=viewer.id,
+        subject=reply_subject(contact.subject),
+        text_body=text,
+        to_addresses=address.to,
+        from_address=product.reply_from if product else None,
+        message_id_header=new_message_id(settings.mail_domain),
+        in_reply_to_id=address.last_inbound.id if address.last_inbound else None,
+        in_reply_to=in_reply_to,
+        references=references,
+    )
+
+
+async def store_reply_draft(
+    session: AsyncSession,
+    settings: Settings,
+    viewer: Viewer,
+    contact: Contact,
+    text: str,
+    uploads: list[UploadFile],
+    origin: str | None,
+) -> Message:
+    """The reply as a draft with its attachments (committed); the workflow sends it."""
+    if not text.strip():
+        raise HTTPException(422, "A reply needs text.")
+    chosen = [u for u in uploads if u.filename]
+    contents = [await read_upload(u, settings.attachment_max_bytes) for u in chosen]
+    message = await _draft(session, settings, viewer, contact, text)
+    session.add(message)
+    await session.flush()
+    for upload, data in zip(chosen, contents, strict=True):
+        session.add(
+            Attachment(
+                message_id=message.id,
+                filename=(upload.filename or "bijlage")[:500],
+                content_type=(upload.content_type or "application/octet-stream")[:200],
+                size=len(data),
+                sha256=await store_blob(session, data),
+            )
+        )
+    await audit.record(
+        session,
+        actor=viewer.username,
+        actor_id=viewer.id,
+        action="contact.reply.draft",
+        object_type="message",
+        object_id=message.id,
+        origin=origin,
+        detail={"reference": contact.reference, "attachments": len(chosen)},
+    )
+    await session.commit()
+    return message
+
+
+async def keep_refused_draft(session: AsyncSession, message: Message, reason: str) -> None:
+    """A reply the workflow refused is kept as 'failed' with the reason (not silently lost)."""
+    message.send_status = SendStatus.failed
+    message.send_error = f"refused: {reason}"[:2000]
+    session.add(message)
+    await session.commit()
