@@ -7,11 +7,13 @@ import re
 from pathlib import Path
 
 from config.settings import load_settings
+from contracts.activities import INTERFACES
 from runtime.worker import activities_for
 from tests.workflows.stubs import Stubs, signatures
 
 WORKFLOWS_DIR = Path(__file__).resolve().parents[2] / "workflows"
-CALLED = re.compile(r'execute_(?:local_)?activity\(\s*"([a-z_]+)"')
+# Workflows call activities through the interfaces: ``ContactActivityApi.update_projection``.
+CALLED = re.compile(r"execute_(?:local_)?activity_method\(\s*(\w+ActivityApi)\.(\w+)")
 
 
 def real_activities(tmp_path) -> list:
@@ -28,10 +30,15 @@ def test_every_real_activity_has_a_stub_with_its_types(tmp_path):
 
 
 def test_every_activity_a_workflow_calls_is_stubbed():
+    interfaces = {api.__name__: api for api in INTERFACES}
     called = {
-        name
+        _name(getattr(interfaces[api], method))
         for source in WORKFLOWS_DIR.rglob("*.py")
-        for name in CALLED.findall(source.read_text())
+        for api, method in CALLED.findall(source.read_text())
     }
     assert called, "no activity calls found: has the calling convention changed?"
     assert called <= set(signatures(Stubs().activities()))
+
+
+def _name(method) -> str:
+    return method.__temporal_activity_definition.name
