@@ -423,6 +423,10 @@ class ContactActivities:
             signature="" if msg.is_acknowledgement else product.signature,
             parent_message_id=parent.message_id_header if parent else None,
             parent_references=(parent.references or "").split() if parent else (),
+            # A reply stores its thread when drafted; older rows fall back to the parent.
+            thread=(msg.in_reply_to, (msg.references or "").split())
+            if (msg.in_reply_to or msg.references)
+            else None,
             auto_reply=msg.is_acknowledgement,
             message_id=msg.message_id_header,
             domain=self.settings.mail_domain,

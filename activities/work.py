@@ -41,7 +41,6 @@ from db.models.contacts import (
     Accreditation,
     Contact,
     ContactEvent,
-    CustomerEmail,
     Direction,
     Message,
     SendStatus,
@@ -59,7 +58,9 @@ from db.models.work import (
 )
 from db.session import session_scope
 from rules.sla import WorkCalendar
+from rules.templates import fill
 from rules.work_clocks import earliest_due, start_clocks
+from services.contacts.replies import customer_address, reply_thread
 from services.work.calendar import dutch_holidays, load_calendar  # noqa: F401 (re-exported)
 
 CACHE_SECONDS = 60.0
@@ -380,10 +381,12 @@ class WorkActivities:
             contact = await s.get(Contact, inp.contact_id)
             if contact is None:
                 raise ApplicationError(f"contact {inp.contact_id} not found", non_retryable=True)
-            to_address, last_in = await _customer_address(s, contact)
+            address = await customer_address(s, contact)
+            to_address, last_in = address.to, address.last_inbound
             if to_address is None:
                 return CustomerLetterResult(None)
             subject, body = await self._letter_text(s, contact, inp.template)
+            thread = reply_thread(last_in)
             message = Message(
                 contact_id=contact.id,
                 direction=Direction.outbound,
@@ -392,6 +395,8 @@ class WorkActivities:
                 text_body=body,
                 to_addresses=to_address,
                 in_reply_to_id=last_in.id if last_in else None,
+                in_reply_to=thread[0],
+                references=thread[1],
                 headers={"pulse_activity": key, "pulse_template": inp.template},
                 message_id_header=new_message_id(self.settings.mail_domain),
             )
@@ -427,35 +432,6 @@ class WorkActivities:
             else "",
         }
         return fill(subject, values) + f" [{contact.reference}]", fill(body, values)
-
-
-def fill(text: str, values: dict[str, str]) -> str:
-    """Fill {variables}; unknown ones stay as written (a template typo is visible,
-    not a crash)."""
-    for name, value in values.items():
-        text = text.replace("{" + name + "}", value)
-    return text
-
-
-async def _customer_address(s: AsyncSession, contact: Contact):
-    last_in = await s.scalar(
-        select(Message)
-        .where(Message.contact_id == contact.id, Message.direction == Direction.inbound)
-        .order_by(Message.created_at.desc(), Message.id.desc())
-        .limit(1)
-    )
-    if last_in is not None and last_in.from_address:
-        return last_in.from_address, last_in
-    if contact.customer_id is not None:
-        known = await s.scalar(
-            select(CustomerEmail.address)
-            .where(CustomerEmail.customer_id == contact.customer_id)
-            .order_by(CustomerEmail.id)
-            .limit(1)
-        )
-        if known:
-            return known, last_in
-    return None, last_in
 
 
 def all_work_activities(acts: WorkActivities) -> list:

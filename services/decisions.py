@@ -50,7 +50,7 @@ def refusal_body(exc: DecisionRefused) -> dict[str, Any]:
     return {"detail": str(exc), "code": exc.code}
 
 
-def _refusal(exc: WorkflowUpdateFailedError) -> DecisionRefused:
+def refusal_of(exc: WorkflowUpdateFailedError) -> DecisionRefused:
     cause = exc.cause
     code = cause.type if isinstance(cause, ApplicationError) else None
     return DecisionRefused(str(getattr(cause, "message", "") or cause or exc), code)
@@ -73,7 +73,7 @@ async def send_update(
     try:
         return await handle.execute_update(update, arg, id=update_id, rpc_timeout=UPDATE_TIMEOUT)
     except WorkflowUpdateFailedError as exc:
-        raise _refusal(exc) from exc
+        raise refusal_of(exc) from exc
     except RPCError as exc:
         if exc.status == RPCStatusCode.NOT_FOUND:
             raise DecisionRefused(*not_found) from exc

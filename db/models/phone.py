@@ -12,6 +12,7 @@ from datetime import datetime
 from sqlalchemy import Column, Index, String, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
+from contracts.phone import CallState  # noqa: F401  (re-exported: the column holds it)
 from db.models.contacts import ts
 
 
@@ -24,14 +25,6 @@ class PhoneLine(SQLModel, table=True):
     product_id: int = Field(foreign_key="products.id", unique=True, ondelete="CASCADE")
     queue: str = Field(max_length=80, unique=True)
     inbound_number: str = Field(default="", max_length=32)
-
-
-class CallState:
-    queued = "queued"
-    ringing = "ringing"
-    connected = "connected"
-    ended = "ended"  # answered and finished: wrap-up pending or done
-    abandoned = "abandoned"  # the caller hung up in the queue: a callback task
 
 
 class PhoneCall(SQLModel, table=True):

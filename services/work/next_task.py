@@ -43,7 +43,7 @@ from db.models.contacts import AuditEvent, Task, TaskStatus, utcnow
 from services.access import Viewer
 from services.contacts.opening import WORKFLOW_TASK_TIMEOUT
 from services.decisions import NOT_ACTIVE, DecisionRefused, audit_decision
-from services.decisions import _refusal as refusal
+from services.decisions import refusal_of as refusal
 from services.work.access import line_pairs, lines_by_product
 from workflows.contact.workflow import ContactWorkflow
 

@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from activities.work import fill
 from api.deps import ContactWorker, DbSession
+from rules.templates import fill
 from services.access import get_contact_for_user
 from services.work import templates
 
