@@ -137,18 +137,6 @@ class WorkActivities:
                 targets.append(LineTargets(line, 0, DEFAULT_LINE_ANSWER[line]))
         return targets
 
-    @activity.defn(name="start_work")
-    async def start_work(self, inp: StartWorkInput) -> WorkPlan:
-        """The contact's work plan; writes the first SLA due date on the projection.
-        The ContactWorkflow now gets its plan from open_contact; this stays
-        registered under its name for callers of the activity interface."""
-        async with session_scope(self.sessionmaker) as s:
-            contact = await s.get(Contact, inp.contact_id)
-            if contact is None:
-                raise ApplicationError(f"contact {inp.contact_id} not found", non_retryable=True)
-            task = await s.scalar(select(Task).where(Task.contact_id == contact.id))
-            return await self.plan_in(s, contact, task, inp)
-
     async def _product_work_fields(self, s: AsyncSession, product_id: int, channel: str) -> dict:
         """The plan's per-product part, cached a minute per worker like the calendar
         (admins change SLA policies rarely; new contacts follow within a minute)."""
@@ -436,7 +424,6 @@ class WorkActivities:
 
 def all_work_activities(acts: WorkActivities) -> list:
     return [
-        acts.start_work,
         acts.sla_signal,
         acts.make_customer_letter,
         acts.auto_assign_line,

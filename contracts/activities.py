@@ -39,8 +39,6 @@ from contracts.work import (
     LineAssignInput,
     LineAssignResult,
     SlaSignalInput,
-    StartWorkInput,
-    WorkPlan,
 )
 
 
@@ -66,10 +64,6 @@ class ContactActivityApi:
 
 class WorkActivityApi:
     """Work plans, SLA flags, customer letters, line assignment (activities/work.py)."""
-
-    @activity.defn(name="start_work")
-    async def start_work(self, inp: StartWorkInput) -> WorkPlan:
-        raise _declared_only()
 
     @activity.defn(name="sla_signal")
     async def sla_signal(self, inp: SlaSignalInput) -> None:

@@ -42,7 +42,6 @@ from contracts.work import (
     LineAssignResult,
     LineTargets,
     SlaSignalInput,
-    StartWorkInput,
     WorkCalendar,
     WorkPlan,
 )
@@ -120,7 +119,6 @@ class Stubs:
             self.open_contact,
             self.update_projection,
             self.send_message,
-            self.start_work,
             self.sla_signal,
             self.make_customer_letter,
             self.auto_assign_line,
@@ -157,11 +155,6 @@ class Stubs:
         return SendMessageResult(inp.message_id, "sent")
 
     # --- work -------------------------------------------------------------------------
-
-    @activity.defn(name="start_work")
-    async def start_work(self, inp: StartWorkInput) -> WorkPlan:
-        self._record("start_work", inp)
-        return self._plan(inp.received_at)
 
     @activity.defn(name="sla_signal")
     async def sla_signal(self, inp: SlaSignalInput) -> None:
