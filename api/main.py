@@ -95,7 +95,7 @@ class SecurityHeaders:
 
 
 def api_router() -> APIRouter:
-    """Every route of the app, one router per area (the order decides which of two
+    """Every route of the app, one router per area package (the order decides which of two
     routes that match the same path answers)."""
     router = APIRouter()
     router.include_router(health.router)

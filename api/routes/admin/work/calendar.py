@@ -125,7 +125,7 @@ async def api_add_closing_day(
     return await api_change(add_closing_day(session, viewer, client_ip(request), body))
 
 
-@router.delete("/api/admin/work/closing-days/{day}", status_code=204)
+@router.api_route("/api/admin/work/closing-days/{day}", methods=["DELETE"], status_code=204)
 async def api_remove_closing_day(day: date, request: Request, viewer: Admin, session: DbSession):
     await api_change(remove_closing_day(session, viewer, client_ip(request), day))
     return Response(status_code=204)

@@ -135,7 +135,7 @@ async def api_update_policy(
     return await api_change(save_policy(session, viewer, client_ip(request), body, policy_id))
 
 
-@router.delete("/api/admin/work/sla/{policy_id}", status_code=204)
+@router.api_route("/api/admin/work/sla/{policy_id}", methods=["DELETE"], status_code=204)
 async def api_delete_policy(policy_id: int, request: Request, viewer: Admin, session: DbSession):
     await api_change(delete_policy(session, viewer, client_ip(request), policy_id))
     return Response(status_code=204)
