@@ -10,14 +10,12 @@ from datetime import date
 from typing import Annotated
 from zoneinfo import available_timezones
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import Response
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import DbSession, client_ip
+from api.deps import AdminContext, DbSession, RequestContext
 from api.routes.admin.work.setup import Admin, api_change, form_change
 from api.routes.admin.work.setup import screen as render_screen
-from services.access import Viewer
 from services.admin.work_setup.calendar import (
     PAGE,
     WEEKDAYS,
@@ -37,19 +35,16 @@ router = APIRouter(tags=["work setup"])
 
 
 async def calendar_page(
-    request: Request,
-    viewer: Viewer,
-    session: AsyncSession,
+    ctx: RequestContext,
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
     return await render_screen(
-        request,
-        viewer,
+        ctx,
         "admin/work/calendar.html",
         status_code,
         error=error,
-        calendar=await current_calendar(session, viewer.language),
+        calendar=await current_calendar(ctx.session, ctx.viewer.language),
         weekdays=WEEKDAYS,
         zones=sorted(available_timezones()),
         today=date.today(),
@@ -57,15 +52,13 @@ async def calendar_page(
 
 
 @router.get("/admin/work/calendar", include_in_schema=False)
-async def show_calendar(request: Request, viewer: Admin, session: DbSession):
-    return await calendar_page(request, viewer, session)
+async def show_calendar(ctx: AdminContext):
+    return await calendar_page(ctx)
 
 
 @router.post("/admin/work/calendar", include_in_schema=False)
 async def calendar_form(
-    request: Request,
-    viewer: Admin,
-    session: DbSession,
+    ctx: AdminContext,
     tz: Annotated[str, Form()],
     open_time: Annotated[str, Form()],
     close_time: Annotated[str, Form()],
@@ -79,28 +72,26 @@ async def calendar_form(
         workdays=workdays,
         public_holidays=bool(public_holidays),
     )
-    change = save_calendar(session, viewer, client_ip(request), data)
-    return await form_change(request, viewer, session, change, calendar_page, PAGE)
+    change = save_calendar(ctx.session, ctx.viewer, ctx.origin, data)
+    return await form_change(ctx, change, calendar_page, PAGE)
 
 
 @router.post("/admin/work/closing-days", include_in_schema=False)
 async def closing_day_form(
-    request: Request,
-    viewer: Admin,
-    session: DbSession,
+    ctx: AdminContext,
     day: Annotated[date, Form()],
     label: Annotated[str, Form()] = "",
 ):
     change = add_closing_day(
-        session, viewer, client_ip(request), ClosingDayIn(day=day, label=label)
+        ctx.session, ctx.viewer, ctx.origin, ClosingDayIn(day=day, label=label)
     )
-    return await form_change(request, viewer, session, change, calendar_page, PAGE)
+    return await form_change(ctx, change, calendar_page, PAGE)
 
 
 @router.post("/admin/work/closing-days/{day}/delete", include_in_schema=False)
-async def remove_closing_day_form(day: date, request: Request, viewer: Admin, session: DbSession):
-    change = remove_closing_day(session, viewer, client_ip(request), day)
-    return await form_change(request, viewer, session, change, calendar_page, PAGE)
+async def remove_closing_day_form(day: date, ctx: AdminContext):
+    change = remove_closing_day(ctx.session, ctx.viewer, ctx.origin, day)
+    return await form_change(ctx, change, calendar_page, PAGE)
 
 
 # --- JSON -----------------------------------------------------------------------------
@@ -112,20 +103,16 @@ async def api_calendar(viewer: Admin, session: DbSession):
 
 
 @router.put("/api/admin/work/calendar", response_model=OfficeCalendarOut)
-async def api_save_calendar(
-    body: OfficeCalendarIn, request: Request, viewer: Admin, session: DbSession
-):
-    return await api_change(save_calendar(session, viewer, client_ip(request), body))
+async def api_save_calendar(body: OfficeCalendarIn, ctx: AdminContext):
+    return await api_change(save_calendar(ctx.session, ctx.viewer, ctx.origin, body))
 
 
 @router.post("/api/admin/work/closing-days", response_model=ClosingDayIn, status_code=201)
-async def api_add_closing_day(
-    body: ClosingDayIn, request: Request, viewer: Admin, session: DbSession
-):
-    return await api_change(add_closing_day(session, viewer, client_ip(request), body))
+async def api_add_closing_day(body: ClosingDayIn, ctx: AdminContext):
+    return await api_change(add_closing_day(ctx.session, ctx.viewer, ctx.origin, body))
 
 
 @router.api_route("/api/admin/work/closing-days/{day}", methods=["DELETE"], status_code=204)
-async def api_remove_closing_day(day: date, request: Request, viewer: Admin, session: DbSession):
-    await api_change(remove_closing_day(session, viewer, client_ip(request), day))
+async def api_remove_closing_day(day: date, ctx: AdminContext):
+    await api_change(remove_closing_day(ctx.session, ctx.viewer, ctx.origin, day))
     return Response(status_code=204)

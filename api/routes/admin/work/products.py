@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import Response
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import DbSession, client_ip
+from api.deps import AdminContext, DbSession, RequestContext
 from api.routes.admin.work.setup import Admin, api_change, form_change, screen
-from services.access import Viewer
 from services.admin.work_setup.products import (
     LINES,
     MODES,
@@ -31,19 +29,16 @@ router = APIRouter(tags=["work setup"])
 
 def _page(template: str):
     async def page(
-        request: Request,
-        viewer: Viewer,
-        session: AsyncSession,
+        ctx: RequestContext,
         error: str | None = None,
         status_code: int = 200,
     ) -> Response:
         return await screen(
-            request,
-            viewer,
+            ctx,
             template,
             status_code,
             error=error,
-            settings=await list_settings(session),
+            settings=await list_settings(ctx.session),
             lines=LINES,
             modes=MODES,
         )
@@ -56,16 +51,14 @@ queues_page = _page("admin/work/queues.html")
 
 
 @router.get("/admin/work/products", include_in_schema=False)
-async def show_settings(request: Request, viewer: Admin, session: DbSession):
-    return await settings_page(request, viewer, session)
+async def show_settings(ctx: AdminContext):
+    return await settings_page(ctx)
 
 
 @router.post("/admin/work/products/{product_id}", include_in_schema=False)
 async def settings_form(
     product_id: int,
-    request: Request,
-    viewer: Admin,
-    session: DbSession,
+    ctx: AdminContext,
     warn_percent: Annotated[int, Form()],
     raise_priority_on_breach: Annotated[int, Form()],
     waiting_reminder_days: Annotated[int, Form()],
@@ -79,29 +72,27 @@ async def settings_form(
         waiting_reminder_days=waiting_reminder_days,
         waiting_close_days=waiting_close_days,
     )
-    change = save_settings(session, viewer, client_ip(request), product_id, data)
+    change = save_settings(ctx.session, ctx.viewer, ctx.origin, product_id, data)
     target = f"/admin/work/products#product-{product_id}"
-    return await form_change(request, viewer, session, change, settings_page, target)
+    return await form_change(ctx, change, settings_page, target)
 
 
 @router.get("/admin/work/queues", include_in_schema=False)
-async def show_queues(request: Request, viewer: Admin, session: DbSession):
-    return await queues_page(request, viewer, session)
+async def show_queues(ctx: AdminContext):
+    return await queues_page(ctx)
 
 
 @router.post("/admin/work/queues/{product_id}", include_in_schema=False)
 async def queues_form(
     product_id: int,
-    request: Request,
-    viewer: Admin,
-    session: DbSession,
+    ctx: AdminContext,
     mode_1: Annotated[str, Form()] = "off",
     mode_2: Annotated[str, Form()] = "off",
     mode_3: Annotated[str, Form()] = "off",
 ):
     modes = {1: mode_1, 2: mode_2, 3: mode_3}
-    change = save_auto_assign(session, viewer, client_ip(request), product_id, modes)
-    return await form_change(request, viewer, session, change, queues_page, "/admin/work/queues")
+    change = save_auto_assign(ctx.session, ctx.viewer, ctx.origin, product_id, modes)
+    return await form_change(ctx, change, queues_page, "/admin/work/queues")
 
 
 # --- JSON -----------------------------------------------------------------------------
@@ -116,11 +107,9 @@ async def api_settings(viewer: Admin, session: DbSession):
 async def api_save_settings(
     product_id: int,
     body: ProductWorkSettingsIn,
-    request: Request,
-    viewer: Admin,
-    session: DbSession,
+    ctx: AdminContext,
 ):
-    return await api_change(save_settings(session, viewer, client_ip(request), product_id, body))
+    return await api_change(save_settings(ctx.session, ctx.viewer, ctx.origin, product_id, body))
 
 
 @router.put(
@@ -131,10 +120,8 @@ async def api_save_auto_assign(
     product_id: int,
     line: int,
     body: AutoAssignIn,
-    request: Request,
-    viewer: Admin,
-    session: DbSession,
+    ctx: AdminContext,
 ):
     return await api_change(
-        save_auto_assign(session, viewer, client_ip(request), product_id, {line: body.mode})
+        save_auto_assign(ctx.session, ctx.viewer, ctx.origin, product_id, {line: body.mode})
     )

@@ -20,11 +20,9 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import Admin
+from api.deps import Admin, AdminContext, RequestContext  # noqa: F401  (Admin: for the screens)
 from api.rendering import render
-from services.access import Viewer
 from services.admin.work_setup.common import InvalidSetting
 from ui.i18n import translator
 
@@ -51,26 +49,16 @@ PageFn = Callable[..., Awaitable[Response]]
 
 
 async def form_change(
-    request: Request,
-    viewer: Viewer,
-    session: AsyncSession,
-    change: Awaitable[Any],
-    page: PageFn,
-    redirect_to: str,
+    ctx: RequestContext, change: Awaitable[Any], page: PageFn, redirect_to: str
 ) -> Response:
     """Run a change from a form: back to the page (303, "saved"), or the page again
     with the error, its status and the admin's language."""
     try:
         await change
     except InvalidSetting as exc:
-        await session.rollback()
-        return await page(
-            request,
-            viewer,
-            session,
-            error=setting_text(exc, viewer.language),
-            status_code=exc.status,
-        )
+        await ctx.session.rollback()
+        error = setting_text(exc, ctx.viewer.language)
+        return await page(ctx, error=error, status_code=exc.status)
     path, _, fragment = redirect_to.partition("#")
     separator = "&" if "?" in path else "?"
     target = f"{path}{separator}saved=1" + (f"#{fragment}" if fragment else "")
@@ -86,10 +74,11 @@ async def entered(request: Request) -> dict[str, str]:
 
 
 async def screen(
-    request: Request, viewer: Viewer, template: str, status_code: int = 200, **context: Any
+    ctx: RequestContext, template: str, status_code: int = 200, **context: Any
 ) -> Response:
     """A work-setup page: with the "saved" notice after a change that went through,
     or the error and the admin's input after one that did not."""
+    request, viewer = ctx.request, ctx.viewer
     saved = request.query_params.get("saved") == "1" and status_code == 200
     return render(
         request,
@@ -103,5 +92,5 @@ async def screen(
 
 
 @router.get("/admin/work", include_in_schema=False)
-async def overview_page(request: Request, viewer: Admin):
-    return await screen(request, viewer, "admin/work/index.html", screens=SCREENS)
+async def overview_page(ctx: AdminContext):
+    return await screen(ctx, "admin/work/index.html", screens=SCREENS)

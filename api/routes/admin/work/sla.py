@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import Response
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import DbSession, client_ip
+from api.deps import AdminContext, DbSession, RequestContext
 from api.routes.admin.work.setup import Admin, api_change, form_change, screen
-from services.access import Viewer
 from services.admin.work_setup.common import products
 from services.admin.work_setup.sla import (
     CHANNELS,
@@ -37,20 +35,17 @@ router = APIRouter(tags=["work setup"])
 
 
 async def sla_page(
-    request: Request,
-    viewer: Viewer,
-    session: AsyncSession,
+    ctx: RequestContext,
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
     return await screen(
-        request,
-        viewer,
+        ctx,
         "admin/work/sla.html",
         status_code,
         error=error,
-        policies=await list_policies(session),
-        products=await products(session),
+        policies=await list_policies(ctx.session),
+        products=await products(ctx.session),
         channels=CHANNELS,
         lines=LINES,
         as_working_time=as_working_time,
@@ -58,8 +53,8 @@ async def sla_page(
 
 
 @router.get("/admin/work/sla", include_in_schema=False)
-async def show_sla(request: Request, viewer: Admin, session: DbSession):
-    return await sla_page(request, viewer, session)
+async def show_sla(ctx: AdminContext):
+    return await sla_page(ctx)
 
 
 def _form_policy(product_id: int, channel: str, line: int, first: str, resolution: str):
@@ -72,15 +67,13 @@ def _form_policy(product_id: int, channel: str, line: int, first: str, resolutio
     )
 
 
-async def _from_form(session, viewer, request, form_values, policy_id=None):
-    await save_policy(session, viewer, client_ip(request), _form_policy(*form_values), policy_id)
+async def _from_form(ctx, form_values, policy_id=None):
+    await save_policy(ctx.session, ctx.viewer, ctx.origin, _form_policy(*form_values), policy_id)
 
 
 @router.post("/admin/work/sla", include_in_schema=False)
 async def create_sla_form(
-    request: Request,
-    viewer: Admin,
-    session: DbSession,
+    ctx: AdminContext,
     product_id: Annotated[int, Form()],
     line: Annotated[int, Form()],
     channel: Annotated[str, Form()] = "",
@@ -88,31 +81,29 @@ async def create_sla_form(
     resolution: Annotated[str, Form()] = "0",
 ):
     values = (product_id, channel, line, first_response, resolution)
-    change = _from_form(session, viewer, request, values)
-    return await form_change(request, viewer, session, change, sla_page, "/admin/work/sla")
+    change = _from_form(ctx, values)
+    return await form_change(ctx, change, sla_page, "/admin/work/sla")
 
 
 @router.post("/admin/work/sla/{policy_id}", include_in_schema=False)
 async def update_sla_form(
     policy_id: int,
-    request: Request,
-    viewer: Admin,
-    session: DbSession,
+    ctx: AdminContext,
     line: Annotated[int, Form()],
     channel: Annotated[str, Form()] = "",
     first_response: Annotated[str, Form()] = "0",
     resolution: Annotated[str, Form()] = "0",
 ):
-    product_id = (await _policy(session, policy_id)).product_id
+    product_id = (await _policy(ctx.session, policy_id)).product_id
     values = (product_id, channel, line, first_response, resolution)
-    change = _from_form(session, viewer, request, values, policy_id)
-    return await form_change(request, viewer, session, change, sla_page, "/admin/work/sla")
+    change = _from_form(ctx, values, policy_id)
+    return await form_change(ctx, change, sla_page, "/admin/work/sla")
 
 
 @router.post("/admin/work/sla/{policy_id}/delete", include_in_schema=False)
-async def delete_sla_form(policy_id: int, request: Request, viewer: Admin, session: DbSession):
-    change = delete_policy(session, viewer, client_ip(request), policy_id)
-    return await form_change(request, viewer, session, change, sla_page, "/admin/work/sla")
+async def delete_sla_form(policy_id: int, ctx: AdminContext):
+    change = delete_policy(ctx.session, ctx.viewer, ctx.origin, policy_id)
+    return await form_change(ctx, change, sla_page, "/admin/work/sla")
 
 
 # --- JSON -----------------------------------------------------------------------------
@@ -124,18 +115,16 @@ async def api_policies(viewer: Admin, session: DbSession):
 
 
 @router.post("/api/admin/work/sla", response_model=SlaPolicyOut, status_code=201)
-async def api_create_policy(body: SlaPolicyIn, request: Request, viewer: Admin, session: DbSession):
-    return await api_change(save_policy(session, viewer, client_ip(request), body))
+async def api_create_policy(body: SlaPolicyIn, ctx: AdminContext):
+    return await api_change(save_policy(ctx.session, ctx.viewer, ctx.origin, body))
 
 
 @router.put("/api/admin/work/sla/{policy_id}", response_model=SlaPolicyOut)
-async def api_update_policy(
-    policy_id: int, body: SlaPolicyIn, request: Request, viewer: Admin, session: DbSession
-):
-    return await api_change(save_policy(session, viewer, client_ip(request), body, policy_id))
+async def api_update_policy(policy_id: int, body: SlaPolicyIn, ctx: AdminContext):
+    return await api_change(save_policy(ctx.session, ctx.viewer, ctx.origin, body, policy_id))
 
 
 @router.api_route("/api/admin/work/sla/{policy_id}", methods=["DELETE"], status_code=204)
-async def api_delete_policy(policy_id: int, request: Request, viewer: Admin, session: DbSession):
-    await api_change(delete_policy(session, viewer, client_ip(request), policy_id))
+async def api_delete_policy(policy_id: int, ctx: AdminContext):
+    await api_change(delete_policy(ctx.session, ctx.viewer, ctx.origin, policy_id))
     return Response(status_code=204)
