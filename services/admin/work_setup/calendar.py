@@ -26,7 +26,6 @@ CALENDAR_ID = 1  # the contact centre has one calendar (activities/work.py reads
 WEEKDAYS = tuple(range(7))  # Monday = 0
 HOLIDAY_LANGUAGE = {"nl": "nl", "en": "en_US"}
 HOLIDAYS_AHEAD_DAYS = 366
-PAGE = "/admin/work/calendar"
 
 
 class OfficeCalendarIn(BaseModel):

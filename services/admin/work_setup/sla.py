@@ -80,7 +80,7 @@ def check_policy(data: SlaPolicyIn) -> None:
             )
 
 
-async def _policy(session: AsyncSession, policy_id: int) -> SlaPolicy:
+async def policy_or_404(session: AsyncSession, policy_id: int) -> SlaPolicy:
     policy = await session.get(SlaPolicy, policy_id)
     if policy is None:
         raise NotAccessible(f"sla policy {policy_id}")
@@ -115,7 +115,7 @@ async def save_policy(
     )
     if clash is not None and clash != policy_id:
         raise _duplicate(product.code, data)
-    policy = SlaPolicy() if policy_id is None else await _policy(session, policy_id)
+    policy = SlaPolicy() if policy_id is None else await policy_or_404(session, policy_id)
     before = None if policy_id is None else policy.model_dump(exclude={"id"})
     for key, value in data.model_dump().items():
         setattr(policy, key, value)
@@ -134,7 +134,7 @@ async def save_policy(
 async def delete_policy(
     session: AsyncSession, viewer: Viewer, origin: str | None, policy_id: int
 ) -> None:
-    policy = await _policy(session, policy_id)
+    policy = await policy_or_404(session, policy_id)
     before = policy.model_dump(exclude={"id"})
     await session.delete(policy)
     await record_change(

@@ -85,7 +85,7 @@ def check_template(data: ReplyTemplateIn, letter_codes: Collection[str]) -> None
         )
 
 
-async def _template(session: AsyncSession, template_id: int) -> ReplyTemplate:
+async def template_or_404(session: AsyncSession, template_id: int) -> ReplyTemplate:
     template = await session.get(ReplyTemplate, template_id)
     if template is None:
         raise NotAccessible(f"reply template {template_id}")
@@ -120,7 +120,7 @@ async def save_template(
     )
     if clash is not None and clash != template_id:
         raise duplicate
-    row = ReplyTemplate() if template_id is None else await _template(session, template_id)
+    row = ReplyTemplate() if template_id is None else await template_or_404(session, template_id)
     before = None if template_id is None else row.model_dump(exclude={"id", "body"})
     for key, value in data.model_dump().items():
         setattr(row, key, value)

@@ -13,11 +13,10 @@ from zoneinfo import available_timezones
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from api.deps import AdminContext, DbSession, RequestContext
-from api.routes.admin.work.setup import Admin, api_change, form_change
+from api.deps import Admin, AdminContext, DbSession, RequestContext
+from api.routes.admin.work.setup import api_change, form_change
 from api.routes.admin.work.setup import screen as render_screen
 from services.admin.work_setup.calendar import (
-    PAGE,
     WEEKDAYS,
     ClosingDayIn,
     OfficeCalendarIn,
@@ -29,6 +28,8 @@ from services.admin.work_setup.calendar import (
 )
 
 router = APIRouter(tags=["work setup"])
+
+PAGE = "/admin/work/calendar"
 
 
 # --- pages ----------------------------------------------------------------------------

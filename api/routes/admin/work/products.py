@@ -8,8 +8,8 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from api.deps import AdminContext, DbSession, RequestContext
-from api.routes.admin.work.setup import Admin, api_change, form_change, screen
+from api.deps import Admin, AdminContext, DbSession, RequestContext
+from api.routes.admin.work.setup import api_change, form_change, screen
 from services.admin.work_setup.products import (
     LINES,
     MODES,

@@ -21,7 +21,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
-from api.deps import Admin, AdminContext, RequestContext  # noqa: F401  (Admin: for the screens)
+from api.deps import AdminContext, RequestContext
 from api.rendering import render
 from services.admin.work_setup.common import InvalidSetting
 from ui.i18n import translator

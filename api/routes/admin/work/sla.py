@@ -12,19 +12,19 @@ from typing import Annotated
 from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
-from api.deps import AdminContext, DbSession, RequestContext
-from api.routes.admin.work.setup import Admin, api_change, form_change, screen
+from api.deps import Admin, AdminContext, DbSession, RequestContext
+from api.routes.admin.work.setup import api_change, form_change, screen
 from services.admin.work_setup.common import products
 from services.admin.work_setup.sla import (
     CHANNELS,
     LINES,
     SlaPolicyIn,
     SlaPolicyOut,
-    _policy,
     as_working_time,
     delete_policy,
     list_policies,
     parse_working_time,
+    policy_or_404,
     save_policy,
 )
 
@@ -94,7 +94,7 @@ async def update_sla_form(
     first_response: Annotated[str, Form()] = "0",
     resolution: Annotated[str, Form()] = "0",
 ):
-    product_id = (await _policy(ctx.session, policy_id)).product_id
+    product_id = (await policy_or_404(ctx.session, policy_id)).product_id
     values = (product_id, channel, line, first_response, resolution)
     change = _from_form(ctx, values, policy_id)
     return await form_change(ctx, change, sla_page, "/admin/work/sla")

@@ -19,8 +19,8 @@ from fastapi import APIRouter, Form
 from fastapi.responses import RedirectResponse, Response
 
 from activities.work import BUILTIN_LETTERS
-from api.deps import AdminContext, DbSession, RequestContext
-from api.routes.admin.work.setup import Admin, api_change, form_change, screen
+from api.deps import Admin, AdminContext, DbSession, RequestContext
+from api.routes.admin.work.setup import api_change, form_change, screen
 from services.admin.work_setup.common import products
 from services.admin.work_setup.templates import (
     EDITOR_VARIABLES,
@@ -28,9 +28,9 @@ from services.admin.work_setup.templates import (
     LETTER_VARIABLES,
     ReplyTemplateIn,
     ReplyTemplateOut,
-    _template,
     list_templates,
     save_template,
+    template_or_404,
 )
 
 router = APIRouter(tags=["work setup"])
@@ -78,7 +78,7 @@ async def edit_page(
     status_code: int = 200,
 ) -> Response:
     template_id = int(ctx.request.path_params["template_id"])
-    row = await _template(ctx.session, template_id)
+    row = await template_or_404(ctx.session, template_id)
     codes = {p.id: p.code for p in await products(ctx.session)}
     shown = ReplyTemplateOut(**row.model_dump(), product_code=codes.get(row.product_id, ""))
     return await screen(
@@ -127,7 +127,7 @@ async def update_template_form(
     language: Annotated[str, Form()] = "nl",
     active: Annotated[str, Form()] = "",
 ):
-    row = await _template(ctx.session, template_id)
+    row = await template_or_404(ctx.session, template_id)
     data = ReplyTemplateIn(
         product_id=row.product_id,
         language=language,
