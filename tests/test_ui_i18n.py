@@ -27,13 +27,13 @@ def placeholders(text: str) -> set[str]:
 
 
 def workflow_refusal_types() -> set[str]:
-    source = (ROOT / "workflows" / "contact.py").read_text()
+    source = (ROOT / "workflows" / "contact" / "workflow.py").read_text()
     return set(re.findall(r'ApplicationError\([^)]*type="(\w+)"', source, re.S))
 
 
 def workflow_event_kinds() -> set[str]:
     """The third argument of every ``self._change(...)`` in the contact workflow."""
-    tree = ast.parse((ROOT / "workflows" / "contact.py").read_text())
+    tree = ast.parse((ROOT / "workflows" / "contact" / "workflow.py").read_text())
     kinds = set()
     for node in ast.walk(tree):
         if (
