@@ -10,7 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
-from api.deps import DbSession, RecordsManager, TemporalClient
+from api.deps import DbSession, RecordsContext, RecordsManager, RequestContext
 from api.rendering import render
 from services.decisions import DecisionRefused
 from services.records import destruction
@@ -84,11 +84,12 @@ class DecisionOutBody(BaseModel):
     pending: int
 
 
-async def _decide(session, client, viewer, body: DecisionIn) -> int:
+async def _decide(ctx: RequestContext, body: DecisionIn) -> int:
+    """The one handler of the decision (the JSON and the form adapter below)."""
     return await destruction.decide(
-        session,
-        client,
-        viewer,
+        ctx.session,
+        await ctx.temporal(),
+        ctx.viewer,
         list_id=body.list_id,
         record_id=body.record_id,
         approve=body.approve,
@@ -101,12 +102,10 @@ async def _decide(session, client, viewer, body: DecisionIn) -> int:
     response_model=DecisionOutBody,
     responses={409: {"description": "refused"}},
 )
-async def api_decide(
-    body: DecisionIn, viewer: RecordsManager, session: DbSession, client: TemporalClient
-):
+async def api_decide(body: DecisionIn, ctx: RecordsContext):
     """Approve or withhold one item of a destruction list (withholding needs a reason).
     A refusal is a 409 with its ``code`` (api/errors.py)."""
-    return DecisionOutBody(pending=await _decide(session, client, viewer, body))
+    return DecisionOutBody(pending=await _decide(ctx, body))
 
 
 @router.get("/api/records/certificates", response_model=list[dict])
@@ -130,10 +129,7 @@ async def destruction_page(request: Request, viewer: RecordsManager, session: Db
 
 @router.post("/records/destruction/decide", include_in_schema=False)
 async def destruction_decide_form(
-    request: Request,
-    viewer: RecordsManager,
-    session: DbSession,
-    client: TemporalClient,
+    ctx: RecordsContext,
     list_id: Annotated[int, Form()],
     record_id: Annotated[int, Form()],
     decision: Annotated[Literal["approve", "withhold"], Form()],
@@ -143,14 +139,14 @@ async def destruction_decide_form(
         list_id=list_id, record_id=record_id, approve=decision == "approve", reason=reason
     )
     try:
-        await _decide(session, client, viewer, body)
+        await _decide(ctx, body)
     except DecisionRefused as exc:
         return render(
-            request,
+            ctx.request,
             "records/destruction.html",
-            viewer,
+            ctx.viewer,
             status_code=409,
-            lists=await _lists(session),
+            lists=await _lists(ctx.session),
             error=str(exc),
         )
     return RedirectResponse("/records/destruction?done=1", status_code=303)
