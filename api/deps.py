@@ -263,11 +263,17 @@ def context_for(allowed: Iterable[Role]) -> Callable[..., Any]:
     """A dependency: the RequestContext of a viewer with one of the allowed roles."""
     guard = role_required(allowed)
 
-    async def dependency(
-        request: Request, viewer: Annotated[Viewer, Depends(guard)], session: DbSession
-    ) -> RequestContext:
+    async def dependency(request: Request, viewer: Viewer, session: AsyncSession) -> RequestContext:
         return RequestContext(request, viewer, session, get_settings(request))
 
+    # Real objects, not the strings of ``from __future__ import annotations``: FastAPI
+    # resolves strings in the module's globals, where this closure's guard is not.
+    dependency.__annotations__ = {
+        "request": Request,
+        "viewer": Annotated[Viewer, Depends(guard)],
+        "session": DbSession,
+        "return": RequestContext,
+    }
     return dependency
 
 
@@ -286,9 +292,9 @@ async def temporal_client(request: Request) -> Client:
         if state.temporal_client is None:
             settings: Settings = state.settings
             try:
+                # with the encrypting payload converter
                 state.temporal_client = await asyncio.wait_for(
-                    connect_temporal(settings),  # records area: the encrypting converter
-                    timeout=5,
+                    connect_temporal(settings), timeout=5
                 )
             except Exception as exc:
                 log.warning("Temporal is not reachable: %s", exc)

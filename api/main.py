@@ -11,7 +11,7 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -20,17 +20,28 @@ from temporalio.client import Client
 from adapters.temporal.codec import connect_temporal
 from api.errors import install_error_handlers
 from api.rendering import UI_DIR
-from api.routes import events, health
-from api.routes.admin import lists as admin
-from api.routes.auth import login as auth
+from api.routes import (
+    admin,
+    auth,
+    codec,
+    customers,
+    dev,
+    events,
+    health,
+    phone,
+    records,
+    search,
+)
 from api.routes.contacts import attachments
 from api.routes.contacts import inbox as tasks
 from api.routes.contacts import json_api as contacts
 from api.routes.contacts import pages as contact_pages
-from api.routes.dev import mail as dev
+from api.routes.work import routers as work
+from api.routes.work import trafficer
 from api.sse import EventHub
 from config.settings import Settings, get_settings
 from db.session import make_engine, make_sessionmaker
+from services.work.calendar import warm_display_calendar
 
 log = logging.getLogger(__name__)
 
@@ -83,50 +94,25 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def include_routers(app: FastAPI) -> None:
-    for module in (health, auth, tasks, contacts, contact_pages, attachments, events, admin, dev):
-        app.include_router(module.router)
-    # records area (issue 6): audit log, retention, privacy, codec, SSO
-    from api.routes.records import routers as records_all
-
-    for router in records_all.routers():
-        app.include_router(router)
-    # customers area (issue 5): klantbeeld, search, knowledge base, contact reasons
-    from api.routes import search
-    from api.routes.admin import reasons
-    from api.routes.customers import identity as customers_identity
-    from api.routes.customers import klantbeeld as customers
-    from api.routes.customers import knowledge
-
-    for module in (customers, customers_identity, search, knowledge, reasons):
-        app.include_router(module.router)
-    # phone area (issue 3): phone state, screen pop, wrap-up, callback, wallboard
-    from api.routes.dev import phone as phone_dev
-    from api.routes.phone import agent as phone
-
-    for module in (phone, phone_dev):
-        app.include_router(module.router)
-    # work area (issue 4): line task lists, escalation, complaints, trafficer
-    from api.routes.work import routers as work
-    from api.routes.work import trafficer
-
-    for router in (*work.routers(), trafficer.router):
-        app.include_router(router)
-    # work setup (issue 4): SLA policies, calendar, product settings, templates, queues
-    from api.routes.admin.work import setup as work_admin
-
-    for router in work_admin.routers():
-        app.include_router(router)
-    # user administration (user_admin area): users, accreditations, deactivation
-    from api.routes.admin import user_pages as admin_users_pages
-    from api.routes.admin import users as admin_users
-
-    for module in (admin_users, admin_users_pages):
-        app.include_router(module.router)
-    # accounts: the signed-in user's own password
-    from api.routes.auth import account
-
-    app.include_router(account.router)
+def api_router() -> APIRouter:
+    """Every route of the app, one router per area package (the order decides which of two
+    routes that match the same path answers)."""
+    router = APIRouter()
+    router.include_router(health.router)
+    router.include_router(auth.api_router)
+    for module in (tasks, contacts, contact_pages, attachments):
+        router.include_router(module.router)
+    router.include_router(events.router)
+    router.include_router(records.api_router)
+    router.include_router(codec.router)
+    router.include_router(customers.api_router)
+    router.include_router(search.router)
+    router.include_router(phone.api_router)
+    router.include_router(dev.api_router)
+    for work_router in (*work.routers(), trafficer.router):
+        router.include_router(work_router)
+    router.include_router(admin.api_router)
+    return router
 
 
 def create_app(
@@ -148,9 +134,7 @@ def create_app(
         hub = EventHub(settings.psycopg_url)
         app.state.event_hub = hub
         await hub.start()
-        # work area: "time left" on the configured office calendar from the first page
-        from services.work.calendar import warm_display_calendar
-
+        # "time left" on the configured office calendar from the first page
         await warm_display_calendar(app.state.sessionmaker)
         try:
             yield
@@ -175,7 +159,7 @@ def create_app(
     app.state.temporal_lock = asyncio.Lock()
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
-    include_routers(app)
+    app.include_router(api_router())
     app.mount("/static", StaticFiles(directory=str(UI_DIR / "static")), name="static")
     return app
 
@@ -183,10 +167,8 @@ def create_app(
 async def _try_connect_temporal(settings: Settings) -> Client | None:
     """Connect at start-up when Temporal is up; otherwise the first decision retries."""
     try:
-        return await asyncio.wait_for(
-            connect_temporal(settings),  # records area: the encrypting converter
-            timeout=3,
-        )
+        # with the encrypting payload converter
+        return await asyncio.wait_for(connect_temporal(settings), timeout=3)
     except Exception as exc:
         log.warning("Temporal not reachable at start-up (%s); will retry on first use", exc)
         return None

@@ -52,7 +52,7 @@ READ_CONTACTS = frozenset({Role.agent, Role.trafficer, Role.manager})
 WORK_CONTACTS = frozenset({Role.agent, Role.trafficer})
 ASSIGN_CONTACTS = frozenset({Role.trafficer})
 ADMINISTER = frozenset({Role.admin})
-# Records area: the records manager approves destruction lists and handles privacy
+# The records manager approves destruction lists and handles privacy
 # requests; ops may see decoded Temporal payloads; admins search the audit log.
 MANAGE_RECORDS = frozenset({Role.records_manager})
 READ_AUDIT = frozenset({Role.admin, Role.records_manager})

@@ -75,6 +75,33 @@ async def record(
     )
 
 
+async def record_for(
+    session: AsyncSession,
+    viewer: Any,
+    action: str,
+    object_type: str,
+    object_id: str | int | None = None,
+    *,
+    result: str = "ok",
+    origin: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """One audit row for what a signed-in person did (a ``Viewer``), committed with
+    whatever the caller changed before it."""
+    await record(
+        session,
+        actor=viewer.username,
+        actor_id=viewer.id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        result=result,
+        origin=origin,
+        detail=detail,
+    )
+    await session.commit()
+
+
 # --- verification -------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""The customers area's routes for the route walk in tests/test_access_routes.py:
+"""The customer and knowledge-base routes for the route walk in tests/test_access_routes.py:
 who may use each (the keyword arguments of its ``Rule``), path ids and a valid body.
 
 Customers are not tied to one product: every role that reads contacts may open a

@@ -1,4 +1,4 @@
-"""The phone area's routes for the route walk in tests/test_access_routes.py: who may
+"""The phone routes for the route walk in tests/test_access_routes.py: who may
 use each (the keyword arguments of its ``Rule``) and a valid body."""
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from services.customers.identifiers import (
     mask,
     normalize_identifier,
 )
+from services.customers.merging import merge_customers, possible_duplicates, undo_merge
 from services.customers.service import (
     CustomerConflict,
     add_identifier,
@@ -27,9 +28,6 @@ from services.customers.service import (
     link_contact,
     match_customer_by_email,
     match_customers_by_phone,
-    merge_customers,
-    possible_duplicates,
-    undo_merge,
     update_customer,
 )
 from tests.api_support import make_contact, seeded

@@ -1,7 +1,7 @@
 """The phone API over real HTTP (uvicorn), with the PBX simulator, the AMI bridge, a
 worker, Temporal and PostgreSQL: phone state follows Asterisk, who sees what, the
 screen pop reaches only the answering agent's SSE stream, wrap-up with a note and a
-link to an existing contact."""
+link to an existing contact; a retired contact reason is refused."""
 
 from __future__ import annotations
 
@@ -18,7 +18,14 @@ from sqlmodel import select
 from adapters.ami.client import AmiConfig
 from api.main import create_app
 from channels.phone.bridge import AmiBridge
-from db.models.contacts import Contact, ContactEvent, Customer, CustomerPhone, Note
+from db.models.contacts import (
+    Contact,
+    ContactEvent,
+    ContactReason,
+    Customer,
+    CustomerPhone,
+    Note,
+)
 from db.models.phone import PhoneCall
 from db.session import session_scope
 from devstack.pbx_simulator import PbxSimulator
@@ -215,6 +222,20 @@ async def test_screen_pop_reaches_only_the_answering_agent(phone_api):
         return call.state == "ended"
 
     await eventually(ended)
+
+    # A reason no longer in use may not close a call, as it may not close any contact.
+    async with session_scope(db) as s:
+        retired = ContactReason(
+            product_id=earlier.product_id, code="retired", label_nl="Oud", label_en="Old"
+        )
+        retired.active = False
+        s.add(retired)
+        await s.flush()
+        retired_id = retired.id
+    stale = await agent.post(
+        f"/api/phone/calls/{reference}/wrap-up", json={"reason_id": retired_id}
+    )
+    assert stale.status_code == 422
 
     async def wrapped():
         response = await agent.post(

@@ -156,7 +156,7 @@ async def test_contact_page_read_is_audited_and_admin_can_search_and_export(db, 
 
 
 async def test_klantbeeld_reads_are_audited(db, settings):
-    """The customers area's klantbeeld page and API leave an audit row per read."""
+    """The klantbeeld page and API leave an audit row per read."""
     from tests.test_records_privacy import customer_with_contact
 
     await seeded(db)

@@ -219,6 +219,17 @@ async def test_record_lifecycle_archive_keep_destroy_certify(db, settings, env, 
                     "/api/records/destruction/decide", json=body | {"approve": True}, headers=hdr
                 )
                 assert r.status_code == 409 and r.json()["code"] == "NotPending"
+                # The form is the same decision: its refusal is the page again, with a 409.
+                form = {
+                    "list_id": state.list_id,
+                    "record_id": items[c.reference]["record_id"],
+                    "decision": "approve",
+                    "csrf_token": hdr["X-CSRF-Token"],
+                }
+                r = await rm.post(
+                    "/records/destruction/decide", data=form, headers={"Accept": "text/html"}
+                )
+                assert r.status_code == 409 and a.reference in r.text
                 # C goes under legal hold after approval: still not destroyed.
                 await rm.post(
                     f"/api/records/contacts/{c.reference}/legal-hold",

@@ -35,7 +35,7 @@ def test_production_refuses_dev_conveniences():
         environment="production",
         secret_key="x" * 40,
         public_url="https://pulse.cibg.example",
-        codec_keys={"k2026": "a2V5LW9mLXRoaXJ0eS10d28tYnl0ZXMtZm9yLWFlcyE="},  # records area
+        codec_keys={"k2026": "a2V5LW9mLXRoaXJ0eS10d28tYnl0ZXMtZm9yLWFlcyE="},
         codec_current_key="k2026",
     )
     assert ok.session_cookie_secure

@@ -1,4 +1,4 @@
-"""The user_admin area's routes for the route walk in tests/test_access_routes.py:
+"""The user administration routes for the route walk in tests/test_access_routes.py:
 who may use each (the keyword arguments of its ``Rule``), path ids and a valid body.
 
 Admins only. Changes to a user are not exercised by the walk (it would deactivate,

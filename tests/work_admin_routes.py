@@ -1,4 +1,4 @@
-"""The work setup screens' routes (api/routes/work_admin*.py) for the route walk in
+"""The work setup screens' routes (api/routes/admin/work/) for the route walk in
 tests/test_access_routes.py: admins only; path ids in the seeded demo data and a
 valid body for each change.
 

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from adapters.temporal.codec import (
@@ -75,21 +76,15 @@ async def _run(request: Request, viewer: Viewer, body: PayloadsIn, decode: bool)
         raise HTTPException(status_code=400, detail="payload cannot be decoded") from exc
     if decode:  # who looked at decoded workflow data (BIO)
         async with request.app.state.sessionmaker() as session:
-            await audit.record(
+            detail = {"count": len(payloads), "namespace": request.headers.get("x-namespace", "")}
+            await audit.record_for(
                 session,
-                actor=viewer.username,
-                actor_id=viewer.id,
-                action="codec.decode",
-                object_type="temporal_payloads",
+                viewer,
+                "codec.decode",
+                "temporal_payloads",
                 origin=client_ip(request),
-                detail={
-                    "count": len(payloads),
-                    "namespace": request.headers.get("x-namespace", ""),
-                },
+                detail=detail,
             )
-            await session.commit()
-    from fastapi.responses import JSONResponse
-
     return JSONResponse({"payloads": payloads_to_json(out)}, headers=cors_headers(request))
 
 

@@ -18,8 +18,10 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models.contacts import Contact, ContactStatus, Product, Role
 from db.models.customers import CustomerIdentifier, SatisfactionScore
+from services import audit
 from services.access import Viewer
 from services.customers.identifiers import LINK_PREFERENCE, SECRET_KINDS, identifier_keys
+from services.customers.registers import RegisterData, fetch_register_data
 from services.customers.service import CustomerCard, load_card
 
 SEE_OTHER_PRODUCTS = frozenset({Role.agent, Role.trafficer})
@@ -224,3 +226,27 @@ async def customer_view(
         timeline_total=total,
         timeline_page=page,
     )
+
+
+async def register_data(
+    session: AsyncSession,
+    settings,
+    viewer: Viewer,
+    customer_id: int,
+    product: Product,
+    origin: str | None,
+) -> RegisterData:
+    """What the product's register knows of the customer (audited, whatever it said)."""
+    card = await load_card(session, customer_id)
+    data = await fetch_register_data(settings, product.code, card.identifiers)
+    await audit.record_for(
+        session,
+        viewer,
+        "customer.register_data",
+        "customer",
+        customer_id,
+        origin=origin,
+        result="ok" if data.ok else "failed",
+        detail={"product": product.code},
+    )
+    return data

@@ -1,5 +1,6 @@
 """Customers: persons and organisations, their addresses, numbers and identifiers;
-matching a contact to a customer; editing with history; duplicates, merge and undo.
+matching a contact to a customer; editing with history (duplicates, merge and undo
+are in services/customers/merging.py).
 
 Every change writes a ``customer_changes`` row (the history people read on the
 klantbeeld) and an audit event (services/audit.py) in the same transaction. Callers
@@ -11,13 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, or_, text, update
+from sqlalchemy import func, text, update
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.settings import Settings
 from db.models.contacts import Contact, Customer, CustomerEmail, CustomerPhone, Task, utcnow
-from db.models.customers import CustomerChange, CustomerIdentifier, CustomerKind, CustomerMerge
+from db.models.customers import CustomerChange, CustomerIdentifier, CustomerKind
 from services import audit
 from services.access import Viewer
 from services.customers.identifiers import IdentifierKeys, identifier_keys, stored_form
@@ -163,7 +164,7 @@ async def history(session: AsyncSession, customer_id: int, limit: int = 50) -> l
 # --- changing ------------------------------------------------------------------------
 
 
-async def _changed(
+async def record_change(
     session: AsyncSession,
     actor: Viewer | None,
     origin: str | None,
@@ -211,7 +212,7 @@ async def create_customer(
     customer = Customer(display_name=display_name.strip()[:300], kind=CustomerKind(kind))
     session.add(customer)
     await session.flush()
-    await _changed(session, actor, origin, customer.id, "created", new=customer.display_name)
+    await record_change(session, actor, origin, customer.id, "created", new=customer.display_name)
     for address in emails:
         await add_email(session, actor, origin, customer.id, address)
     for number in phones:
@@ -234,10 +235,10 @@ async def update_customer(
     customer = await get_customer(session, customer_id)
     if display_name is not None and display_name.strip() != customer.display_name:
         old, customer.display_name = customer.display_name, display_name.strip()[:300]
-        await _changed(session, actor, origin, customer_id, "name", old, customer.display_name)
+        await record_change(session, actor, origin, customer_id, "name", old, customer.display_name)
     if kind is not None and kind != customer.kind:
         old, customer.kind = customer.kind, CustomerKind(kind)
-        await _changed(session, actor, origin, customer_id, "kind", old, customer.kind)
+        await record_change(session, actor, origin, customer_id, "kind", old, customer.kind)
     return customer
 
 
@@ -261,7 +262,7 @@ async def add_email(
     row = CustomerEmail(customer_id=customer_id, address=address)
     session.add(row)
     await session.flush()
-    await _changed(session, actor, origin, customer_id, "email.add", new=address)
+    await record_change(session, actor, origin, customer_id, "email.add", new=address)
     return row
 
 
@@ -272,7 +273,7 @@ async def remove_email(
     if row is None or row.customer_id != customer_id:
         raise CustomerNotFound(email_id)
     await session.delete(row)
-    await _changed(session, actor, origin, customer_id, "email.remove", old=row.address)
+    await record_change(session, actor, origin, customer_id, "email.remove", old=row.address)
 
 
 async def add_phone(
@@ -298,7 +299,7 @@ async def add_phone(
     row = CustomerPhone(customer_id=customer_id, number=normalized, label=label[:50])
     session.add(row)
     await session.flush()
-    await _changed(session, actor, origin, customer_id, "phone.add", new=normalized)
+    await record_change(session, actor, origin, customer_id, "phone.add", new=normalized)
     return row
 
 
@@ -309,7 +310,7 @@ async def remove_phone(
     if row is None or row.customer_id != customer_id:
         raise CustomerNotFound(phone_id)
     await session.delete(row)
-    await _changed(session, actor, origin, customer_id, "phone.remove", old=row.number)
+    await record_change(session, actor, origin, customer_id, "phone.remove", old=row.number)
 
 
 async def find_by_identifier(
@@ -360,7 +361,9 @@ async def add_identifier(
     )
     session.add(row)
     await session.flush()
-    await _changed(session, actor, origin, customer_id, f"identifier.add.{kind}", new=form.masked)
+    await record_change(
+        session, actor, origin, customer_id, f"identifier.add.{kind}", new=form.masked
+    )
     return row
 
 
@@ -371,7 +374,7 @@ async def remove_identifier(
     if row is None or row.customer_id != customer_id:
         raise CustomerNotFound(identifier_id)
     await session.delete(row)
-    await _changed(
+    await record_change(
         session, actor, origin, customer_id, f"identifier.remove.{row.kind}", old=row.masked
     )
 
@@ -401,157 +404,12 @@ async def link_contact(
         .values(customer_label=target.display_name[:320])
     )
     if previous is not None:
-        await _changed(session, actor, origin, previous, "contact.moved_out", old=contact.reference)
-    await _changed(session, actor, origin, customer_id, "contact.linked", new=contact.reference)
-
-
-# --- duplicates, merge, undo -----------------------------------------------------------
-
-
-async def possible_duplicates(
-    session: AsyncSession, customer_id: int, limit: int = 10
-) -> list[dict[str, Any]]:
-    """Other customers that may be the same: a shared phone number, or a very
-    similar name (trigram similarity). A suggestion for people, never merged by itself."""
-    customer = await get_customer(session, customer_id)
-    same_phone = (
-        select(CustomerPhone.customer_id)
-        .where(
-            CustomerPhone.number.in_(
-                select(CustomerPhone.number).where(CustomerPhone.customer_id == customer_id)
-            )
+        await record_change(
+            session, actor, origin, previous, "contact.moved_out", old=contact.reference
         )
-        .scalar_subquery()
+    await record_change(
+        session, actor, origin, customer_id, "contact.linked", new=contact.reference
     )
-    similar_name = text("similarity(customers.display_name, :name) > 0.6").bindparams(
-        name=customer.display_name
-    )
-    rows = await session.exec(
-        select(Customer)
-        .where(
-            Customer.id != customer_id,
-            Customer.merged_into_id.is_(None),
-            or_(Customer.id.in_(same_phone), similar_name),
-        )
-        .order_by(Customer.id)
-        .limit(limit)
-    )
-    return [{"id": c.id, "display_name": c.display_name, "kind": c.kind} for c in rows.all()]
-
-
-MOVABLE = (
-    ("contacts", Contact),
-    ("emails", CustomerEmail),
-    ("phones", CustomerPhone),
-    ("identifiers", CustomerIdentifier),
-)
-
-
-async def merge_customers(
-    session: AsyncSession, actor: Viewer, origin: str | None, survivor_id: int, merged_id: int
-) -> CustomerMerge:
-    """Move everything of ``merged_id`` to ``survivor_id``; the merged customer stays
-    (pointing at the survivor) so that the merge can be undone exactly."""
-    if survivor_id == merged_id:
-        raise CustomerConflict("a customer cannot be merged into itself")
-    survivor = await get_customer(session, survivor_id)
-    merged = await get_customer(session, merged_id)
-    if survivor.merged_into_id is not None or merged.merged_into_id is not None:
-        raise CustomerConflict("one of these customers was already merged")
-    moved: dict[str, list[int]] = {}
-    for name, model in MOVABLE:
-        ids = list(
-            (await session.exec(select(model.id).where(model.customer_id == merged_id))).all()
-        )
-        moved[name] = ids
-    # Duplicate phone numbers would break (customer_id, number): drop the merged copy.
-    dup_phones = set(
-        (
-            await session.exec(
-                select(CustomerPhone.id).where(
-                    CustomerPhone.customer_id == merged_id,
-                    CustomerPhone.number.in_(
-                        select(CustomerPhone.number).where(CustomerPhone.customer_id == survivor_id)
-                    ),
-                )
-            )
-        ).all()
-    )
-    moved["phones"] = [i for i in moved["phones"] if i not in dup_phones]
-    for name, model in MOVABLE:
-        if moved[name]:
-            await session.execute(
-                update(model).where(model.id.in_(moved[name])).values(customer_id=survivor_id)
-            )
-    await session.execute(
-        update(Task)
-        .where(Task.contact_id.in_(moved["contacts"] or [-1]))
-        .values(customer_label=survivor.display_name[:320])
-    )
-    merged.merged_into_id = survivor_id
-    session.add(merged)
-    record = CustomerMerge(
-        survivor_id=survivor_id, merged_id=merged_id, actor_id=actor.id, moved=moved
-    )
-    session.add(record)
-    await session.flush()
-    summary = f"#{merged_id} {merged.display_name}"
-    await _changed(session, actor, origin, survivor_id, "merge", new=summary)
-    await _changed(session, actor, origin, merged_id, "merged_into", new=f"#{survivor_id}")
-    return record
-
-
-async def undo_merge(
-    session: AsyncSession,
-    actor: Viewer,
-    origin: str | None,
-    merge_id: int,
-    customer_id: int | None = None,
-) -> CustomerMerge:
-    """Give the merged customer back what the merge moved (and still is on the survivor).
-    ``customer_id``: the page it was asked from; the merge must be one of its own."""
-    record = await session.get(CustomerMerge, merge_id, with_for_update=True)
-    if record is None or customer_id not in (None, record.survivor_id, record.merged_id):
-        raise CustomerNotFound(merge_id)
-    if record.undone_at is not None:
-        raise CustomerConflict("this merge was already undone")
-    for name, model in MOVABLE:
-        ids = record.moved.get(name) or []
-        if ids:
-            await session.execute(
-                update(model)
-                .where(model.id.in_(ids), model.customer_id == record.survivor_id)
-                .values(customer_id=record.merged_id)
-            )
-    merged = await get_customer(session, record.merged_id)
-    merged.merged_into_id = None
-    session.add(merged)
-    await session.execute(
-        update(Task)
-        .where(Task.contact_id.in_(record.moved.get("contacts") or [-1]))
-        .values(customer_label=merged.display_name[:320])
-    )
-    record.undone_at = utcnow()
-    record.undone_by = actor.id
-    session.add(record)
-    await _changed(
-        session, actor, origin, record.survivor_id, "merge.undone", old=f"#{record.merged_id}"
-    )
-    await _changed(
-        session, actor, origin, record.merged_id, "unmerged", old=f"#{record.survivor_id}"
-    )
-    return record
-
-
-async def merges_of(session: AsyncSession, customer_id: int) -> list[CustomerMerge]:
-    rows = await session.exec(
-        select(CustomerMerge)
-        .where(
-            or_(CustomerMerge.survivor_id == customer_id, CustomerMerge.merged_id == customer_id)
-        )
-        .order_by(CustomerMerge.id.desc())
-    )
-    return list(rows.all())
 
 
 async def count_customers(session: AsyncSession) -> int:

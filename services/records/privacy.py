@@ -2,7 +2,7 @@
 
 Subject access gathers everything PULSE holds on the customer into one ZIP: a
 ``data.json`` with the customer, every row of every table that points at the
-customer (found through the schema, so a feature area's new table is included
+customer (found through the schema, so a new table that points at customers is included
 without changing this file), their contacts with messages, notes, history and
 archive state, the processing log (audit events about them), and the original
 messages (.eml) and attachments as files.

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from fastapi import HTTPException
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models.contacts import Channel, Product
-from db.models.records import Disposal, RetentionClass
+from db.models.records import Disposal, RetentionClass, RetentionClassCreate
+from services import audit
+from services.access import Viewer
 
 # Demo classes: contact with the KCC is destroyed 5 years after closing (selectielijst
 # category "afhandeling klantcontact"), except the Donorregister, kept permanently.
@@ -60,3 +63,48 @@ async def seed_default_retention(session: AsyncSession, products: dict[str, Prod
                     basis=DEMO_BASIS,
                 )
             )
+
+
+async def all_classes(session: AsyncSession) -> list[RetentionClass]:
+    rows = await session.exec(
+        select(RetentionClass).order_by(RetentionClass.product_id, RetentionClass.channel)
+    )
+    return list(rows.all())
+
+
+async def classes_with_product_codes(session: AsyncSession) -> list[tuple[RetentionClass, str]]:
+    rows = await session.exec(
+        select(RetentionClass, Product.code)
+        .join(Product, Product.id == RetentionClass.product_id)
+        .order_by(Product.code, RetentionClass.channel)
+    )
+    return list(rows.all())
+
+
+async def set_class(
+    session: AsyncSession, viewer: Viewer, body: RetentionClassCreate, origin: str | None
+) -> RetentionClass:
+    """Create or change the class of one product x contact type (audited). Records
+    already archived keep the disposal date they got: the selectielijst at closing
+    applies."""
+    if body.disposal == Disposal.destroy and body.years < 1:
+        raise HTTPException(status_code=422, detail="A destroy class needs a term of 1+ years.")
+    if await session.get(Product, body.product_id) is None:
+        raise HTTPException(status_code=422, detail="Unknown product.")
+    cls = await class_for(session, body.product_id, body.channel)
+    if cls is None:
+        cls = RetentionClass(**body.model_dump())
+        session.add(cls)
+    else:
+        cls.disposal, cls.years, cls.basis = body.disposal, body.years, body.basis
+    await session.flush()
+    await audit.record_for(
+        session,
+        viewer,
+        "retention.set",
+        "retention_class",
+        cls.id,
+        origin=origin,
+        detail=body.model_dump(mode="json"),
+    )
+    return cls

@@ -1,6 +1,6 @@
 """User and accreditation administration, JSON API (admins only).
 
-The logic lives in services/admin/users.py; the HTML pages are in admin_users_pages.py.
+The logic lives in services/admin/users.py; the HTML pages are in user_pages.py.
 Refused input answers 422 with ``{"detail": <English>, "code": <stable key>,
 "field": <form field or null>}``; every change and every refusal is audited.
 """
@@ -8,18 +8,17 @@ Refused input answers 422 with ``{"detail": <English>, "code": <stable key>,
 from __future__ import annotations
 
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from sqlmodel import SQLModel
+from temporalio.client import Client
 
 from api.deps import Admin, DbSession, client_ip, temporal_client
-from api.routes.contacts.ops import DecisionRefused, send_decision
-from contracts.contact import ReleaseRequest
 from db.models.contacts import UserPublic
-from services import audit
 from services.access import Viewer
+from services.admin import handover
 from services.admin import users as ua
 
 log = logging.getLogger(__name__)
@@ -45,49 +44,20 @@ def refusal(error: ua.UserAdminError) -> JSONResponse:
     )
 
 
-@dataclass
-class ReleaseOutcome:
-    released: list[str]
-    failed: list[str]  # still held: refused by the workflow or the engine was unreachable
-
-
-async def release_claimed(request: Request, session, admin: Viewer, user_id: int) -> ReleaseOutcome:
-    """Hand a user's open work back to the queues through the workflow's own "release"
-    Update (on behalf of the holder, whom the workflow requires), one audit row each."""
-    held = await ua.claimed_contacts(session, user_id)
-    outcome = ReleaseOutcome([], [])
-    if not held:
-        return outcome
+async def _engine_or_none(request: Request) -> Client | None:
     try:
-        client = await temporal_client(request)
+        return await temporal_client(request)
     except HTTPException:
-        client = None  # the engine is down: every release fails, and is audited so
-    origin = client_ip(request)
-    for contact in held:
-        detail = {"holder_id": user_id, "by": "user_admin"}
-        try:
-            if client is None:
-                raise HTTPException(503, "The workflow engine is not reachable.")
-            await send_decision(client, contact.reference, "release", ReleaseRequest(user_id))
-            result = "ok"
-            outcome.released.append(contact.reference)
-        except (DecisionRefused, HTTPException) as exc:
-            result = "refused" if isinstance(exc, DecisionRefused) else "failed"
-            detail["reason"] = str(getattr(exc, "detail", exc))[:300]
-            outcome.failed.append(contact.reference)
-        await audit.record(
-            session,
-            actor=admin.username,
-            actor_id=admin.id,
-            action="contact.release",
-            object_type="contact",
-            object_id=contact.reference,
-            result=result,
-            origin=origin,
-            detail=detail,
-        )
-        await session.commit()
-    return outcome
+        return None  # the engine is down: every release fails, and is audited so
+
+
+async def release_claimed(
+    request: Request, session, admin: Viewer, user_id: int
+) -> handover.ReleaseOutcome:
+    """Hand a user's open work back to the queues (services/admin/handover.py)."""
+    return await handover.release_claimed(
+        session, lambda: _engine_or_none(request), admin, user_id, client_ip(request)
+    )
 
 
 # --- models -----------------------------------------------------------------------------

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException
 from pydantic import BaseModel, Field
 
-from api.deps import ContactWorker, DbSession, SettingsDep, client_ip
+from api.deps import RequestContext, WorkContext
 from api.routes.customers.klantbeeld import klantbeeld_page
 from db.models.customers import IdentifierKind
 from services.access import NotAccessible
@@ -48,38 +48,29 @@ class RevealOut(BaseModel):
     value: str
 
 
-async def _verify(session, settings, viewer, request, customer_id, kind, value):
+async def _verify(ctx: RequestContext, customer_id: int, kind: str, value: str):
     try:
         return await verify_identifier(
-            session, settings, viewer, client_ip(request), customer_id, kind, value
+            ctx.session, ctx.settings, ctx.viewer, ctx.origin, customer_id, kind, value
         )
     except CustomerNotFound:
         raise NotAccessible(f"customer {customer_id}") from None
 
 
-async def _reveal(session, settings, viewer, request, customer_id, identifier_id, reason):
+async def _reveal(ctx: RequestContext, customer_id: int, identifier_id: int, reason: str):
     try:
         return await reveal_identifier(
-            session, settings, viewer, client_ip(request), customer_id, identifier_id, reason
+            ctx.session, ctx.settings, ctx.viewer, ctx.origin, customer_id, identifier_id, reason
         )
     except CustomerNotFound:
         raise NotAccessible(f"customer {customer_id}") from None
 
 
 @router.post("/api/customers/{customer_id}/identifiers/verify", response_model=VerifyOut)
-async def api_verify(
-    customer_id: int,
-    body: VerifyIn,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    settings: SettingsDep,
-):
+async def api_verify(customer_id: int, body: VerifyIn, ctx: WorkContext):
     """Does the number the caller gives match the stored one? Never returns the number."""
     try:
-        result = await _verify(
-            session, settings, viewer, request, customer_id, body.kind.value, body.value
-        )
+        result = await _verify(ctx, customer_id, body.kind.value, body.value)
     except InvalidIdentifier as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     except TooManyAttempts:
@@ -90,20 +81,10 @@ async def api_verify(
 @router.post(
     "/api/customers/{customer_id}/identifiers/{identifier_id}/reveal", response_model=RevealOut
 )
-async def api_reveal(
-    customer_id: int,
-    identifier_id: int,
-    body: RevealIn,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    settings: SettingsDep,
-):
+async def api_reveal(customer_id: int, identifier_id: int, body: RevealIn, ctx: WorkContext):
     """The full value of one identifier; the reason is kept in the audit log."""
     try:
-        kind, value = await _reveal(
-            session, settings, viewer, request, customer_id, identifier_id, body.reason
-        )
+        kind, value = await _reveal(ctx, customer_id, identifier_id, body.reason)
     except ReasonRequired as exc:
         raise HTTPException(status_code=422, detail=str(exc)) from None
     except TooManyAttempts:
@@ -114,29 +95,17 @@ async def api_reveal(
 @router.post("/customers/{customer_id}/identifiers/verify", include_in_schema=False)
 async def verify_form(
     customer_id: int,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    settings: SettingsDep,
+    ctx: WorkContext,
     value: Annotated[str, Form(max_length=40)],
     kind: Annotated[IdentifierKind, Form()] = IdentifierKind.bsn,
 ):
     try:
-        result = await _verify(session, settings, viewer, request, customer_id, kind.value, value)
+        result = await _verify(ctx, customer_id, kind.value, value)
     except (InvalidIdentifier, TooManyAttempts) as exc:
         status = 429 if isinstance(exc, TooManyAttempts) else 422
-        return await klantbeeld_page(
-            request,
-            viewer,
-            session,
-            settings,
-            customer_id,
-            status,
-            identity_problem="too_many" if status == 429 else "invalid",
-        )
-    page = await klantbeeld_page(
-        request, viewer, session, settings, customer_id, verification=result
-    )
+        problem = "too_many" if status == 429 else "invalid"
+        return await klantbeeld_page(ctx, customer_id, status, identity_problem=problem)
+    page = await klantbeeld_page(ctx, customer_id, verification=result)
     page.headers.update(NO_STORE)
     return page
 
@@ -145,29 +114,15 @@ async def verify_form(
 async def reveal_form(
     customer_id: int,
     identifier_id: int,
-    request: Request,
-    viewer: ContactWorker,
-    session: DbSession,
-    settings: SettingsDep,
+    ctx: WorkContext,
     reason: Annotated[str, Form(max_length=500)] = "",
 ):
     try:
-        _kind, value = await _reveal(
-            session, settings, viewer, request, customer_id, identifier_id, reason
-        )
+        _kind, value = await _reveal(ctx, customer_id, identifier_id, reason)
     except (ReasonRequired, TooManyAttempts) as exc:
         status = 429 if isinstance(exc, TooManyAttempts) else 422
-        return await klantbeeld_page(
-            request,
-            viewer,
-            session,
-            settings,
-            customer_id,
-            status,
-            identity_problem="too_many" if status == 429 else "reason",
-        )
-    page = await klantbeeld_page(
-        request, viewer, session, settings, customer_id, revealed={identifier_id: value}
-    )
+        problem = "too_many" if status == 429 else "reason"
+        return await klantbeeld_page(ctx, customer_id, status, identity_problem=problem)
+    page = await klantbeeld_page(ctx, customer_id, revealed={identifier_id: value})
     page.headers.update(NO_STORE)
     return page

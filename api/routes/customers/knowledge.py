@@ -37,6 +37,7 @@ from services.access import (
     get_contact_for_user,
 )
 from services.knowledge import articles as kb
+from services.knowledge import changes
 from services.search import articles as search_articles
 
 router = APIRouter(tags=["knowledge"])
@@ -142,8 +143,7 @@ async def kb_create(
         data = _input(product_id, title, body, visibility, owner, review_on)
     except ValueError as exc:
         return await _edit_page(request, viewer, session, None, str(exc), 422)
-    article = await kb.save_article(session, viewer, data, origin=client_ip(request))
-    await session.commit()
+    article = await changes.save(session, viewer, data, origin=client_ip(request))
     return RedirectResponse(f"/kb/{article.id}", status_code=303)
 
 
@@ -157,10 +157,9 @@ async def kb_tasks(request: Request, viewer: KbReader, session: DbSession):
 @router.post("/kb/tasks/{flag_id}/done", include_in_schema=False)
 async def kb_task_done(flag_id: int, viewer: KbReader, session: DbSession):
     try:
-        await kb.close_flag(session, viewer, flag_id)
+        await changes.close_report(session, viewer, flag_id)
     except kb.KbNotFound:
         raise NotAccessible(f"kb flag {flag_id}") from None
-    await session.commit()
     return RedirectResponse("/kb/tasks", status_code=303)
 
 
@@ -176,10 +175,9 @@ async def kb_flag_missing(
     if not viewer.may_see_product(product_id):
         raise NotAccessible(f"product {product_id}")
     contact_id = (await get_contact_for_user(session, viewer, contact)).id if contact else None
-    await kb.flag(
+    await changes.report(
         session, viewer, product_id=product_id, kind="missing", note=note, contact_id=contact_id
     )
-    await session.commit()
     target = f"/contacts/{contact}?done=kb_flag" if contact else "/kb?flagged=1"
     return RedirectResponse(target, status_code=303)
 
@@ -244,8 +242,7 @@ async def kb_update(
         data = _input(article.product_id, title, body, visibility, owner_id, review_on)
     except ValueError as exc:
         return await _edit_page(request, viewer, session, article, str(exc), 422)
-    await kb.save_article(session, viewer, data, article, client_ip(request))
-    await session.commit()
+    await changes.save(session, viewer, data, article, client_ip(request))
     return RedirectResponse(f"/kb/{article.id}", status_code=303)
 
 
@@ -259,7 +256,7 @@ async def kb_flag_wrong(
 ):
     article = await _article(session, viewer, article_id)
     contact_id = (await get_contact_for_user(session, viewer, contact)).id if contact else None
-    await kb.flag(
+    await changes.report(
         session,
         viewer,
         product_id=article.product_id,
@@ -268,7 +265,6 @@ async def kb_flag_wrong(
         article=article,
         contact_id=contact_id,
     )
-    await session.commit()
     return RedirectResponse(f"/kb/{article_id}?flagged=1", status_code=303)
 
 
@@ -327,10 +323,7 @@ async def api_article(article_id: int, viewer: KbReader, session: DbSession, set
 async def api_used(article_id: int, viewer: ContactWorker, session: DbSession):
     """Counted when an agent inserts the article (or its link) into a reply."""
     article = await _article(session, viewer, article_id)
-    await kb.record_use(session, viewer, article)
-    await session.commit()
-    await session.refresh(article)
-    return {"id": article_id, "usage_count": article.usage_count}
+    return {"id": article_id, "usage_count": await changes.record_use(session, viewer, article)}
 
 
 @router.get("/api/contacts/{reference}/kb")

@@ -1,7 +1,7 @@
 """AVG requests (handled by the records manager as privacy officer): subject access
 export (one ZIP), erasure carried out or refused with its legal ground, and the
-register of requests. Rectification is the customers area's customer editing
-(api/routes/customers/klantbeeld.py), which keeps the history of every change."""
+register of requests. Rectification is customer editing in the klantbeeld
+(api/routes/customers/), which keeps the history of every change."""
 
 from __future__ import annotations
 
@@ -9,14 +9,10 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
-from sqlmodel import col, select
 
 from api.deps import DbSession, RecordsManager, client_ip
-from db.models.contacts import Customer
-from db.models.records import PrivacyRequest
-from services import audit
-from services.access import Viewer
-from services.records.privacy import erase_customer, erasure_refusal, subject_access_export
+from services.records.privacy import subject_access_export
+from services.records.requests import handle_erasure, log_request, recent_requests
 
 router = APIRouter(tags=["privacy"])
 
@@ -32,31 +28,6 @@ class PrivacyRequestOut(BaseModel):
     detail: dict
 
 
-async def _log_request(session, viewer, request, customer_id, kind, outcome, reason="", **detail):
-    row = PrivacyRequest(
-        customer_id=customer_id,
-        kind=kind,
-        outcome=outcome,
-        legal_reason=reason,
-        handled_by=viewer.id,
-        detail=detail,
-    )
-    session.add(row)
-    await audit.record(
-        session,
-        actor=viewer.username,
-        actor_id=viewer.id,
-        action=f"privacy.{kind}",
-        object_type="customer",
-        object_id=customer_id,
-        origin=client_ip(request),
-        result="ok" if outcome == "done" else "denied",
-        detail={"outcome": outcome, **detail},
-    )
-    await session.commit()
-    return row
-
-
 @router.get("/api/privacy/customers/{customer_id}/export")
 async def api_subject_access(
     customer_id: int, request: Request, viewer: RecordsManager, session: DbSession
@@ -66,7 +37,9 @@ async def api_subject_access(
         data = await subject_access_export(session, customer_id)
     except LookupError:
         raise HTTPException(status_code=404, detail="Not found") from None
-    await _log_request(session, viewer, request, customer_id, "access", "done", size=len(data))
+    await log_request(
+        session, viewer, client_ip(request), customer_id, "access", "done", size=len(data)
+    )
     stamp = datetime.now(UTC).strftime("%Y%m%d")
     return Response(
         data,
@@ -82,25 +55,6 @@ class ErasureIn(BaseModel):
     request_reference: str = Field(default="", max_length=100)  # e.g. the letter's number
 
 
-async def handle_erasure(
-    session, viewer: Viewer, request: Request, customer_id: int, request_reference: str
-) -> PrivacyRequest:
-    """Carry out an erasure request, or refuse it with the legal ground; both are
-    recorded in the register of requests (and the audit log)."""
-    if await session.get(Customer, customer_id) is None:
-        raise HTTPException(status_code=404, detail="Not found")
-    ref = {"request_reference": request_reference}
-    refusal = await erasure_refusal(session, customer_id, datetime.now(UTC).date())
-    if refusal:
-        return await _log_request(
-            session, viewer, request, customer_id, "erasure", "refused", refusal, **ref
-        )
-    done = await erase_customer(session, customer_id)
-    return await _log_request(
-        session, viewer, request, customer_id, "erasure", "done", **done, **ref
-    )
-
-
 @router.post("/api/privacy/customers/{customer_id}/erasure", response_model=PrivacyRequestOut)
 async def api_erasure(
     customer_id: int,
@@ -112,15 +66,10 @@ async def api_erasure(
     """Carry out an erasure request, or refuse it with the legal ground (recorded)."""
     if not body.confirm:
         raise HTTPException(status_code=422, detail="Confirm the erasure (confirm: true).")
-    row = await handle_erasure(session, viewer, request, customer_id, body.request_reference)
-    return PrivacyRequestOut.model_validate(row, from_attributes=True)
-
-
-async def recent_requests(session, limit: int = 200) -> list[PrivacyRequest]:
-    rows = await session.exec(
-        select(PrivacyRequest).order_by(col(PrivacyRequest.id).desc()).limit(limit)
+    row = await handle_erasure(
+        session, viewer, client_ip(request), customer_id, body.request_reference
     )
-    return list(rows.all())
+    return PrivacyRequestOut.model_validate(row, from_attributes=True)
 
 
 @router.get("/api/privacy/requests", response_model=list[PrivacyRequestOut])

@@ -15,11 +15,11 @@ from sqlmodel import select
 
 from api.deps import DbSession, RecordsManager, client_ip
 from api.rendering import render
-from api.routes.records.privacy import handle_erasure, recent_requests
 from db.models.contacts import Contact, ContactStatus, Customer, CustomerEmail
 from services import search
 from services.customers.service import record_read
 from services.records.privacy import erasure_refusal
+from services.records.requests import handle_erasure, recent_requests
 
 router = APIRouter(tags=["privacy"], include_in_schema=False)
 
@@ -105,7 +105,9 @@ async def erasure_form(
         return RedirectResponse(
             f"/records/privacy/customers/{customer_id}?unconfirmed=1", status_code=303
         )
-    row = await handle_erasure(session, viewer, request, customer_id, request_reference[:100])
+    row = await handle_erasure(
+        session, viewer, client_ip(request), customer_id, request_reference[:100]
+    )
     if row.outcome == "refused":
         return RedirectResponse(
             f"/records/privacy/customers/{customer_id}?refused={row.id}", status_code=303

@@ -6,191 +6,46 @@ Next to the closing days the page shows the coming Dutch public holidays from th
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Annotated
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import available_timezones
 
-import holidays
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form
 from fastapi.responses import Response
-from pydantic import BaseModel
-from sqlmodel import select
-from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import DbSession
-from api.routes.admin.work.setup import (
-    Admin,
-    InvalidSetting,
-    api_change,
-    form_change,
-    record_change,
-)
+from api.deps import Admin, AdminContext, DbSession, RequestContext
+from api.routes.admin.work.setup import api_change, form_change
 from api.routes.admin.work.setup import screen as render_screen
-from db.models.work import ClosingDay, OfficeCalendar
-from services.access import NotAccessible, Viewer
-from services.work.calendar import reload_display_calendar
+from services.admin.work_setup.calendar import (
+    WEEKDAYS,
+    ClosingDayIn,
+    OfficeCalendarIn,
+    OfficeCalendarOut,
+    add_closing_day,
+    current_calendar,
+    remove_closing_day,
+    save_calendar,
+)
 
 router = APIRouter(tags=["work setup"])
 
-CALENDAR_ID = 1  # the contact centre has one calendar (activities/work.py reads id 1)
-WEEKDAYS = tuple(range(7))  # Monday = 0
-HOLIDAY_LANGUAGE = {"nl": "nl", "en": "en_US"}
-HOLIDAYS_AHEAD_DAYS = 366
 PAGE = "/admin/work/calendar"
-
-
-class OfficeCalendarIn(BaseModel):
-    tz: str = "Europe/Amsterdam"
-    open_time: str = "08:30"  # local time, HH:MM
-    close_time: str = "17:00"
-    workdays: list[int] = [0, 1, 2, 3, 4]
-    public_holidays: bool = True  # closed on Dutch public holidays
-
-
-class ClosingDayIn(BaseModel):
-    day: date
-    label: str = ""
-
-
-class Holiday(BaseModel):
-    day: date
-    name: str
-
-
-class OfficeCalendarOut(OfficeCalendarIn):
-    closing_days: list[ClosingDayIn]
-    coming_public_holidays: list[Holiday]
-
-
-def minute_of_day(value: str) -> int:
-    try:
-        parsed = time.fromisoformat(value.strip())
-    except (AttributeError, ValueError):
-        raise InvalidSetting(422, "work_admin.error.time", value=value) from None
-    return parsed.hour * 60 + parsed.minute
-
-
-def clock(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-def checked_calendar(data: OfficeCalendarIn) -> OfficeCalendar:
-    """The row to store, or a clear error (the workflow needs working time to exist)."""
-    try:
-        ZoneInfo(data.tz.strip())
-    except (ZoneInfoNotFoundError, ValueError):
-        raise InvalidSetting(
-            422,
-            "work_admin.error.tz",
-            tz=data.tz,
-        ) from None
-    opens, closes = minute_of_day(data.open_time), minute_of_day(data.close_time)
-    if opens >= closes:
-        raise InvalidSetting(422, "work_admin.error.hours")
-    days = sorted(set(data.workdays))
-    if not days or any(d not in WEEKDAYS for d in days):
-        raise InvalidSetting(422, "work_admin.error.workdays")
-    return OfficeCalendar(
-        id=CALENDAR_ID,
-        tz=data.tz.strip(),
-        open_minute=opens,
-        close_minute=closes,
-        workdays=",".join(str(d) for d in days),
-        public_holidays=data.public_holidays,
-    )
-
-
-def coming_public_holidays(today: date, language: str | None) -> list[Holiday]:
-    until = today + timedelta(days=HOLIDAYS_AHEAD_DAYS)
-    names = holidays.country_holidays(
-        "NL", years=[today.year, until.year], language=HOLIDAY_LANGUAGE.get(language or "", "nl")
-    )
-    return [Holiday(day=d, name=n) for d, n in sorted(names.items()) if today <= d <= until]
-
-
-async def current_calendar(session: AsyncSession, language: str | None) -> OfficeCalendarOut:
-    row = await session.get(OfficeCalendar, CALENDAR_ID) or OfficeCalendar()
-    days = (await session.exec(select(ClosingDay).order_by(ClosingDay.day))).all()
-    today = datetime.now(ZoneInfo(row.tz)).date()
-    return OfficeCalendarOut(
-        tz=row.tz,
-        open_time=clock(row.open_minute),
-        close_time=clock(row.close_minute),
-        workdays=[int(d) for d in row.workdays.split(",") if d.strip()],
-        public_holidays=row.public_holidays,
-        closing_days=[ClosingDayIn(day=d.day, label=d.label) for d in days],
-        coming_public_holidays=coming_public_holidays(today, language),
-    )
-
-
-async def save_calendar(
-    session: AsyncSession, viewer: Viewer, request: Request, data: OfficeCalendarIn
-) -> OfficeCalendarOut:
-    new = checked_calendar(data)
-    row = await session.get(OfficeCalendar, CALENDAR_ID)
-    before = row.model_dump(exclude={"id"}) if row else None
-    row = row or OfficeCalendar(id=CALENDAR_ID)
-    for key, value in new.model_dump(exclude={"id"}).items():
-        setattr(row, key, value)
-    session.add(row)
-    detail = {"before": before, "after": new.model_dump(exclude={"id"})}
-    await record_change(session, viewer, request, "calendar.update", "office_calendar", 1, detail)
-    await reload_display_calendar(session)  # "time left" on this API's pages follows
-    return await current_calendar(session, viewer.language)
-
-
-async def add_closing_day(
-    session: AsyncSession, viewer: Viewer, request: Request, data: ClosingDayIn
-) -> ClosingDayIn:
-    label = data.label.strip()
-    if len(label) > 200:
-        raise InvalidSetting(422, "work_admin.error.label")
-    if await session.get(ClosingDay, data.day) is not None:
-        raise InvalidSetting(
-            409,
-            "work_admin.error.closing_duplicate",
-            day=data.day.isoformat(),
-        )
-    session.add(ClosingDay(day=data.day, label=label))
-    detail = {"day": data.day.isoformat(), "label": label}
-    await record_change(
-        session, viewer, request, "closing_day.create", "closing_day", data.day.isoformat(), detail
-    )
-    await reload_display_calendar(session)
-    return ClosingDayIn(day=data.day, label=label)
-
-
-async def remove_closing_day(
-    session: AsyncSession, viewer: Viewer, request: Request, day: date
-) -> None:
-    row = await session.get(ClosingDay, day)
-    if row is None:
-        raise NotAccessible(f"closing day {day}")
-    detail = {"day": day.isoformat(), "label": row.label}
-    await session.delete(row)
-    await record_change(
-        session, viewer, request, "closing_day.delete", "closing_day", day.isoformat(), detail
-    )
-    await reload_display_calendar(session)
 
 
 # --- pages ----------------------------------------------------------------------------
 
 
 async def calendar_page(
-    request: Request,
-    viewer: Viewer,
-    session: AsyncSession,
+    ctx: RequestContext,
     error: str | None = None,
     status_code: int = 200,
 ) -> Response:
     return await render_screen(
-        request,
-        viewer,
+        ctx,
         "admin/work/calendar.html",
         status_code,
         error=error,
-        calendar=await current_calendar(session, viewer.language),
+        calendar=await current_calendar(ctx.session, ctx.viewer.language),
         weekdays=WEEKDAYS,
         zones=sorted(available_timezones()),
         today=date.today(),
@@ -198,15 +53,13 @@ async def calendar_page(
 
 
 @router.get("/admin/work/calendar", include_in_schema=False)
-async def show_calendar(request: Request, viewer: Admin, session: DbSession):
-    return await calendar_page(request, viewer, session)
+async def show_calendar(ctx: AdminContext):
+    return await calendar_page(ctx)
 
 
 @router.post("/admin/work/calendar", include_in_schema=False)
 async def calendar_form(
-    request: Request,
-    viewer: Admin,
-    session: DbSession,
+    ctx: AdminContext,
     tz: Annotated[str, Form()],
     open_time: Annotated[str, Form()],
     close_time: Annotated[str, Form()],
@@ -220,26 +73,26 @@ async def calendar_form(
         workdays=workdays,
         public_holidays=bool(public_holidays),
     )
-    change = save_calendar(session, viewer, request, data)
-    return await form_change(request, viewer, session, change, calendar_page, PAGE)
+    change = save_calendar(ctx.session, ctx.viewer, ctx.origin, data)
+    return await form_change(ctx, change, calendar_page, PAGE)
 
 
 @router.post("/admin/work/closing-days", include_in_schema=False)
 async def closing_day_form(
-    request: Request,
-    viewer: Admin,
-    session: DbSession,
+    ctx: AdminContext,
     day: Annotated[date, Form()],
     label: Annotated[str, Form()] = "",
 ):
-    change = add_closing_day(session, viewer, request, ClosingDayIn(day=day, label=label))
-    return await form_change(request, viewer, session, change, calendar_page, PAGE)
+    change = add_closing_day(
+        ctx.session, ctx.viewer, ctx.origin, ClosingDayIn(day=day, label=label)
+    )
+    return await form_change(ctx, change, calendar_page, PAGE)
 
 
 @router.post("/admin/work/closing-days/{day}/delete", include_in_schema=False)
-async def remove_closing_day_form(day: date, request: Request, viewer: Admin, session: DbSession):
-    change = remove_closing_day(session, viewer, request, day)
-    return await form_change(request, viewer, session, change, calendar_page, PAGE)
+async def remove_closing_day_form(day: date, ctx: AdminContext):
+    change = remove_closing_day(ctx.session, ctx.viewer, ctx.origin, day)
+    return await form_change(ctx, change, calendar_page, PAGE)
 
 
 # --- JSON -----------------------------------------------------------------------------
@@ -251,20 +104,16 @@ async def api_calendar(viewer: Admin, session: DbSession):
 
 
 @router.put("/api/admin/work/calendar", response_model=OfficeCalendarOut)
-async def api_save_calendar(
-    body: OfficeCalendarIn, request: Request, viewer: Admin, session: DbSession
-):
-    return await api_change(save_calendar(session, viewer, request, body))
+async def api_save_calendar(body: OfficeCalendarIn, ctx: AdminContext):
+    return await api_change(save_calendar(ctx.session, ctx.viewer, ctx.origin, body))
 
 
 @router.post("/api/admin/work/closing-days", response_model=ClosingDayIn, status_code=201)
-async def api_add_closing_day(
-    body: ClosingDayIn, request: Request, viewer: Admin, session: DbSession
-):
-    return await api_change(add_closing_day(session, viewer, request, body))
+async def api_add_closing_day(body: ClosingDayIn, ctx: AdminContext):
+    return await api_change(add_closing_day(ctx.session, ctx.viewer, ctx.origin, body))
 
 
-@router.delete("/api/admin/work/closing-days/{day}", status_code=204)
-async def api_remove_closing_day(day: date, request: Request, viewer: Admin, session: DbSession):
-    await api_change(remove_closing_day(session, viewer, request, day))
+@router.api_route("/api/admin/work/closing-days/{day}", methods=["DELETE"], status_code=204)
+async def api_remove_closing_day(day: date, ctx: AdminContext):
+    await api_change(remove_closing_day(ctx.session, ctx.viewer, ctx.origin, day))
     return Response(status_code=204)

@@ -1,0 +1,1 @@
+"""Signing in: password and TOTP, single sign-on, server-side sessions."""
