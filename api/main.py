@@ -24,6 +24,7 @@ from api.routes import (
     admin,
     auth,
     codec,
+    contacts,
     customers,
     dev,
     events,
@@ -31,13 +32,8 @@ from api.routes import (
     phone,
     records,
     search,
+    work,
 )
-from api.routes.contacts import attachments
-from api.routes.contacts import inbox as tasks
-from api.routes.contacts import json_api as contacts
-from api.routes.contacts import pages as contact_pages
-from api.routes.work import routers as work
-from api.routes.work import trafficer
 from api.sse import EventHub
 from config.settings import Settings, get_settings
 from db.session import make_engine, make_sessionmaker
@@ -100,8 +96,7 @@ def api_router() -> APIRouter:
     router = APIRouter()
     router.include_router(health.router)
     router.include_router(auth.api_router)
-    for module in (tasks, contacts, contact_pages, attachments):
-        router.include_router(module.router)
+    router.include_router(contacts.api_router)
     router.include_router(events.router)
     router.include_router(records.api_router)
     router.include_router(codec.router)
@@ -109,8 +104,7 @@ def api_router() -> APIRouter:
     router.include_router(search.router)
     router.include_router(phone.api_router)
     router.include_router(dev.api_router)
-    for work_router in (*work.routers(), trafficer.router):
-        router.include_router(work_router)
+    router.include_router(work.api_router)
     router.include_router(admin.api_router)
     return router
 

@@ -22,6 +22,7 @@ from sqlmodel import SQLModel, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from contracts.languages import LANGUAGES
+from contracts.work import LINES
 from db.models.contacts import (
     Accreditation,
     Contact,
@@ -44,7 +45,7 @@ PASSWORD_MIN = 12
 PASSWORD_MAX = 256
 USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,99}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-EXTRA_LINES = (2, 3)  # lines on top of a product accreditation (which gives line 1)
+EXTRA_LINES = LINES[1:]  # lines on top of a product accreditation (which gives line 1)
 GENERATED_PASSWORD_BYTES = 15  # 20 URL-safe characters
 
 
@@ -206,7 +207,7 @@ async def accreditation_grid(session: AsyncSession, user_id: int) -> list[GridRo
             code=p.code,
             name=p.name,
             active=p.active,
-            lines={n: (p.id, n) in granted for n in (1, *EXTRA_LINES)},
+            lines={n: (p.id, n) in granted for n in LINES},
         )
         for p in products
     ]
@@ -414,7 +415,7 @@ def _check_grants(grants: Iterable[Grant], product_ids: set[int]) -> set[tuple[i
     for product_id, line in wanted:
         if product_id not in product_ids:
             raise UserAdminError("product_unknown", f"Unknown product {product_id}.")
-        if line not in (1, *EXTRA_LINES):
+        if line not in LINES:
             raise UserAdminError("line_invalid", f"Line {line} does not exist.")
         if line != 1 and (product_id, 1) not in wanted:
             raise UserAdminError(

@@ -13,10 +13,9 @@ from api.deps import Admin, DbSession, client_ip
 from api.rendering import render
 from db.models.contacts import ContactReason, Product
 from services.access import NotAccessible
-from services.admin.reasons import (  # noqa: F401  (as_tree: still read by api/routes/contacts/ops.py)
+from services.admin.reasons import (
     ReasonIn,
     ReasonOut,
-    as_tree,
     product_or_404,
     reasons_of,
     save_reason,

@@ -1,0 +1,10 @@
+"""One contact and the inbox: the task inbox, the contact's JSON API and its page,
+and downloads of attachments and raw messages."""
+
+from fastapi import APIRouter
+
+from api.routes.contacts import attachments, inbox, json_api, pages
+
+api_router = APIRouter()
+for _part in (inbox, json_api, pages, attachments):
+    api_router.include_router(_part.router)

@@ -12,7 +12,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 from sqlmodel import SQLModel
 
-from api.routes.contacts.pages import AssignContext, ReadContext, WorkContext
+from api.deps import AssignContext, ReadContext, WorkContext
 from contracts.contact import DecisionResult
 from services.contacts import decisions
 from services.contacts.views import ContactDetail, load_contact_detail

@@ -10,16 +10,14 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import RedirectResponse
 
 from api.deps import (
-    Assigner,
-    ContactReader,
-    ContactWorker,
-    DbSession,
+    AssignContext,
+    ReadContext,
     RequestContext,
-    get_settings,
+    WorkContext,
 )
 from api.rendering import page_language, render
 from services.access import ASSIGN_CONTACTS
@@ -30,27 +28,6 @@ from ui.i18n import refusal_text
 
 router = APIRouter(prefix="/contacts", tags=["contacts"], include_in_schema=False)
 
-
-# The request contexts of api.deps, built from its role dependencies. Its own
-# ``context_for`` names the role guard in a string annotation that FastAPI cannot
-# resolve (a closure variable), so the viewer came in as a query parameter; once it
-# takes the guard as a default (``viewer: Viewer = Depends(guard)``), these three
-# give way to api.deps.ReadContext, WorkContext and AssignContext.
-async def _read_context(request: Request, viewer: ContactReader, session: DbSession):
-    return RequestContext(request, viewer, session, get_settings(request))
-
-
-async def _work_context(request: Request, viewer: ContactWorker, session: DbSession):
-    return RequestContext(request, viewer, session, get_settings(request))
-
-
-async def _assign_context(request: Request, viewer: Assigner, session: DbSession):
-    return RequestContext(request, viewer, session, get_settings(request))
-
-
-ReadContext = Annotated[RequestContext, Depends(_read_context)]
-WorkContext = Annotated[RequestContext, Depends(_work_context)]
-AssignContext = Annotated[RequestContext, Depends(_assign_context)]
 
 DONE_KEYS = {"claim", "release", "reply", "note", "close", "assign"}
 

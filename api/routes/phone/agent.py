@@ -27,6 +27,7 @@ from api.deps import (
 )
 from api.rendering import render
 from api.routes.events import live_stream
+from contracts.contact import ContactStatus
 from db.models.contacts import Contact
 from services.access import SUPERVISORS, Viewer, get_contact_for_user
 from services.phone import agents, decisions
@@ -182,8 +183,8 @@ async def screen_pop(
         "caller_number": call.caller_number,
         "agent_user_id": call.agent_user_id,
         "customer": {"id": customer.id, "name": customer.display_name} if customer else None,
-        "open_contacts": [_contact_json(c) for c in history if c.status != "closed"],
-        "history": [_contact_json(c) for c in history if c.status == "closed"][:5],
+        "open_contacts": [_contact_json(c) for c in history if c.status != ContactStatus.closed],
+        "history": [_contact_json(c) for c in history if c.status == ContactStatus.closed][:5],
         "reasons": [
             {"id": r.id, "label_nl": r.label_nl, "label_en": r.label_en} for r in pop.reasons
         ],

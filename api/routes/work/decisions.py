@@ -15,8 +15,9 @@ from fastapi import APIRouter, Form
 from jinja2 import pass_context
 from pydantic import BaseModel, Field
 
+from api.deps import WorkContext
 from api.rendering import templates
-from api.routes.contacts.pages import WorkContext, answer_form
+from api.routes.contacts.pages import answer_form
 from contracts.contact import DecisionResult
 from services.work import decisions
 from ui import i18n

@@ -15,11 +15,10 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import Assigner, DbSession
+from api.deps import AssignContext, Assigner, DbSession
 from api.rendering import render
-from api.routes.contacts.pages import AssignContext
 from api.routes.work.tasks import ACTIVE, WorkTask, _product_codes, load_tasks
-from contracts.work import LINES
+from contracts.work import LINES, PRIORITY_MAX, PRIORITY_MIN
 from db.models.contacts import Accreditation, Task, TaskStatus, User
 from db.models.work import LineAccreditation
 from services.access import Viewer
@@ -210,7 +209,7 @@ async def bulk_assign_form(
 
 
 class PriorityIn(BaseModel):
-    priority: int = Field(ge=-5, le=10)
+    priority: int = Field(ge=PRIORITY_MIN, le=PRIORITY_MAX)
 
 
 @router.post("/api/contacts/{reference}/priority")
@@ -224,7 +223,7 @@ async def api_priority(reference: str, body: PriorityIn, ctx: AssignContext):
 async def priority_form(
     ctx: AssignContext,
     reference: Annotated[str, Form(max_length=32)],
-    priority: Annotated[int, Form(ge=-5, le=10)],
+    priority: Annotated[int, Form(ge=PRIORITY_MIN, le=PRIORITY_MAX)],
 ):
     try:
         await decisions.set_priority(ctx, reference, priority)

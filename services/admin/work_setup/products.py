@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.work import LINES
 from db.models.work import ProductWorkSettings, QueueAutoAssign
 from services.access import Viewer
 from services.admin.work_setup.common import (
@@ -16,7 +17,6 @@ from services.admin.work_setup.common import (
     record_change,
 )
 
-LINES = (1, 2, 3)
 MODES = ("off", "round_robin", "least_loaded")
 MAX_PRIORITY_STEP = 10  # the trafficer's priority runs from -5 to 10
 MAX_DAYS = 365

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.work import LINES
 from db.models.contacts import Channel
 from db.models.work import SlaPolicy
 from services.access import NotAccessible, Viewer
@@ -25,7 +26,6 @@ from services.admin.work_setup.common import (
 )
 
 CHANNELS = tuple(c.value for c in Channel)
-LINES = (1, 2, 3)
 MAX_MINUTES = 60 * 24 * 365  # a year of working minutes: anything above is a typo
 WORKING_TIME = re.compile(r"^\s*(\d{1,6})(?:[:.](\d{1,2}))?\s*$")
 
