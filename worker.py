@@ -34,7 +34,7 @@ async def main() -> None:
     added = await ensure_search_attributes(client, settings.temporal_namespace)
     if added:
         log.info("registered search attributes %s", ", ".join(added))
-    await ensure_destruction_schedule(client, settings)  # records area: daily, idempotent
+    await ensure_destruction_schedule(client, settings)  # daily, idempotent
     worker = build_worker(client, settings, make_sessionmaker(engine))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

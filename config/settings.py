@@ -91,7 +91,7 @@ class Settings(BaseSettings):
     reopen_days: int = Field(14, ge=0)  # a reply within N days of closing reopens the contact
     ack_rate_limit_per_hour: int = Field(3, ge=0)  # auto-acks to one sender per hour
 
-    # --- phone channel (issue 3): Asterisk AMI, agent endpoints, wallboard ---------
+    # --- phone channel: Asterisk AMI, agent endpoints, wallboard ---------
     ami_host: str = "127.0.0.1"
     ami_port: int = Field(5038, ge=1, le=65535)
     ami_user: str = "pulse"
@@ -106,7 +106,7 @@ class Settings(BaseSettings):
     # --- contact defaults -------------------------------------------------------
     first_response_hours: int = Field(40, ge=1)  # default due time of a new email contact
 
-    # --- records area (issue 6): encrypted Temporal payloads, DMS, retention ----------
+    # --- encrypted Temporal payloads, DMS, retention ----------
     # Keyring of the Temporal payload codec: key id -> base64 AES key (16/24/32 bytes).
     # Rotate: add a key, make it current; drop old keys only when no open workflow
     # uses them. JSON in the environment: PULSE_CODEC_KEYS='{"k2026": "base64..."}'.
@@ -125,7 +125,7 @@ class Settings(BaseSettings):
     )
     zgw_chunk_bytes: int = Field(4 * 1024 * 1024, ge=1024)  # above this: bestandsdelen
     retention_schedule_hour_utc: int = Field(2, ge=0, le=23)  # daily destruction-list run
-    # OIDC single sign-on next to local accounts (records area). MFA is required: the
+    # OIDC single sign-on next to local accounts. MFA is required: the
     # id_token's amr must name one of oidc_mfa_amr, or its acr be one of oidc_mfa_acr.
     oidc_enabled: bool = False
     oidc_issuer: str = ""  # discovery at <issuer>/.well-known/openid-configuration
@@ -138,7 +138,7 @@ class Settings(BaseSettings):
     oidc_products_claim: str = "pulse_products"  # product codes -> accreditations
     oidc_create_users: bool = True  # first login creates the user when the claims say how
 
-    # --- customers area: identifiers, klantbeeld register adapters ---------------
+    # --- identifiers, klantbeeld register adapters ---------------
     # Key of BSN encryption (AES-GCM) and identifier lookup hashes (HMAC); derived
     # from secret_key when unset. Changing it makes stored BSNs unreadable and
     # unfindable: set it once per installation (32+ characters).

@@ -69,7 +69,7 @@ class Stack:
             ("IMAP sandbox", s.imap_host, s.imap_port),
             ("SMTP sandbox", s.smtp_host, s.smtp_port),
             ("API/UI", s.api_host, s.api_port),
-            ("PBX simulator (AMI)", s.ami_host, s.ami_port),  # phone area
+            ("PBX simulator (AMI)", s.ami_host, s.ami_port),
         ]
 
     def check_ports(self) -> None:

@@ -44,6 +44,6 @@ def dev_server_command(
     ]
     for name in SEARCH_ATTRIBUTES:
         cmd += ["--search-attribute", f"{name}=Keyword"]
-    if codec_endpoint:  # records area: Temporal Web decodes payloads through PULSE (ops)
+    if codec_endpoint:  # Temporal Web decodes payloads through PULSE (ops)
         cmd += ["--ui-codec-endpoint", codec_endpoint]
     return cmd

@@ -92,10 +92,9 @@ TABLES_IN_TRUNCATE_ORDER = (
     "audit_events, contact_events, tasks, notes, attachments, messages, contacts, "
     "contact_reasons, customer_emails, customers, web_sessions, accreditations, users, "
     "products, blobs, "
-    # records area (issue 6)
     "destruction_certificates, destruction_items, destruction_lists, contact_records, "
     "retention_classes, privacy_requests, "
-    # work area (issue 4): the tables without a foreign key to the ones above
+    # the tables without a foreign key to the ones above
     "office_calendars, closing_days"
 )
 

@@ -102,7 +102,7 @@ class User(UserBase, table=True):
     password_hash: str = Field(max_length=200)
     totp_secret: str | None = Field(default=None, max_length=64)
     is_demo: bool = False
-    # records area (issue 6): the OIDC provider's "sub" of a single-sign-on account
+    # the OIDC provider's "sub" of a single-sign-on account
     oidc_subject: str | None = Field(default=None, max_length=255, unique=True)
     failed_logins: int = 0
     locked_until: datetime | None = ts()
@@ -150,7 +150,7 @@ class Customer(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     display_name: str = Field(default="", max_length=300)
     created_at: datetime = ts(nullable=False, server_default=text("now()"))
-    # customers area (services/customers/service.py): person or organisation; a customer merged
+    # Person or organisation (services/customers/service.py); a customer merged
     # into another points at it (kept for undo, hidden from search).
     kind: str = Field(
         default="person", sa_column=Column(String(20), nullable=False, server_default="person")
@@ -191,7 +191,7 @@ class ContactReason(SQLModel, table=True):
     label_nl: str = Field(max_length=200)
     label_en: str = Field(max_length=200)
     active: bool = True
-    # customers area: a reason may sit under another of the same product (one level
+    # a reason may sit under another of the same product (one level
     # or more), e.g. "Herregistratie" > "Status aanvraag".
     parent_id: int | None = Field(default=None, foreign_key="contact_reasons.id")
 
@@ -218,7 +218,7 @@ class Contact(ContactBase, table=True):
     updated_at: datetime = ts(nullable=False, server_default=text("now()"))
     closed_at: datetime | None = ts()
     last_message_at: datetime | None = ts()
-    # work area (issue 4): the line holding the contact, and the complaint term
+    # the line holding the contact, and the complaint term
     line: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     is_complaint: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
     complaint_due_at: datetime | None = ts()
@@ -232,7 +232,7 @@ class ContactPublic(ContactBase):
     due_at: datetime | None
     created_at: datetime
     closed_at: datetime | None
-    line: int = 1  # work area
+    line: int = 1
     is_complaint: bool = False
     complaint_due_at: datetime | None = None
 
@@ -335,7 +335,7 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         Index("ix_tasks_inbox", "product_id", "status", "due_at", "id"),
         Index("ix_tasks_assignee", "assignee_id", "status", "product_id", "due_at", "id"),
-        # work area: a line's task list, most urgent first
+        # a line's task list, most urgent first
         Index("ix_tasks_line", "product_id", "line", "status", "due_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -353,7 +353,7 @@ class Task(SQLModel, table=True):
     due_at: datetime | None = ts()
     created_at: datetime = ts(nullable=False, server_default=text("now()"))
     updated_at: datetime = ts(nullable=False, server_default=text("now()"))
-    # work area (issue 4): line (1 KCC, 2 backoffice, 3 specialists), special queue
+    # line (1 KCC, 2 backoffice, 3 specialists), special queue
     # ("complaints"), SLA state ("", paused, warning, breached)
     line: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     queue: str = Field(default="", max_length=30, sa_column_kwargs={"server_default": ""})
@@ -386,7 +386,7 @@ class AuditEvent(SQLModel, table=True):
     result: str = Field(max_length=20)  # ok / denied / failed
     origin: str | None = Field(default=None, max_length=100)  # client IP or process
     detail: dict = Field(default_factory=dict, sa_column=Column(JSONB, nullable=False))
-    # Hash chain (records area, services/audit.py): set by a database trigger on insert;
+    # Hash chain (services/audit.py): set by a database trigger on insert;
     # UPDATE and DELETE are refused by another trigger.
     chain_seq: int | None = Field(default=None, sa_column=Column(BigInteger, unique=True))
     prev_hash: str | None = Field(default=None, max_length=64)

@@ -1,4 +1,4 @@
-"""Which lines a person works, per product (work area).
+"""Which lines a person works, per product.
 
 Accreditation for a product gives its 1st line (the KCC); ``line_accreditations``
 add the backoffice (2) and specialist (3) task lists. The API passes these lines

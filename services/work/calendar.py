@@ -1,4 +1,4 @@
-"""The configured office calendar (work area): office hours from ``office_calendars``
+"""The configured office calendar: office hours from ``office_calendars``
 (row 1), Dutch public holidays from the ``holidays`` library, and the extra
 ``closing_days``. The worker builds contacts' work plans from it; the API shows
 "time left" on it.

@@ -1,4 +1,4 @@
-"""UI strings of the privacy officer's pages (records area, api/routes/records/privacy_pages.py)."""
+"""UI strings of the privacy officer's pages (api/routes/records/privacy_pages.py)."""
 
 NL: dict[str, str] = {
     "privacy.nav": "AVG-verzoeken",
