@@ -77,7 +77,7 @@ async def configure(sessionmaker, burst_minutes: int) -> dict[str, int]:
                 public_holidays=False,
             )
         )
-        products = {p.code: p.id for p in await s.exec(select(Product))}
+        products = {p.code: p.id for p in (await s.execute(select(Product))).scalars()}
         uzi = products["UZI"]
         await s.execute(
             text(

@@ -27,7 +27,9 @@ def placeholders(text: str) -> set[str]:
 
 
 def workflow_refusal_types() -> set[str]:
-    source = (ROOT / "workflows" / "contact" / "workflow.py").read_text()
+    source = "".join(
+        (ROOT / "workflows" / "contact" / name).read_text() for name in ("workflow.py", "checks.py")
+    )
     return set(re.findall(r'ApplicationError\([^)]*type="(\w+)"', source, re.S))
 
 
@@ -49,7 +51,12 @@ def workflow_event_kinds() -> set[str]:
 
 def test_the_lists_cover_what_the_workflow_says():
     """A new refusal type or event kind in the workflow must get labels here too."""
-    assert workflow_refusal_types() == {"ContactClosed", "AlreadyClaimed", "NotHolder"}
+    assert workflow_refusal_types() == {
+        "ContactClosed",
+        "AlreadyClaimed",
+        "NotHolder",
+        "ClaimTooLate",
+    }
     assert workflow_refusal_types() <= set(REFUSAL_TYPES)
     written = workflow_event_kinds()
     assert written >= {"claimed", "released", "assigned", "replied", "closed", "reopened"}

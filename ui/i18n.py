@@ -54,7 +54,13 @@ STRINGS = {"nl": NL, "en": EN}
 
 # The ApplicationError ``type``s the contact workflow's Update validators raise, plus
 # the API's own (the workflow is gone). Unknown types show the workflow's message.
-REFUSAL_TYPES = ("ContactClosed", "AlreadyClaimed", "NotHolder", "ContactNotActive")
+REFUSAL_TYPES = (
+    "ContactClosed",
+    "AlreadyClaimed",
+    "NotHolder",
+    "ClaimTooLate",
+    "ContactNotActive",
+)
 
 # What workflows.contact.workflow (update_projection), activities.contacts and the API write
 # as ContactEvent.kind. Unknown kinds show the code itself.

@@ -140,6 +140,7 @@ NL: dict[str, str] = {
     # Refusals of the contact workflow, by the ApplicationError ``type`` (REFUSAL_TYPES).
     "refusal.ContactClosed": "Dit contact is afgesloten.",
     "refusal.AlreadyClaimed": "Een collega heeft dit contact al opgepakt.",
+    "refusal.ClaimTooLate": "Het systeem antwoordde te laat; niet opgepakt. Probeer opnieuw.",
     "refusal.NotHolder": "Pak dit contact eerst op: alleen de behandelaar mag dit doen.",
     "refusal.ContactNotActive": "Dit contact is niet meer actief in de workflow.",
     # History, by event kind (EVENT_KINDS); {actor} is who did it, {target} the assignee.
@@ -294,6 +295,7 @@ EN: dict[str, str] = {
     "error.403": "You do not have access to this function.",
     "refusal.ContactClosed": "This contact is closed.",
     "refusal.AlreadyClaimed": "A colleague has already claimed this contact.",
+    "refusal.ClaimTooLate": "The system answered too late; the contact was not claimed. Try again.",
     "refusal.NotHolder": "Claim this contact first: only its holder may do this.",
     "refusal.ContactNotActive": "This contact is no longer active in the workflow.",
     "event.received": "Received",
