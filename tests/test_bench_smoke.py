@@ -1,0 +1,38 @@
+"""Every benchmark runs once at a tiny size, so a change cannot silently break one.
+
+These check that each bench starts its stack, does its work and ends with its
+``key=value`` line; the figures themselves are for people (bench/*.py), not tests."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+LAST_LINE = re.compile(r"^(\w+=\S+)( \w+=\S+)*$")
+
+TINY = {
+    "ami_bridge": ["--calls", "20"],
+    "call_to_screen": ["--calls", "5", "--agents", "2", "--talk", "0.2"],
+    "intake": ["--emails", "20", "--senders", "5", "--bare", "20", "--imap", "pymap"],
+    "open_contacts": ["--contacts", "20", "--burst", "5", "--burst-minutes", "1"],
+    "records": ["--rows", "50", "--writers", "2"],
+}
+
+
+@pytest.mark.parametrize("bench", sorted(TINY))
+def test_bench_runs_at_a_tiny_size(bench):
+    done = subprocess.run(
+        [sys.executable, f"bench/{bench}.py", *TINY[bench]],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    last = done.stdout.strip().splitlines()[-1]
+    assert LAST_LINE.match(last), last
