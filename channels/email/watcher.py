@@ -12,13 +12,7 @@ Throughput: messages are fetched in batches (``UID FETCH a,b,c (BODY.PEEK[])``),
 handled up to ``concurrency`` at a time, and moved with one ``UID MOVE`` per
 batch, so a round trip is paid per batch, not per message.
 
-Notes on aioimaplib 2.x (why some code below looks the way it does):
-- literal data (the message bytes) arrives as ``bytearray`` items in
-  ``response.lines``; the surrounding FETCH lines are ``bytes``;
-- it reads CAPABILITY only at the greeting, and servers advertise more after
-  LOGIN (MOVE, UIDPLUS, IDLE), so we ask again after logging in;
-- it does not fail pending commands when the connection drops, so every
-  command here races a "connection lost" event.
+The IMAP connection and its aioimaplib quirks are in adapters/mail/imap.py.
 """
 
 from __future__ import annotations
