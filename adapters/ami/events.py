@@ -79,6 +79,16 @@ class MemberAction:
     at: float = 0.0
 
 
+def field(msg: Mapping[str, object], name: str) -> str:
+    """One header as text. A header Asterisk sends twice (a UserEvent's own fields
+    after the channel snapshot's Linkedid, Uniqueid, CallerIDNum, Timestamp) comes
+    from panoramisk as a list: the first value is the snapshot's, Asterisk's own."""
+    value = msg.get(name)
+    if isinstance(value, list | tuple):
+        value = next((v for v in value if isinstance(v, str) and v.strip()), "")
+    return value.strip() if isinstance(value, str) else ""
+
+
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
@@ -104,7 +114,7 @@ def map_event(msg: Mapping[str, str]) -> CallAction | MemberAction | None:
         return None
     try:
         if name == "UserEvent":
-            if msg.get("UserEvent") != CALLBACK_USEREVENT:
+            if field(msg, "UserEvent") != CALLBACK_USEREVENT:
                 return None
             return _call_action(ABANDON, msg)  # a callback request: as a caller who gave up
         if name in CALL_EVENTS:
@@ -116,39 +126,39 @@ def map_event(msg: Mapping[str, str]) -> CallAction | MemberAction | None:
 
 
 def _call_action(kind: str, msg: Mapping[str, str]) -> CallAction | None:
-    linkedid = (msg.get("Linkedid") or "").strip()
+    linkedid = field(msg, "Linkedid")
     if not linkedid:
         log.warning("AMI: %s without Linkedid skipped", msg.get("Event"))
         return None
     if kind == HANGUP:
         # A call has many channels; it is over when its first channel (the caller's,
         # whose Uniqueid is the Linkedid) hangs up. Other hangups are noise.
-        if (msg.get("Uniqueid") or "").strip() != linkedid:
+        if field(msg, "Uniqueid") != linkedid:
             return None
-        return CallAction(HANGUP, linkedid, at=_float(msg.get("Timestamp")))
-    queue = (msg.get("Queue") or "").strip()
+        return CallAction(HANGUP, linkedid, at=_float(field(msg, "Timestamp")))
+    queue = field(msg, "Queue")
     if not queue:
         log.warning("AMI: %s without Queue skipped", msg.get("Event"))
         return None
-    ring = _int(msg.get("RingTime"))
+    ring = _int(field(msg, "RingTime"))
     return CallAction(
         kind=kind,
         linkedid=linkedid,
         queue=queue,
-        caller_number=(msg.get("CallerIDNum") or "").strip(),
-        member_name=(msg.get("MemberName") or "").strip(),
-        at=_float(msg.get("Timestamp")),
-        hold_seconds=_int(msg.get("HoldTime")),
-        talk_seconds=_int(msg.get("TalkTime")),
+        caller_number=field(msg, "CallerIDNum"),
+        member_name=field(msg, "MemberName"),
+        at=_float(field(msg, "Timestamp")),
+        hold_seconds=_int(field(msg, "HoldTime")),
+        talk_seconds=_int(field(msg, "TalkTime")),
         # AgentRingNoAnswer: milliseconds; AgentConnect: seconds.
         ring_ms=ring if kind == RING_NO_ANSWER else (ring * 1000 if ring is not None else None),
     )
 
 
 def _member_action(kind: str, msg: Mapping[str, str]) -> MemberAction | None:
-    queue = (msg.get("Queue") or "").strip()
+    queue = field(msg, "Queue")
     # QueueMember (a QueueStatus list item) says Name/Location, the events MemberName/Interface.
-    member = (msg.get("MemberName") or msg.get("Name") or "").strip()
+    member = field(msg, "MemberName") or field(msg, "Name")
     if not queue or not member:
         log.warning("AMI: %s without Queue/MemberName skipped", msg.get("Event"))
         return None
@@ -156,11 +166,11 @@ def _member_action(kind: str, msg: Mapping[str, str]) -> MemberAction | None:
         kind=kind,
         queue=queue,
         member_name=member,
-        interface=(msg.get("Interface") or msg.get("Location") or "").strip(),
-        status=_int(msg.get("Status")) or 0,
-        paused=(msg.get("Paused") or "0").strip() == "1",
-        pause_reason=(msg.get("PausedReason") or msg.get("Reason") or "").strip()[:80],
-        at=_float(msg.get("Timestamp")),
+        interface=field(msg, "Interface") or field(msg, "Location"),
+        status=_int(field(msg, "Status")) or 0,
+        paused=field(msg, "Paused") == "1",
+        pause_reason=(field(msg, "PausedReason") or field(msg, "Reason"))[:80],
+        at=_float(field(msg, "Timestamp")),
     )
 
 
