@@ -65,6 +65,26 @@ class AmiConfig:
         )
 
 
+async def ami_list(manager: Manager, action: str, timeout: float) -> list:
+    """A list action (QueueStatus, CoreShowChannels): its items, without the response
+    and the Complete event. ``Response: Error`` (e.g. QueueStatus while app_queue is
+    not loaded yet, right after Asterisk starts) raises AmiError. Sent without
+    ``as_list``: panoramisk decides from the first response, so an Error resolves
+    (``as_list=True`` waits for a list that never comes)."""
+    try:
+        responses = await asyncio.wait_for(manager.send_action({"Action": action}), timeout)
+    except TimeoutError as exc:
+        raise AmiError(f"no answer to {action}") from exc
+    if not isinstance(responses, list):
+        if responses.get("Response") != "Success":
+            raise AmiError(f"{action}: {responses.get('Message') or 'refused'}")
+        return []
+    first = responses[0]
+    if first.get("Response") not in (None, "Success"):
+        raise AmiError(f"{action}: {first.get('Message') or 'refused'}")
+    return [m for m in responses if m.get("Event") and not m.get("EventList")]
+
+
 class AmiClient:
     def __init__(self, config: AmiConfig, timeout: float = 10.0) -> None:
         self.config = config
@@ -180,8 +200,7 @@ class AmiClient:
 
     async def status_list(self, action: str) -> list:
         """QueueStatus / CoreShowChannels: the list events (without the response)."""
-        responses = await self.send({"Action": action}, as_list=True)
-        return [m for m in responses if m.get("Event") and not m.get("EventList")]
+        return await ami_list(await self._connected(), action, self.timeout)
 
     def close(self) -> None:
         if self._manager is not None:

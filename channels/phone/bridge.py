@@ -31,7 +31,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
-from adapters.ami.client import AmiConfig
+from adapters.ami.client import AmiConfig, ami_list
 from adapters.ami.events import CallAction, MemberAction, map_event
 from channels.phone.store import PhoneStore
 from config.settings import Settings
@@ -46,6 +46,7 @@ BACKOFF_START, BACKOFF_MAX = 0.5, 30.0
 CALL_CACHE = 20_000
 RETRY_MAX_SECONDS = 30.0
 RETRY_ATTEMPTS = 40
+RECONCILE_RETRY_START, RECONCILE_RETRY_MAX = 0.5, 15.0
 
 SignalSink = Callable[[CallRef, CallEvent], Awaitable[None]]
 
@@ -113,7 +114,9 @@ class AmiBridge:
         self.stopped = False
         self.connected = asyncio.Event()
         self.reconciled = asyncio.Event()
-        self.counts = {"events": 0, "actions": 0, "skipped": 0, "errors": 0, "signals": 0}
+        self.counts = dict.fromkeys(
+            ("events", "actions", "skipped", "errors", "signals", "reconcile_failures"), 0
+        )
 
     # --- connection -----------------------------------------------------------------
 
@@ -143,6 +146,8 @@ class AmiBridge:
         log.info("AMI: logged in to %s:%s", self.ami.host, self.ami.port)
         self.connected.set()
         self.reconciled.clear()
+        if self._reconcile_task is not None:
+            self._reconcile_task.cancel()
         self._reconcile_task = asyncio.get_running_loop().create_task(self._reconcile_safely())
 
     def link_lost(self) -> None:
@@ -299,20 +304,23 @@ class AmiBridge:
     # --- reconcile ----------------------------------------------------------------------
 
     async def _reconcile_safely(self) -> None:
-        try:
-            await self.reconcile()
-        except asyncio.CancelledError:
-            raise
-        except Exception:
-            log.exception("AMI: reconcile failed; the next login tries again")
+        """Until it succeeds, while the link stays up: right after Asterisk starts,
+        AMI takes logins before app_queue answers QueueStatus (Response: Error)."""
+        delay = RECONCILE_RETRY_START
+        while not self.stopped and self.connected.is_set():
+            try:
+                await self.reconcile()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.counts["reconcile_failures"] += 1
+                log.warning("AMI: reconcile failed (%s); again in %.1fs", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, RECONCILE_RETRY_MAX)
 
     async def _list(self, action: str) -> list:
-        responses = await asyncio.wait_for(
-            self._manager.send_action({"Action": action}, as_list=True), 30
-        )
-        if not isinstance(responses, list):
-            return []
-        return [m for m in responses if m.get("Event") and not m.get("EventList")]
+        return await ami_list(self._manager, action, 30)
 
     async def reconcile(self) -> None:
         """Asterisk's truth after a (re)connect: memberships and live calls."""
