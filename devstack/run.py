@@ -62,15 +62,17 @@ class Stack:
     def ports(self) -> list[tuple[str, str, int]]:
         s = self.settings
         t_host, t_port = s.temporal_address.rsplit(":", 1)
-        return [
+        ports = [
             ("PostgreSQL", "127.0.0.1", _embedded_pg_port(s)),
             ("Temporal", t_host, int(t_port)),
             ("Temporal Web UI", t_host, _ui_port(s)),
             ("IMAP sandbox", s.imap_host, s.imap_port),
             ("SMTP sandbox", s.smtp_host, s.smtp_port),
             ("API/UI", s.api_host, s.api_port),
-            ("PBX simulator (AMI)", s.ami_host, s.ami_port),
         ]
+        if s.ami_simulator:  # else the port is the real Asterisk's, and in use
+            ports.append(("PBX simulator (AMI)", s.ami_host, s.ami_port))
+        return ports
 
     def check_ports(self) -> None:
         busy = [

@@ -51,3 +51,47 @@ def test_shipped_demo_files_are_current():
     dialplan = (ASTERISK / "extensions.conf").read_text()
     assert "#include pulse_lines.conf" in dialplan and "#include pulse_holidays.conf" in dialplan
     assert "GotoIfTime(" in dialplan and "UserEvent(PulseCallback" in dialplan
+
+
+def test_unknown_numbers_hear_number_unknown():
+    dialplan = lines_conf([Line("BIG", "big-register", "+31703407911")])
+    inbound = dialplan.split("[pulse-inbound]", 1)[1]
+    assert "exten => i,1,Answer()" in inbound
+    assert " same => n,Playback(pulse/number-unknown)" in inbound
+
+
+def test_queue_options_asterisk_knows():
+    queues = (ASTERISK / "queues.conf").read_text()
+    keywords = re.findall(r"^(\w[\w-]*) *=", queues, re.M)
+    # app_queue warns "Unknown keyword" for these since Asterisk 12
+    assert not {"eventwhencalled", "eventmemberstatus"} & set(keywords)
+    # the exit-key context is a queue option; QUEUE_CONTEXT is no variable app_queue reads
+    assert re.search(r"^context = pulse-queue-keys\b", queues, re.M)
+    dialplan = (ASTERISK / "extensions.conf").read_text()
+    assert "QUEUE_CONTEXT" not in dialplan and "[pulse-queue-keys]" in dialplan
+    moh_class = re.search(r"^musicclass = (\S+)", queues, re.M).group(1)
+    moh = (ASTERISK / "musiconhold.conf").read_text()
+    assert f"[{moh_class}]" in moh and re.search(r"^mode = files$", moh, re.M)
+
+
+def test_callback_userevent_adds_no_header_asterisk_already_sends():
+    dialplan = (ASTERISK / "extensions.conf").read_text()
+    (call,) = re.findall(r"UserEvent\(PulseCallback,([^)]*)\)", dialplan)
+    headers = {part.split(":", 1)[0].strip() for part in call.split(",")}
+    assert headers == {"Queue"}
+
+
+def test_make_run_with_a_real_asterisk_leaves_its_ami_port_alone(tmp_path):
+    import socket
+
+    from config.settings import Settings
+    from devstack.run import Stack
+
+    with socket.socket() as asterisk:  # the real Asterisk holds the AMI port
+        asterisk.bind(("127.0.0.1", 0))
+        asterisk.listen()
+        port = asterisk.getsockname()[1]
+        real = Settings(ami_simulator=False, ami_port=port)
+        assert all(p != port for _, _, p in Stack(real, tmp_path).ports())
+        sim = Settings(ami_simulator=True, ami_port=port)
+        assert ("PBX simulator (AMI)", sim.ami_host, port) in Stack(sim, tmp_path).ports()

@@ -63,6 +63,11 @@ def lines_conf(lines: Iterable[Line]) -> str:
             f"exten => {digits},1,Gosub(pulse-ivr,s,1({line.queue},{line.product_code.lower()}))"
         )
         out.append(" same => n,Hangup()")
+    # from-sbc's Goto to a number PULSE has no line for lands here (not in from-sbc's
+    # own ``i``, which only sees numbers that match neither pattern).
+    out.append("exten => i,1,Answer()")
+    out.append(" same => n,Playback(pulse/number-unknown)")
+    out.append(" same => n,Hangup()")
     return "\n".join(out) + "\n"
 
 
