@@ -523,11 +523,13 @@ class PbxSimulator:
         for call in sorted(self.calls.values(), key=lambda c: c.joined):
             if call.queue == queue and call.state == "queued":
                 member = self._free_member(call)
-                if member is None:
-                    if call.tried:  # everyone tried once: start a new round
-                        call.tried.clear()
-                    continue
-                self._ring(call, member)
+                if member is None and call.tried:
+                    # everyone tried once (AgentRingNoAnswer): app_queue starts a new
+                    # round and offers the call again
+                    call.tried.clear()
+                    member = self._free_member(call)
+                if member is not None:
+                    self._ring(call, member)
 
     def _ring(self, call: Call, member: Member) -> None:
         call.state, call.member = "ringing", member
@@ -608,8 +610,9 @@ class PbxSimulator:
             self._broadcast(fill(abandon_template(), values))
             self._broadcast(fill(caller_leave_template(), values))
             self._broadcast(fill(caller_hangup_template(), values))
-            if member is not None:
+            if member is not None:  # its ringing agent is free for the next caller
                 self._set_status(member.interface, NOT_IN_USE)
+                self._distribute(member.queue)
         self.calls.pop(linkedid, None)
         return True
 
