@@ -40,6 +40,7 @@ def watchers_for(
             idle_seconds=settings.imap_idle_seconds,
             poll_seconds=settings.imap_poll_seconds,
             concurrency=concurrency,
+            lease_database_url=settings.database_url,
         )
         for mailbox in mailboxes
     ]

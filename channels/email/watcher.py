@@ -27,6 +27,7 @@ from dataclasses import dataclass
 import aioimaplib
 
 from adapters.mail.imap import FetchedMessage, ImapConnection
+from db.leases import Lease, while_held
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +69,7 @@ class MailboxWatcher:
         retry_max_seconds: float = 300.0,
         reconnect_max_seconds: float = 60.0,
         use_idle: bool = True,
+        lease_database_url: str | None = None,
     ) -> None:
         self.host, self.port, self.ssl = host, port, ssl
         self.user, self.password = user, password
@@ -88,11 +90,30 @@ class MailboxWatcher:
         self._run_task: asyncio.Task | None = None
         self.handled_count = 0  # messages handled and moved, since start
         self.connected = asyncio.Event()  # set while logged in and selected
+        # With a database URL, of all intake processes only the one holding the
+        # mailbox's lease watches it; the others stand by (db/leases.py).
+        self.lease = Lease(lease_database_url, f"intake:{mailbox}") if lease_database_url else None
+        self._leased_run: asyncio.Task | None = None
 
     # -- public API ------------------------------------------------------------
 
     async def run(self) -> None:
         """Watch the folder until cancelled or ``stop()``; never dies on errors."""
+        if self.lease is None:
+            return await self._run()
+        await while_held(self.lease, self._stopping, self._start_leased, self._stop_leased)
+
+    async def _start_leased(self) -> None:
+        self._leased_run = asyncio.get_running_loop().create_task(self._run())
+
+    async def _stop_leased(self) -> None:
+        task, self._leased_run = self._leased_run, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
+
+    async def _run(self) -> None:
         self._run_task = asyncio.current_task()
         failures = 0
         try:

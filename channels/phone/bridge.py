@@ -349,22 +349,35 @@ class AmiBridge:
 
 
 async def main() -> None:
+    """One active bridge per Asterisk: of two (or more) bridge processes the one
+    holding the lease "ami:<host>:<port>" listens, the others stand by and take over
+    within about a second when it dies (db/leases.py)."""
     from adapters.temporal.codec import connect_temporal
     from config.settings import get_settings
+    from db.leases import Lease, while_held
     from db.session import make_engine, make_sessionmaker
 
     settings = get_settings()
     engine = make_engine(settings)
     temporal = await connect_temporal(settings)
-    bridge = AmiBridge(settings, make_sessionmaker(engine), temporal)
-    await bridge.start()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    log.info("AMI bridge for %s:%s", settings.ami_host, settings.ami_port)
-    await stop.wait()
-    await bridge.stop()
+    lease = Lease(settings.database_url, f"ami:{settings.ami_host}:{settings.ami_port}")
+    active: list[AmiBridge] = []
+
+    async def start() -> None:
+        bridge = AmiBridge(settings, make_sessionmaker(engine), temporal)
+        active.append(bridge)
+        log.info("AMI bridge for %s:%s active", settings.ami_host, settings.ami_port)
+        await bridge.start()
+
+    async def halt() -> None:
+        while active:
+            await active.pop().stop()
+
+    await while_held(lease, stop, start, halt)
     await engine.dispose()
 
 
