@@ -414,3 +414,34 @@ async def test_the_real_transcript_through_the_bridge(db, settings, temporal_env
     async with db() as s:
         states = (await s.exec(select(AgentPhoneState))).all()
     assert states and all(not st.signed_in for st in states)
+
+
+async def test_calls_that_queue_and_abandon_while_the_link_is_down(phone_stack):
+    """The AMI link drops; meanwhile a known caller gives up and a new caller joins
+    (and has waited 20 s by the time the bridge is back): the first becomes a
+    callback, the second is registered with Asterisk's wait, not the reconnect time."""
+    sim, bridge, ami, db, temporal = phone_stack
+    known = sim.call_in("big-register", "0201234567")
+
+    async def queued():
+        row = await call_row(db, known)
+        return row is not None and row.state == "queued"
+
+    await eventually(queued)
+    bridge.reconciled.clear()
+    sim.drop_connections()
+    assert sim.hang_up(known)  # the bridge hears nothing of either
+    unknown = sim.call_in("uzi-register", "0612345678")
+    sim.calls[unknown].joined -= 20  # it has waited 20 s when the link is back
+    await asyncio.wait_for(bridge.reconciled.wait(), 30)
+
+    async def both_settled():
+        gone, new = await call_row(db, known), await call_row(db, unknown)
+        return gone.state == "abandoned" and new is not None and (gone, new)
+
+    gone, new = await eventually(both_settled)
+    assert (await task_of(db, gone.contact_id)).kind == "callback"
+    assert new.state == "queued" and new.queue == "uzi-register"
+    waited = datetime.now(UTC) - new.joined_at.replace(tzinfo=UTC)
+    assert waited.total_seconds() >= 19
+    assert (await task_of(db, new.contact_id)).kind == "call"

@@ -163,3 +163,23 @@ def test_call_decisions(state, kind, expected):
     else:
         assert (step.state, step.task_kind) == expected
         assert step.answered == (kind == CONNECT)  # only an answer gives it to the agent
+
+
+def test_waiting_callers_take_the_call_of_a_local_channel_and_its_wait():
+    from adapters.ami.events import waiting_callers
+
+    # as in the 22.10.1 capture: the caller queues on Local/…;2 (Uniqueid .1) of
+    # the call whose Linkedid is .0
+    entry = {
+        "Event": "QueueEntry",
+        "Queue": "big-register",
+        "Position": "1",
+        "Channel": "Local/31703407911@from-sbc-00000000;2",
+        "Uniqueid": "1796194934.1",
+        "CallerIDNum": "0687654321",
+        "Wait": "26",
+    }
+    (join,) = waiting_callers([entry], {"1796194934.1": "1796194934.0"}, now=1796194960.0)
+    assert (join.kind, join.linkedid, join.queue) == ("join", "1796194934.0", "big-register")
+    assert (join.caller_number, join.at) == ("0687654321", 1796194934.0)
+    assert waiting_callers([{**entry, "Queue": ""}], {}, now=0.0) == []

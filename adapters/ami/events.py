@@ -183,3 +183,33 @@ def member_state(status: int, paused: bool) -> str:
     if status in (4, 5, 0):  # invalid, unavailable, unknown
         return "unavailable"
     return "available"
+
+
+def waiting_callers(entries: list[Mapping], linked: dict[str, str], now: float) -> list[CallAction]:
+    """QueueStatus's QueueEntry items as queue joins. QueueEntry names the caller's
+    channel (Uniqueid), not the call: its Linkedid comes from CoreShowChannels (they
+    differ when the caller came in through a Local channel); the join time is now
+    minus the entry's Wait."""
+    out = []
+    for item in entries:
+        uniqueid, queue = field(item, "Uniqueid"), field(item, "Queue")
+        if not uniqueid or not queue:
+            continue
+        wait = _seconds(field(item, "Wait"))
+        out.append(
+            CallAction(
+                JOIN,
+                linked.get(uniqueid) or uniqueid,
+                queue=queue,
+                caller_number=field(item, "CallerIDNum"),
+                at=now - wait,
+            )
+        )
+    return out
+
+
+def _seconds(value: str) -> float:
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        return 0.0

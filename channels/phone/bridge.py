@@ -12,8 +12,12 @@ turns queue events into the calls' ContactWorkflows and the agents' phone state.
   by Linkedid) and every event reaches the workflow by signal-with-start on the
   contact's workflow ID: a repeated event or a restart of the bridge is harmless.
 - Disconnects: reconnect with exponential backoff; after every login the bridge
-  reconciles with QueueStatus (memberships) and CoreShowChannels (live calls): a
-  call PULSE still thinks is in progress but Asterisk no longer has is ended.
+  reconciles (retried with back-off until Asterisk answers) with QueueStatus
+  (memberships, waiting callers) and CoreShowChannels (live calls): a caller who
+  joined while the link was down is registered with the join time of its Wait, a
+  call PULSE still thinks is in progress but Asterisk no longer has is ended. A
+  call that came *and went* while the link was down is not recovered (Asterisk's
+  queue_log / CEL are not read).
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ import asyncio
 import contextlib
 import logging
 import signal
+import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 from panoramisk import Manager
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -32,7 +37,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.ami.client import AmiConfig, ami_list
-from adapters.ami.events import CallAction, MemberAction, map_event
+from adapters.ami.events import CallAction, MemberAction, field, map_event, waiting_callers
 from channels.phone.store import PhoneStore
 from config.settings import Settings
 from contracts.contact import contact_workflow_id
@@ -323,9 +328,14 @@ class AmiBridge:
         return await ami_list(self._manager, action, 30)
 
     async def reconcile(self) -> None:
-        """Asterisk's truth after a (re)connect: memberships and live calls."""
+        """Asterisk's truth after a (re)connect: memberships, callers waiting in a
+        queue, live calls."""
         present: set[tuple[int, str]] = set()
+        entries: list[Mapping] = []
         for item in await self._list("QueueStatus"):
+            if item.get("Event") == "QueueEntry":
+                entries.append(item)
+                continue
             action = map_event(item)
             if isinstance(action, MemberAction):
                 user_id = await self.store.user_id(action.member_name)
@@ -336,7 +346,17 @@ class AmiBridge:
         # Calls PULSE knew of *before* asking: one that joins after the snapshot is
         # not in it, and must not be taken for a call that ended.
         known = await self.store.open_calls()
-        live = {item.get("Linkedid") for item in await self._list("CoreShowChannels")}
+        channels = await self._list("CoreShowChannels")
+        live = {field(item, "Linkedid") for item in channels}
+        linked = {field(item, "Uniqueid"): field(item, "Linkedid") for item in channels}
+        joined = 0
+        for action in waiting_callers(entries, linked, time.time()):
+            if (
+                action.linkedid not in self._calls
+                and await self.store.find_call(action.linkedid) is None
+            ):
+                joined += 1  # queued while the link was down: its wait is Asterisk's
+                self._lane(f"call:{action.linkedid}", lambda a=action: self._on_call(a))
         ended = 0
         for linkedid, ref in known:
             if linkedid not in live:
@@ -344,7 +364,11 @@ class AmiBridge:
                 self._remember(linkedid, ref)
                 self._lane(f"call:{linkedid}", lambda r=ref: self.sink(r, CallEvent(kind=GONE)))
         await self.drain()
-        log.info("AMI: reconciled; %d call(s) ended while the link was down", ended)
+        log.info(
+            "AMI: reconciled; %d call(s) joined and %d ended while the link was down",
+            joined,
+            ended,
+        )
         self.reconciled.set()
 
 
