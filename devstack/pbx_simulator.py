@@ -111,13 +111,16 @@ class PbxSimulator:
         auto_answer_after: float | None = None,
         ring_timeout: float = 15.0,
         originate_outcome: str = "answered",
+        customer_dial_status: str = "ANSWER",
         event_filter: frozenset[str] | None = None,
     ) -> None:
         self.host, self.port = host, port
         self.username, self.secret = username, secret
         self.auto_answer_after = auto_answer_after
         self.ring_timeout = ring_timeout
-        self.originate_outcome = originate_outcome  # answered / busy / no_answer / failed
+        self.originate_outcome = originate_outcome  # the agent's leg: answered / busy / …
+        # the customer's leg once the agent answered: the DIALSTATUS of [pulse-callback]
+        self.customer_dial_status = customer_dial_status
         # Like manager.conf eventfilter lines: only these event names are sent (None: all
         # of them, the full noise of a real Asterisk).
         self.event_filter = event_filter
@@ -411,6 +414,21 @@ class PbxSimulator:
                 CallerIDName="<unknown>",
             )
         )
+        if outcome == "answered":  # the dialplan dials the customer and reports it
+            variables = dict(
+                v.split("=", 1) for v in action.get("variable", "").split(",") if "=" in v
+            )
+            session.write(
+                _event(
+                    "UserEvent",
+                    Privilege="user,all",
+                    Channel=action.get("channel", ""),
+                    Uniqueid=uid,
+                    UserEvent="PulseCallbackDial",
+                    PulseOriginate=variables.get("PULSE_ORIGINATE", ""),
+                    DialStatus=self.customer_dial_status,
+                )
+            )
 
     def _action_pulsesimcall(self, session, action, aid) -> None:
         linkedid = self.call_in(

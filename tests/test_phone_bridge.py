@@ -223,7 +223,9 @@ async def test_abandoned_call_becomes_a_callback_task(phone_stack):
     assert (result.outcome, result.attempts) == ("busy", 1)
     assert sim.originates[-1]["channel"] == "PJSIP/agent"
     assert sim.originates[-1]["exten"] == "+31699887766"
-    assert sim.originates[-1]["variable"] == "PULSE_LINE_NUMBER=+31703407912"  # UZI's line
+    variables = dict(v.split("=", 1) for v in sim.originates[-1]["variable"].split(","))
+    assert variables["PULSE_LINE_NUMBER"] == "+31703407912"  # UZI's line
+    assert len(variables["PULSE_ORIGINATE"]) == 32  # the customer leg's report names it
 
     async def back_in_queue():
         t = await task_of(db, contact.id)
@@ -232,11 +234,26 @@ async def test_abandoned_call_becomes_a_callback_task(phone_stack):
 
     await eventually(back_in_queue)
 
-    sim.originate_outcome = "answered"
+    # the agent answers, the customer's line is busy: OriginateResponse says Success
+    # (the agent's leg), the dialplan reports DIALSTATUS BUSY: the task stays open
+    sim.originate_outcome, sim.customer_dial_status = "answered", "BUSY"
     result = await handle.execute_update(
         "call_back", CallbackRequest(anna), result_type=CallbackResult
     )
-    assert (result.outcome, result.attempts) == ("answered", 2)
+    assert (result.outcome, result.attempts) == ("busy", 2)
+
+    async def still_open():
+        t = await task_of(db, contact.id)
+        row = await call_row(db, linkedid)
+        return t.status == "open" and t.kind == "callback" and row.callback_attempts == 2
+
+    await eventually(still_open)
+
+    sim.customer_dial_status = "ANSWER"
+    result = await handle.execute_update(
+        "call_back", CallbackRequest(anna), result_type=CallbackResult
+    )
+    assert (result.outcome, result.attempts) == ("answered", 3)
 
     async def wrap_up_task():
         t = await task_of(db, contact.id)

@@ -11,14 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from dataclasses import dataclass
 
 from panoramisk import Manager
 
 log = logging.getLogger(__name__)
 
-# OriginateResponse Reason codes (Asterisk's AST_CONTROL_*): what happened to the call.
+# OriginateResponse Reason codes (Asterisk's AST_CONTROL_*): what happened to the
+# first leg (the agent's phone).
 ORIGINATE_REASONS = {4: "answered", 5: "busy", 8: "busy", 3: "no_answer", 1: "no_answer"}
+# The customer's leg: DIALSTATUS of the callback dialplan's Dial, reported by
+# UserEvent(PulseCallbackDial) (asterisk/extensions.conf [pulse-callback]).
+CALLBACK_DIAL_EVENT = "PulseCallbackDial"
+DIAL_STATUSES = {"ANSWER": "answered", "BUSY": "busy", "NOANSWER": "no_answer"}
+CUSTOMER_DIAL_SECONDS = 45  # Dial(…,45,…) in [pulse-callback]
 
 
 class _ActionManager(Manager):
@@ -85,12 +92,20 @@ async def ami_list(manager: Manager, action: str, timeout: float) -> list:
     return [m for m in responses if m.get("Event") and not m.get("EventList")]
 
 
+def _agent_leg(response) -> str:
+    try:
+        return ORIGINATE_REASONS.get(int(response.get("Reason", "0")), "failed")
+    except ValueError:
+        return "failed"
+
+
 class AmiClient:
     def __init__(self, config: AmiConfig, timeout: float = 10.0) -> None:
         self.config = config
         self.timeout = timeout
         self._manager: Manager | None = None
         self._lock = asyncio.Lock()
+        self._dials: dict[str, asyncio.Future] = {}  # PULSE_ORIGINATE token -> DIALSTATUS
 
     async def _connected(self) -> Manager:
         async with self._lock:
@@ -125,8 +140,16 @@ class AmiClient:
             if not manager.authenticated:
                 manager.close()
                 raise AmiError("AMI login refused")
+            manager.register_event("UserEvent", self._on_user_event)
             self._manager = manager
             return manager
+
+    def _on_user_event(self, manager, message) -> None:
+        if message.get("UserEvent") != CALLBACK_DIAL_EVENT:
+            return
+        waiting = self._dials.get(str(message.get("PulseOriginate") or ""))
+        if waiting is not None and not waiting.done():
+            waiting.set_result(str(message.get("DialStatus") or ""))
 
     async def send(self, action: dict, as_list: bool | None = None):
         manager = await self._connected()
@@ -170,7 +193,10 @@ class AmiClient:
         self, channel: str, context: str, exten: str, caller_id: str, timeout_s: int
     ) -> str:
         """Ring ``channel`` (the agent) and, once answered, run ``exten@context`` (the
-        customer through the trunk). Returns answered / busy / no_answer / failed."""
+        customer through the trunk). Returns answered / busy / no_answer / failed:
+        of the customer's leg. OriginateResponse Success says only that the agent
+        answered; the customer's DIALSTATUS comes from the dialplan's UserEvent."""
+        token = uuid.uuid4().hex
         action = {
             "Action": "Originate",
             "Channel": channel,
@@ -180,23 +206,26 @@ class AmiClient:
             "CallerID": caller_id,
             "Timeout": str(timeout_s * 1000),
             "Async": "true",
-            # the product's number as the customer's caller ID (extensions.conf pulse-callback)
-            "Variable": f"PULSE_LINE_NUMBER={caller_id}",
+            # the product's number as the customer's caller ID, and the token the
+            # dialplan reports the customer's leg with (extensions.conf pulse-callback)
+            "Variable": f"PULSE_LINE_NUMBER={caller_id},PULSE_ORIGINATE={token}",
         }
         manager = await self._connected()
+        dialled = asyncio.get_running_loop().create_future()
+        self._dials[token] = dialled
         try:
             responses = await asyncio.wait_for(manager.send_action(action), timeout_s + 15)
+            if not isinstance(responses, list):
+                return "failed"  # refused at once (a plain Error response)
+            final = responses[-1]
+            if final.get("Response") != "Success":
+                return _agent_leg(final)
+            status = await asyncio.wait_for(dialled, CUSTOMER_DIAL_SECONDS + 30)
         except TimeoutError:
             return "failed"
-        if not isinstance(responses, list):
-            return "failed"  # refused at once (a plain Error response)
-        final = responses[-1]
-        if final.get("Response") == "Success":
-            return "answered"
-        try:
-            return ORIGINATE_REASONS.get(int(final.get("Reason", "0")), "failed")
-        except ValueError:
-            return "failed"
+        finally:
+            self._dials.pop(token, None)
+        return DIAL_STATUSES.get(status.upper(), "failed")
 
     async def status_list(self, action: str) -> list:
         """QueueStatus / CoreShowChannels: the list events (without the response)."""
