@@ -37,6 +37,7 @@ from devstack.pbx_templates import (
     fill,
     ring_no_answer_template,
 )
+from rules.device_state import AVAILABLE_STATES
 
 log = logging.getLogger("pulse.pbx")
 
@@ -531,7 +532,7 @@ class PbxSimulator:
             and not m.paused
             and i not in busy
             and i not in call.tried
-            and m.status in (NOT_IN_USE, 0)
+            and m.status in AVAILABLE_STATES
         ]
         if not free:
             return None

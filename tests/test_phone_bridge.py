@@ -427,6 +427,8 @@ async def test_the_real_transcript_through_the_bridge(db, settings, temporal_env
     big, uzi = figures["BIG"], figures["UZI"]
     assert (big.waiting, big.answered, big.answered_in_time, big.abandoned) == (0, 1, 1, 2)
     assert (uzi.waiting, uzi.answered, uzi.answered_in_time, uzi.abandoned) == (0, 1, 1, 0)
+    # Asterisk's SL counts answered calls only; SL2 also the two abandoned in 30 s
+    assert (big.service_level_pct, big.service_level2_pct, big.abandoned_in_time) == (100, 100, 2)
     # membership: agent1 was removed from both queues at the end of the capture
     async with db() as s:
         states = (await s.exec(select(AgentPhoneState))).all()

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 from panoramisk.message import Message
 
-from adapters.ami.events import CallAction, MemberAction, map_event, member_state
+from adapters.ami.events import CallAction, MemberAction, map_event
 from contracts.phone import (
     ABANDON,
     COMPLETE,
@@ -20,6 +20,7 @@ from contracts.phone import (
     RINGING,
 )
 from devstack.pbx_templates import FIXTURE
+from rules.device_state import member_state
 from workflows.contact.phone import ABANDONED, CONNECTED, ENDED, QUEUED, RINGING_STATE, decide
 
 
@@ -132,6 +133,8 @@ def test_member_state():
     assert member_state(2, False) == "busy" and member_state(6, False) == "busy"
     assert member_state(1, True) == "paused"
     assert member_state(4, False) == "unavailable"
+    # unknown (no device-state hint): app_queue rings such a member, so available
+    assert member_state(0, False) == "available"
 
 
 @pytest.mark.parametrize(
@@ -183,3 +186,13 @@ def test_waiting_callers_take_the_call_of_a_local_channel_and_its_wait():
     assert (join.kind, join.linkedid, join.queue) == ("join", "1796194934.0", "big-register")
     assert (join.caller_number, join.at) == ("0687654321", 1796194934.0)
     assert waiting_callers([{**entry, "Queue": ""}], {}, now=0.0) == []
+
+
+def test_service_level_is_asterisks():
+    from services.phone.views import QueueFigures
+
+    f = QueueFigures(1, "BIG", "BIG", "big-register", answered=4, answered_in_time=3)
+    f.abandoned, f.abandoned_in_time = 4, 1
+    # ServicelevelPerf: in time of answered; ServicelevelPerf2: in time of answered+abandoned
+    assert (f.service_level_pct, f.service_level2_pct) == (75, 50)
+    assert QueueFigures(1, "BIG", "BIG", "q").service_level_pct is None

@@ -8,7 +8,7 @@ log line: the bridge never dies on input.
 
 Shapes follow Asterisk 23 (../shared/fixtures/asterisk): AgentRingNoAnswer's RingTime
 is in milliseconds, AgentConnect's in seconds; QueueMember* Status is a device state
-(1 not in use, 2 in use, 4 invalid, 5 unavailable, 6 ringing).
+(rules/device_state.py).
 """
 
 from __future__ import annotations
@@ -172,17 +172,6 @@ def _member_action(kind: str, msg: Mapping[str, str]) -> MemberAction | None:
         pause_reason=(field(msg, "PausedReason") or field(msg, "Reason"))[:80],
         at=_float(field(msg, "Timestamp")),
     )
-
-
-def member_state(status: int, paused: bool) -> str:
-    """An agent's state in one queue, for the wallboard."""
-    if paused:
-        return "paused"
-    if status in (2, 3, 6, 7):  # in use, busy, ringing, ring+in use
-        return "busy"
-    if status in (4, 5, 0):  # invalid, unavailable, unknown
-        return "unavailable"
-    return "available"
 
 
 def waiting_callers(entries: list[Mapping], linked: dict[str, str], now: float) -> list[CallAction]:

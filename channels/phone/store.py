@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from adapters.ami.events import MemberAction, member_state
+from adapters.ami.events import MemberAction
 from db.events import LiveEvent, publish
 from db.models.contacts import (
     Channel,
@@ -32,6 +32,7 @@ from db.models.contacts import (
 )
 from db.models.phone import AgentPhoneState, CallState, PhoneCall, PhoneLine
 from db.session import session_scope
+from rules.device_state import member_state
 from services.contacts.opening import NewContact, add_contact
 from services.customers.phones import normalize_phone
 from services.phone.calls import OPEN_CALL_STATES, CallRef, from_epoch

@@ -10,9 +10,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from adapters.ami.events import member_state
 from db.models.contacts import Product, User, utcnow
 from db.models.phone import AgentPhoneState, PhoneCall, PhoneLine
+from rules.device_state import AVAILABLE_STATES, BUSY_STATES, member_state
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 WAITING = ("queued", "ringing")
@@ -37,15 +37,30 @@ class QueueFigures:
     answered: int = 0
     answered_in_time: int = 0
     abandoned: int = 0
+    abandoned_in_time: int = 0
 
     @property
     def service_level_pct(self) -> int | None:
-        """Answered within the threshold, of all calls offered today (answered + abandoned)."""
+        """Asterisk's service level (QueueStatus ServicelevelPerf, ``queue show``
+        "SL"): calls answered within the queue's servicelevel, of the calls
+        answered. Abandoned calls do not count."""
+        answered = self.answered
+        return round(100 * self.answered_in_time / answered) if answered else None
+
+    @property
+    def service_level2_pct(self) -> int | None:
+        """Asterisk's ServicelevelPerf2 ("SL2"): answered or abandoned within the
+        service level, of all calls answered or abandoned."""
         offered = self.answered + self.abandoned
-        return round(100 * self.answered_in_time / offered) if offered else None
+        in_time = self.answered_in_time + self.abandoned_in_time
+        return round(100 * in_time / offered) if offered else None
 
     def to_json(self) -> dict:
-        return {**asdict(self), "service_level_pct": self.service_level_pct}
+        return {
+            **asdict(self),
+            "service_level_pct": self.service_level_pct,
+            "service_level2_pct": self.service_level2_pct,
+        }
 
 
 async def wallboard(
@@ -64,6 +79,7 @@ async def wallboard(
         return []
     now = utcnow()
     answered = PhoneCall.answered_at.is_not(None)
+    abandoned = PhoneCall.answered_at.is_(None) & PhoneCall.ended_at.is_not(None)
     rows = (
         await s.execute(
             select(
@@ -76,10 +92,11 @@ async def wallboard(
                     PhoneCall.joined_at >= since,
                     func.coalesce(PhoneCall.hold_seconds, level_s + 1) <= level_s,
                 ),
+                func.count().filter(abandoned, PhoneCall.joined_at >= since),
                 func.count().filter(
-                    PhoneCall.answered_at.is_(None),
-                    PhoneCall.ended_at.is_not(None),
+                    abandoned,
                     PhoneCall.joined_at >= since,
+                    func.coalesce(PhoneCall.hold_seconds, level_s + 1) <= level_s,
                 ),
             )
             .where(
@@ -89,23 +106,20 @@ async def wallboard(
             .group_by(PhoneCall.product_id)
         )
     ).all()
-    for pid, waiting, oldest, n_answered, in_time, abandoned in rows:
+    for pid, waiting, oldest, n_answered, in_time, n_abandoned, abandoned_in_time in rows:
         f = figures[pid]
-        f.waiting, f.answered, f.answered_in_time, f.abandoned = (
-            waiting,
-            n_answered,
-            in_time,
-            abandoned,
-        )
+        f.waiting, f.answered, f.answered_in_time = waiting, n_answered, in_time
+        f.abandoned, f.abandoned_in_time = n_abandoned, abandoned_in_time
         f.longest_wait_s = int((now - oldest).total_seconds()) if oldest else 0
-    busy = AgentPhoneState.status.in_((2, 3, 6, 7))
+    busy = AgentPhoneState.status.in_(sorted(BUSY_STATES))
+    free = AgentPhoneState.status.in_(sorted(AVAILABLE_STATES))
     agents = (
         await s.execute(
             select(
                 AgentPhoneState.product_id,
                 func.count().filter(AgentPhoneState.paused),
                 func.count().filter(~AgentPhoneState.paused, busy),
-                func.count().filter(~AgentPhoneState.paused, AgentPhoneState.status.in_((0, 1))),
+                func.count().filter(~AgentPhoneState.paused, free),
             )
             .where(AgentPhoneState.signed_in, AgentPhoneState.product_id.in_(list(figures)))
             .group_by(AgentPhoneState.product_id)
