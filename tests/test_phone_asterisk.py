@@ -79,6 +79,9 @@ def test_callback_userevent_adds_no_header_asterisk_already_sends():
     (call,) = re.findall(r"UserEvent\(PulseCallback,([^)]*)\)", dialplan)
     headers = {part.split(":", 1)[0].strip() for part in call.split(",")}
     assert headers == {"Queue"}
+    ivr = dialplan.split("[pulse-ivr]", 1)[1].split("exten => menu", 1)[0]
+    # offered before anything can route the caller away from the queue
+    assert ivr.index("UserEvent(PulseOffered,Queue: ${PULSE_QUEUE})") < ivr.index("GotoIf")
 
 
 def test_make_run_with_a_real_asterisk_leaves_its_ami_port_alone(tmp_path):

@@ -100,3 +100,39 @@ async def test_reconcile_after_boot_error_is_retried_until_it_succeeds(db, setti
     async with db() as s:
         state = (await s.exec(select(AgentPhoneState))).one()
     assert state.signed_in is False
+
+
+async def test_a_caller_who_never_queues_is_recorded_as_offered(db, settings, temporal_env):
+    """The IVR's PulseOffered (the captured UserEvent's shape: Asterisk's channel
+    snapshot + Queue) for a caller who hangs up before any queue (the captured
+    Hangup of that call): no contact, but the wallboard counts the offer."""
+    from datetime import UTC, datetime
+
+    from db.models.phone import PhoneOffer
+    from services.phone.views import wallboard
+
+    await seed_demo(db)
+    (userevent,) = captured("UserEvent", Linkedid="1796194934.0")
+    offered = userevent.replace("UserEvent: PulseCallback", "UserEvent: PulseOffered")
+    (hangup,) = captured("Hangup", Uniqueid="1796194934.0")
+    stream = wire(offered) + wire(hangup)
+    async with FixtureAmi(stream) as ami, Running(db, settings, temporal_env, ami) as bridge:
+        await asyncio.wait_for(bridge.reconciled.wait(), 20)
+
+        async def recorded():
+            async with db() as s:
+                return (await s.exec(select(PhoneOffer))).all()
+
+        (offer,) = await eventually(recorded)
+        await bridge.drain()
+    assert (offer.linkedid, offer.queue, offer.caller_number) == (
+        "1796194934.0",
+        "big-register",
+        "+31687654321",
+    )
+    assert await calls(db) == {}  # no queue, no contact
+    async with db() as s:
+        since = datetime(2026, 1, 1, tzinfo=UTC)
+        product_ids = [offer.product_id]
+        (big,) = await wallboard(s, product_ids, since, 30)
+    assert (big.not_queued, big.answered, big.abandoned) == (1, 0, 0)

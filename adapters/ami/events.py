@@ -48,6 +48,9 @@ MEMBER_EVENTS = {
 }
 # The IVR's "call me back" outside the queue (extensions.conf, UserEvent PulseCallback).
 CALLBACK_USEREVENT = "PulseCallback"
+# The IVR's first step: a call offered to a product line, queued or not (PulseOffered).
+OFFERED_USEREVENT = "PulseOffered"
+OFFERED = "offered"  # a CallAction kind of the bridge's own: recorded, never signalled
 WANTED = frozenset(CALL_EVENTS) | frozenset(MEMBER_EVENTS) | {"UserEvent"}
 
 # The event names PULSE needs: also the eventfilter lines of asterisk/manager.conf.
@@ -114,7 +117,10 @@ def map_event(msg: Mapping[str, str]) -> CallAction | MemberAction | None:
         return None
     try:
         if name == "UserEvent":
-            if field(msg, "UserEvent") != CALLBACK_USEREVENT:
+            user_event = field(msg, "UserEvent")
+            if user_event == OFFERED_USEREVENT:
+                return _call_action(OFFERED, msg)
+            if user_event != CALLBACK_USEREVENT:
                 return None
             return _call_action(ABANDON, msg)  # a callback request: as a caller who gave up
         if name in CALL_EVENTS:

@@ -37,7 +37,14 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.ami.client import AmiConfig, ami_list
-from adapters.ami.events import CallAction, MemberAction, field, map_event, waiting_callers
+from adapters.ami.events import (
+    OFFERED,
+    CallAction,
+    MemberAction,
+    field,
+    map_event,
+    waiting_callers,
+)
 from channels.phone.store import PhoneStore
 from config.settings import Settings
 from contracts.contact import contact_workflow_id
@@ -227,6 +234,9 @@ class AmiBridge:
                 delay = min(delay * 2, RETRY_MAX_SECONDS)
 
     async def _on_call(self, a: CallAction) -> None:
+        if a.kind == OFFERED:
+            await self.store.record_offer(a.linkedid, a.queue, a.caller_number, a.at)
+            return
         ref = self._calls.get(a.linkedid)
         if ref is None:
             if a.kind == HANGUP:

@@ -30,7 +30,7 @@ from db.models.contacts import (
     User,
     utcnow,
 )
-from db.models.phone import AgentPhoneState, CallState, PhoneCall, PhoneLine
+from db.models.phone import AgentPhoneState, CallState, PhoneCall, PhoneLine, PhoneOffer
 from db.session import session_scope
 from rules.device_state import member_state
 from services.contacts.opening import NewContact, add_contact
@@ -108,6 +108,26 @@ class PhoneStore:
             except IntegrityError:  # registered concurrently: read the winner
                 log.info("call %s registered concurrently", linkedid)
         raise RuntimeError(f"could not register call {linkedid}")
+
+    async def record_offer(self, linkedid: str, queue: str, caller: str, at: float) -> None:
+        """A call offered to a product line, before (or without) any queue."""
+        async with session_scope(self.sessionmaker) as s:
+            line = await self.line_for_queue(s, queue)
+            if line is None:
+                log.warning("AMI: offer on queue %r, which belongs to no product", queue)
+                return
+            number = normalize_phone(caller) or caller[:40]
+            await s.execute(
+                insert(PhoneOffer)
+                .values(
+                    linkedid=linkedid,
+                    product_id=line[0],
+                    queue=queue,
+                    caller_number=number,
+                    offered_at=from_epoch(at),
+                )
+                .on_conflict_do_nothing(index_elements=["linkedid"])
+            )
 
     async def _new_call(self, s, linkedid, queue, caller, at, product_id, product_code) -> CallRef:
         number = normalize_phone(caller) or ""

@@ -69,3 +69,18 @@ class AgentPhoneState(SQLModel, table=True):
     pause_reason: str = Field(default="", max_length=80)
     signed_in: bool = True
     updated_at: datetime = ts(nullable=False, server_default=text("now()"))
+
+
+class PhoneOffer(SQLModel, table=True):
+    """Every call offered to a product line (the IVR's UserEvent PulseOffered), also
+    one that never reached a queue: everyone paused or signed out (joinempty),
+    closed hours without a confirmed callback, a hang-up in the menu. Such a
+    caller has no PhoneCall row and no contact."""
+
+    __tablename__ = "phone_offers"
+    __table_args__ = (Index("ix_phone_offers_product_offered", "product_id", "offered_at"),)
+    linkedid: str = Field(max_length=64, primary_key=True)
+    product_id: int = Field(foreign_key="products.id")
+    queue: str = Field(max_length=80)
+    caller_number: str = Field(default="", max_length=40)
+    offered_at: datetime = ts(nullable=False, server_default=text("now()"))

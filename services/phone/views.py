@@ -1,5 +1,5 @@
 """Read models of the phone channel (the API's side): wallboard figures per product
-queue and agents' phone states. Two queries for the whole wallboard."""
+queue and agents' phone states. Three queries for the whole wallboard."""
 
 from __future__ import annotations
 
@@ -7,11 +7,11 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import exists, func, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models.contacts import Product, User, utcnow
-from db.models.phone import AgentPhoneState, PhoneCall, PhoneLine
+from db.models.phone import AgentPhoneState, PhoneCall, PhoneLine, PhoneOffer
 from rules.device_state import AVAILABLE_STATES, BUSY_STATES, member_state
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
@@ -38,6 +38,7 @@ class QueueFigures:
     answered_in_time: int = 0
     abandoned: int = 0
     abandoned_in_time: int = 0
+    not_queued: int = 0  # offered to the line but never in the queue (PhoneOffer)
 
     @property
     def service_level_pct(self) -> int | None:
@@ -125,6 +126,19 @@ async def wallboard(
             .group_by(AgentPhoneState.product_id)
         )
     ).all()
+    never_queued = (
+        await s.execute(
+            select(PhoneOffer.product_id, func.count())
+            .where(
+                PhoneOffer.product_id.in_(list(figures)),
+                PhoneOffer.offered_at >= since,
+                ~exists().where(PhoneCall.linkedid == PhoneOffer.linkedid),
+            )
+            .group_by(PhoneOffer.product_id)
+        )
+    ).all()
+    for pid, n in never_queued:
+        figures[pid].not_queued = n
     for pid, paused, on_call, available in agents:
         figures[pid].paused, figures[pid].on_call, figures[pid].available = (
             paused,
