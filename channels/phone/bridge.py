@@ -30,7 +30,6 @@ import time
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Mapping
 
-from panoramisk import Manager
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio.client import Client
@@ -45,6 +44,7 @@ from adapters.ami.events import (
     map_event,
     waiting_callers,
 )
+from adapters.ami.reconnecting import BackoffManager
 from channels.phone.store import PhoneStore
 from config.settings import Settings
 from contracts.contact import contact_workflow_id
@@ -54,52 +54,12 @@ from services.phone.calls import CallRef
 
 log = logging.getLogger("pulse.ami_bridge")
 
-BACKOFF_START, BACKOFF_MAX = 0.5, 30.0
 CALL_CACHE = 20_000
 RETRY_MAX_SECONDS = 30.0
 RETRY_ATTEMPTS = 40
 RECONCILE_RETRY_START, RECONCILE_RETRY_MAX = 0.5, 15.0
 
 SignalSink = Callable[[CallRef, CallEvent], Awaitable[None]]
-
-
-class _BackoffManager(Manager):
-    """panoramisk's Manager reconnects after a fixed delay; this one backs off
-    exponentially and reports logins and losses to the bridge."""
-
-    def __init__(self, bridge: AmiBridge, **config) -> None:
-        super().__init__(**config)
-        self._bridge = bridge
-        self._user = config.get("username")
-        self._delay = BACKOFF_START
-
-    def _next_delay(self) -> float:
-        delay, self._delay = self._delay, min(self._delay * 2, BACKOFF_MAX)
-        return delay
-
-    def connect(self, *args, **kwargs):
-        if self._bridge.stopped:
-            return None
-        return super().connect(*args, **kwargs)
-
-    def connection_made(self, f) -> None:
-        if not f.cancelled() and f.exception() is not None:
-            self.reconnect_timeout = self._next_delay()
-        super().connection_made(f)
-
-    def login(self, future) -> bool:
-        ok = super().login(future)
-        if ok:
-            self._delay = BACKOFF_START
-            self._bridge.logged_in()
-        else:
-            log.error("AMI: login refused for user %r: check PULSE_AMI_USER/SECRET", self._user)
-        return ok
-
-    def connection_lost(self, exc) -> None:
-        self.reconnect_timeout = self._next_delay()
-        self._bridge.link_lost()
-        super().connection_lost(exc)
 
 
 class AmiBridge:
@@ -121,7 +81,7 @@ class AmiBridge:
         self._popped: OrderedDict[str, None] = OrderedDict()
         self._started: OrderedDict[str, None] = OrderedDict()
         self._lanes: dict[str, asyncio.Task] = {}
-        self._manager: _BackoffManager | None = None
+        self._manager: BackoffManager | None = None
         self._reconcile_task: asyncio.Task | None = None
         self.stopped = False
         self.connected = asyncio.Event()
@@ -133,7 +93,7 @@ class AmiBridge:
     # --- connection -----------------------------------------------------------------
 
     async def start(self) -> None:
-        self._manager = _BackoffManager(
+        self._manager = BackoffManager(
             self,
             host=self.ami.host,
             port=self.ami.port,
