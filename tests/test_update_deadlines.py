@@ -114,3 +114,26 @@ async def test_claim_when_temporal_cannot_be_reached_is_not_taken(
         assert busy.status_code == 503, busy.text
         assert busy.json() == {"detail": BUSY, "code": "EngineBusy"}
         assert busy.headers["retry-after"]
+
+
+async def test_two_clicks_at_once_store_one_draft(db, settings):
+    """The same reply sent twice at the same moment is one draft, so one Update id."""
+    import asyncio
+
+    from db.models.contacts import Contact
+    from services.access import Viewer
+    from services.contacts.replies import store_reply_draft
+    from tests.api_support import make_contact, seeded, user_id
+
+    await seeded(db)
+    sample = await make_contact(db, "BIG", 4242)
+    anna = Viewer(await user_id(db, "agent"), "agent", "Anna", "agent", "nl", True, (), "x")
+
+    async def click():
+        async with db() as s:
+            contact = await s.get(Contact, sample.contact_id)
+            return (await store_reply_draft(s, settings, anna, contact, REPLY, [], None)).id
+
+    first, second = await asyncio.gather(click(), click())
+    assert first == second
+    assert await _replies(db, sample.reference) == 1

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from fastapi import HTTPException, UploadFile
-from sqlalchemy import desc, func
+from sqlalchemy import desc, func, text
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -126,6 +126,7 @@ async def _draft(
 # A second click with the same reply within this time is the same reply: its draft,
 # and so the same Update id (Temporal runs one Update id once per workflow).
 SAME_REPLY_WINDOW = timedelta(minutes=10)
+ONE_DRAFT_AT_A_TIME = text("SELECT pg_advisory_xact_lock(hashtext(:k))")
 
 
 async def same_reply(
@@ -170,6 +171,8 @@ async def store_reply_draft(
     if not text.strip():
         raise HTTPException(422, "A reply needs text.")
     chosen = [u for u in uploads if u.filename]
+    # Two clicks at once: the second waits for the first's draft (held until commit).
+    await session.execute(ONE_DRAFT_AT_A_TIME, {"k": f"reply:{contact.id}:{viewer.id}"})
     earlier = await same_reply(session, viewer, contact, text, len(chosen))
     if earlier is not None:
         return earlier
