@@ -20,8 +20,9 @@ chooses at most once and tells a person:
 4. A retry that finds ``delivery_stage = 'data'`` and no live attempt knows one died
    between DATA and recording (a kill, a crash of the worker's host): it marks the
    message ``uncertain`` with a history line, and does not send. The same when the
-   connection breaks inside DATA. A person checks (the customer, or the mail
-   server's log by the queue id of a later message) and resends if needed.
+   connection breaks inside DATA. The message's badge and the contact's history say
+   so; a person checks (with the customer, or in the mail server's log by the
+   Message-ID the row keeps) whether it arrived.
 
 Definite answers stay exact: a 4xx (or a refused connection) clears the stage and
 Temporal retries; a 5xx marks the message failed.
