@@ -6,6 +6,7 @@ absolute values, and a message is sent only while its row says it is not sent ye
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -130,6 +131,7 @@ class ContactActivities:
         # SMTP took these (message id: its reply) and recording it failed: the next
         # attempt in this process only records (activities/delivery.py).
         self._accepted: dict[int, str] = {}
+        self._in_flight: set[asyncio.Future] = set()  # sends that outlive a cancellation
 
     async def _product_table(self, s: AsyncSession) -> dict[int, Product]:
         """Products change rarely (admins); every contact needs its product's name,
@@ -358,7 +360,23 @@ class ContactActivities:
         The attempt holds one pooled connection and never asks for a second while it
         does (a send holding a guard connection while asking the pool for another
         deadlocked the pool at about 20 sends in flight). The Message-ID is fixed in
-        the row before the first attempt."""
+        the row before the first attempt.
+
+        The attempt runs shielded from cancellation: Temporal cancels a local
+        activity whose workflow task timed out (an overloaded worker), and a send
+        cancelled inside DATA could only be held "uncertain". It finishes in the
+        background instead, holding its lock, and the retry finds its outcome."""
+        attempt = asyncio.ensure_future(self._send_once(inp))
+        self._in_flight.add(attempt)
+        attempt.add_done_callback(self._forget)
+        return await asyncio.shield(attempt)
+
+    def _forget(self, attempt: asyncio.Future) -> None:
+        self._in_flight.discard(attempt)
+        if not attempt.cancelled() and attempt.exception() is not None:
+            log.debug("send attempt ended: %s", attempt.exception())
+
+    async def _send_once(self, inp: SendMessageInput) -> SendMessageResult:
         reply = self._accepted.get(inp.message_id)
         if reply is not None:  # this process saw SMTP take it; only the record failed
             return await self._record_accepted(inp.message_id, reply)

@@ -216,3 +216,38 @@ class _KillOnLookup(set):
     def __contains__(self, address) -> bool:
         self.sink.is_rejected(address)
         return False
+
+
+class _CancellingSink(SmtpSink):
+    """Cancels the activity (as Temporal does when its workflow task timed out) the
+    moment the mail arrives, before PULSE hears 250."""
+
+    env: ActivityEnvironment | None = None
+
+    def store(self, mail_from, rcpt_tos, raw):
+        stored = super().store(mail_from, rcpt_tos, raw)
+        if self.env is not None:
+            self.env.cancel()
+            self.env = None
+        return stored
+
+
+async def test_a_cancelled_send_finishes_and_is_recorded(db, settings, tmp_path):
+    [mid] = await _outbound(db)
+    async with _CancellingSink(free_port(), tmp_path / "mail") as sink:
+        acts = _acts(db, settings, sink)
+        sink.env = env = ActivityEnvironment()
+        with pytest.raises(asyncio.CancelledError):
+            await env.run(acts.send_message, SendMessageInput(mid))
+
+        async def recorded():
+            return (await _row(db, mid)).send_status == SendStatus.sent
+
+        for _ in range(100):
+            if await recorded():
+                break
+            await asyncio.sleep(0.1)
+        assert await recorded()
+        again = await ActivityEnvironment().run(acts.send_message, SendMessageInput(mid))
+        assert again.status == SendStatus.sent
+        assert len(sink.messages) == 1
