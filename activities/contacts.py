@@ -6,6 +6,8 @@ absolute values, and a message is sent only while its row says it is not sent ye
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import time
@@ -18,9 +20,16 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities import delivery
 from activities.projection import add_event_once, apply_work_to_contact, apply_work_to_task
 from activities.work import WorkActivities
-from adapters.mail.compose import PermanentSendError, SmtpPool, compose_message, new_message_id
+from adapters.mail.compose import (
+    PermanentSendError,
+    SmtpPool,
+    UncertainDelivery,
+    compose_message,
+    new_message_id,
+)
 from config.settings import Settings
 from contracts.contact import (
     ContactStatus,
@@ -64,21 +73,24 @@ _UNLOADED = object()  # _upsert_task: the caller did not read the task row yet
 ACK_MESSAGE = aliased(Message, name="ack")
 PARENT_MESSAGE = aliased(Message, name="parent")
 LOCK_SENDER = text("SELECT pg_advisory_xact_lock(hashtext(:k))")
-# One attempt at a time per outbound message: a local activity runs again when its
-# workflow task times out (overload), possibly while the first attempt still talks
-# to SMTP; the second waits for a retry and then finds the message sent.
-TRY_LOCK_SEND = text("SELECT pg_try_advisory_xact_lock(hashtext(:k))")
 
+# "sent" also ends "uncertain" (SMTP's answer does come in); nothing else changes a
+# final outcome. The history line only with a change, so a repeated record adds none.
 FINISH_SEND = text(
     """
     WITH sent AS (
       UPDATE messages SET send_status = :status, send_error = :error,
         send_attempts = send_attempts + 1,
-        sent_at = CASE WHEN :sent THEN now() ELSE NULL END
-      WHERE id = :id RETURNING id
+        sent_at = CASE WHEN :sent THEN now() ELSE NULL END,
+        smtp_reply = COALESCE(:reply, smtp_reply),
+        delivery_stage = CASE WHEN :uncertain THEN delivery_stage END
+      WHERE id = :id AND (send_status = 'sending'
+        OR (send_status = 'uncertain' AND CAST(:sent AS boolean)))
+      RETURNING id
     ), event AS (
       INSERT INTO contact_events (contact_id, kind, detail)
-      VALUES (:contact_id, :kind, CAST(:detail AS jsonb)) RETURNING id
+      SELECT :contact_id, :kind, CAST(:detail AS jsonb) WHERE EXISTS (SELECT 1 FROM sent)
+      RETURNING id
     )
     SELECT pg_notify(:channel, :payload), (SELECT count(*) FROM sent), (SELECT count(*) FROM event)
     """
@@ -116,6 +128,10 @@ class ContactActivities:
             password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
             timeout=30,
         )
+        # SMTP took these (message id: its reply) and recording it failed: the next
+        # attempt in this process only records (activities/delivery.py).
+        self._accepted: dict[int, str] = {}
+        self._in_flight: set[asyncio.Future] = set()  # sends that outlive a cancellation
 
     async def _product_table(self, s: AsyncSession) -> dict[int, Product]:
         """Products change rarely (admins); every contact needs its product's name,
@@ -337,47 +353,97 @@ class ContactActivities:
 
     @activity.defn(name="send_message")
     async def send_message(self, inp: SendMessageInput) -> SendMessageResult:
-        """Send one outbound message by SMTP unless it is already sent.
+        """Send one outbound message by SMTP at most once (activities/delivery.py says
+        how: a lock per attempt, a journal line before DATA, an outcome recorded in a
+        retried step that never sends again, "uncertain" when SMTP left it unknown).
 
-        The whole send holds one pooled connection: the per-message lock, the read
-        and the recorded outcome are one transaction. A send that held a guard
-        connection while asking the pool for a second one deadlocked the pool once
-        about 20 sends were in flight (every connection a guard waiting for another).
+        The attempt holds one pooled connection and never asks for a second while it
+        does (a send holding a guard connection while asking the pool for another
+        deadlocked the pool at about 20 sends in flight). The Message-ID is fixed in
+        the row before the first attempt.
 
-        The Message-ID is fixed in the row before the first attempt, so a retry
-        after a lost answer re-sends the same message (receivers dedupe on it)."""
-        failure: Exception | None = None
-        async with session_scope(self.sessionmaker) as s:
-            if not await s.scalar(TRY_LOCK_SEND, {"k": f"send:{inp.message_id}"}):
+        The attempt runs shielded from cancellation: Temporal cancels a local
+        activity whose workflow task timed out (an overloaded worker), and a send
+        cancelled inside DATA could only be held "uncertain". It finishes in the
+        background instead, holding its lock, and the retry finds its outcome."""
+        attempt = asyncio.ensure_future(self._send_once(inp))
+        self._in_flight.add(attempt)
+        attempt.add_done_callback(self._forget)
+        return await asyncio.shield(attempt)
+
+    def _forget(self, attempt: asyncio.Future) -> None:
+        self._in_flight.discard(attempt)
+        if not attempt.cancelled() and attempt.exception() is not None:
+            log.debug("send attempt ended: %s", attempt.exception())
+
+    async def _send_once(self, inp: SendMessageInput) -> SendMessageResult:
+        reply = self._accepted.get(inp.message_id)
+        if reply is not None:  # this process saw SMTP take it; only the record failed
+            return await self._record_accepted(inp.message_id, reply)
+        engine = self.sessionmaker.kw["bind"]
+        async with engine.connect() as conn:
+            if not await delivery.try_claim(conn, inp.message_id):
                 raise ApplicationError(
                     f"message {inp.message_id} is being sent by another attempt",
                     type="SendInProgress",
                 )
-            loaded = await self._load_for_send(s, inp.message_id)
-            msg = loaded[0] if loaded else None
-            if msg is None:
-                raise ApplicationError(f"message {inp.message_id} not found", non_retryable=True)
-            if msg.send_status in (SendStatus.sent, SendStatus.failed):
-                return SendMessageResult(msg.id, msg.send_status)
-            email = await self._compose(s, msg)
-            if msg.message_id_header is None or msg.send_status != SendStatus.sending:
-                msg.send_status = SendStatus.sending
-                msg.message_id_header = email["Message-ID"].strip("<>")
-            contact = loaded[1]
-            status, error = SendStatus.sent, None
             try:
-                await self._smtp.send(email)
-            except PermanentSendError as exc:
-                status, error = SendStatus.failed, str(exc)
-            except Exception as exc:
-                failure = exc
-            if failure is None:
-                await self._finish_send(s, msg.id, status, contact, error)
-            else:
-                await self._record_send_error(s, msg.id, str(failure))
-        if failure is not None:
-            raise failure
-        return SendMessageResult(msg.id, status)
+                result, reply = await self._attempt(conn, inp.message_id)
+                if reply is not None:
+                    self._accepted[inp.message_id] = reply
+                    with contextlib.suppress(Exception):  # a fresh connection below
+                        await self._finish_on(conn, inp.message_id, SendStatus.sent, None, reply)
+                        self._accepted.pop(inp.message_id, None)
+            finally:
+                await delivery.release(conn, inp.message_id)
+        if inp.message_id in self._accepted:
+            return await self._record_accepted(inp.message_id, reply)
+        return result
+
+    async def _attempt(self, conn, message_id: int) -> tuple[SendMessageResult, str | None]:
+        """One attempt under the lock: the result, and SMTP's reply when it took the
+        message and the outcome still has to be recorded."""
+        async with AsyncSession(bind=conn, expire_on_commit=False) as s:
+            loaded = await self._load_for_send(s, message_id)
+            if loaded is None:
+                raise ApplicationError(f"message {message_id} not found", non_retryable=True)
+            msg = loaded[0]
+            if msg.send_status in (SendStatus.sent, SendStatus.failed, SendStatus.uncertain):
+                return SendMessageResult(msg.id, msg.send_status), None
+            if msg.delivery_stage == delivery.DATA_STAGE:
+                # No live attempt holds the lock, yet one began DATA and recorded
+                # nothing: it died there. It may have been delivered: never again.
+                await self._finish_on(conn, msg.id, SendStatus.uncertain, "died in DATA", None)
+                return SendMessageResult(msg.id, SendStatus.uncertain), None
+            email = await self._compose(s, msg)
+        await conn.rollback()  # the reads' transaction; the lock stays
+        header = email["Message-ID"].strip("<>")
+        try:
+            sent = await self._smtp.send(email, lambda: delivery.mark_data(conn, msg.id, header))
+        except PermanentSendError as exc:
+            await self._finish_on(conn, msg.id, SendStatus.failed, str(exc), None)
+            return SendMessageResult(msg.id, SendStatus.failed), None
+        except UncertainDelivery as exc:
+            log.warning("message %s may or may not have been delivered: %s", msg.id, exc)
+            await self._finish_on(conn, msg.id, SendStatus.uncertain, str(exc), None)
+            return SendMessageResult(msg.id, SendStatus.uncertain), None
+        except Exception as exc:
+            await delivery.clear_stage(conn, msg.id, str(exc) or type(exc).__name__)
+            raise
+        return SendMessageResult(msg.id, SendStatus.sent), sent.response or "250"
+
+    async def _record_accepted(self, message_id: int, reply: str) -> SendMessageResult:
+        """SMTP took the message: record "sent", retried on fresh connections (one at
+        a time), never sending again."""
+
+        async def record() -> None:
+            engine = self.sessionmaker.kw["bind"]
+            async with engine.connect() as conn:
+                await self._finish_on(conn, message_id, SendStatus.sent, None, reply)
+
+        await delivery.retried(record, f"the send of message {message_id}")
+        self._accepted.pop(message_id, None)
+        return SendMessageResult(message_id, SendStatus.sent)
 
     async def _load_for_send(self, s: AsyncSession, message_id: int):
         """The message with its contact and the message it answers, in one query.
@@ -433,23 +499,26 @@ class ContactActivities:
             attachments=attachments,
         )
 
-    async def _record_send_error(self, s: AsyncSession, message_id: int, error: str) -> None:
-        await s.execute(
-            update(Message)
-            .where(Message.id == message_id)
-            .values(send_error=error[:2000], send_attempts=Message.send_attempts + 1)
-        )
-
-    async def _finish_send(self, s: AsyncSession, message_id, status, contact, error) -> None:
+    async def _finish_on(self, conn, message_id: int, status, error, reply) -> None:
         """The send's outcome, its history line and the live event in one statement
-        (the NOTIFY is delivered at commit)."""
-        await s.execute(
+        (the NOTIFY is delivered at commit), committed on ``conn``."""
+        await conn.rollback()
+        contact = (
+            await conn.execute(
+                select(Contact.id, Contact.product_id, Contact.reference, Contact.status)
+                .join(Message, Message.contact_id == Contact.id)
+                .where(Message.id == message_id)
+            )
+        ).one()
+        await conn.execute(
             FINISH_SEND,
             {
                 "id": message_id,
                 "status": str(SendStatus(status)),
-                "error": error,
+                "error": error[:2000] if error else None,
                 "sent": status == SendStatus.sent,
+                "uncertain": status == SendStatus.uncertain,
+                "reply": reply,
                 "contact_id": contact.id,
                 "kind": f"message_{status}",
                 "detail": json.dumps({"message_id": message_id}),
@@ -459,6 +528,7 @@ class ContactActivities:
                 ).to_json(),
             },
         )
+        await conn.commit()
 
 
 def all_activities(acts: ContactActivities) -> list:

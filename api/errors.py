@@ -11,7 +11,13 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from api.deps import CsrfFailed, NotAuthenticated, PasswordChangeRequired
 from api.rendering import render
 from services.access import NotAccessible, RoleNotAllowed
-from services.decisions import DecisionRefused, EngineBusy, refusal_body
+from services.decisions import DecisionQueued, DecisionRefused, EngineBusy, refusal_body
+
+BUSY = "The system is busy; your action was not taken. Try again in a moment."
+QUEUED = (
+    "The system is busy; your action is queued and will be carried out when it is back. "
+    "Do not repeat it."
+)
 
 
 def wants_html(request: Request) -> bool:
@@ -77,8 +83,17 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(EngineBusy)
     async def engine_busy(request: Request, exc: EngineBusy) -> Response:
-        detail = "The workflow engine did not answer; your action was not taken. Try again."
-        return _error(request, 503, detail)
+        if wants_html(request):
+            return _error(request, 503, BUSY)
+        body = {"detail": BUSY, "code": "EngineBusy"}
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(DecisionQueued)
+    async def decision_queued(request: Request, exc: DecisionQueued) -> Response:
+        if wants_html(request):
+            return _error(request, 202, QUEUED)
+        body = {"detail": QUEUED, "code": "Queued", "update_id": exc.update_id}
+        return JSONResponse(body, status_code=202)
 
     @app.exception_handler(RequestValidationError)
     async def invalid_input(request: Request, exc: RequestValidationError) -> Response:

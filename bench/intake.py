@@ -11,6 +11,11 @@ message is stored and delivered to its workflow and every acknowledgement has
 reached the SMTP sink. Then, on the same Temporal server, the bare rate: start a
 workflow that runs one no-op activity, until all complete.
 
+It also counts the acknowledgements per contact AT THE SMTP SINK (by the contact
+reference in the subject: ``doubled`` is every second delivery to one contact) and
+the workers' database pool waits: checkouts that found every pooled connection in
+use and had to wait (``--pool-probe`` runs worker.py with that count).
+
 Figures printed; the last line is key=value pairs.
 """
 
@@ -19,11 +24,13 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import random
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from email.message import EmailMessage
@@ -40,6 +47,7 @@ from temporalio.client import Client  # noqa: E402
 
 from adapters.mail.imap_admin import append_messages, create_mailboxes  # noqa: E402
 from bench.bare import BareWorkflow  # noqa: E402
+from bench.faults import deliveries_per_contact  # noqa: E402
 from bench.stack import start_temporal  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
 from db.models.contacts import Contact, Direction, Message, SendStatus  # noqa: E402
@@ -309,7 +317,10 @@ async def main(args) -> None:
         ):
             env["PULSE_IMAP_USER"], env["PULSE_IMAP_PASSWORD"] = imap.user, imap.password
             imap_kind = imap.kind
-            commands = [("worker", [sys.executable, "worker.py"])] * args.workers
+            commands = [
+                ("worker", [sys.executable, "bench/intake.py", "--pool-probe", str(probe)])
+                for probe in (tmp / f"pool-{n}.json" for n in range(args.workers))
+            ]
             commands.append(("intake", [sys.executable, "-m", "channels.email.service"]))
             for n, (name, cmd) in enumerate(commands):
                 log = open(tmp / f"{name}-{n}.log", "wb")  # noqa: SIM115 (the child keeps it)
@@ -341,6 +352,9 @@ async def main(args) -> None:
             elapsed = time.perf_counter() - start
             rss.stop()
             cpu.stop()
+            per_contact = deliveries_per_contact(sink)
+            await asyncio.sleep(POOL_PROBE_SECONDS * 1.5)  # the probes' last figures
+            pool = pool_figures(tmp.glob("pool-*.json"))
         bare, bare_cpu = await bare_rate(f"127.0.0.1:{t_port}", args.bare, procs[0].pid)
         await engine.dispose()
     finally:
@@ -373,10 +387,81 @@ async def main(args) -> None:
         + " ".join(f"{n}={v * 1000 / args.bare:.0f}" for n, v in bare_cpu.used.items())
     )
     print(f"peak RSS of {args.workers} worker(s) + intake: {rss.peak / 2**20:.0f} MB")
+    doubled = sum(n - 1 for n in per_contact.values() if n > 1)
+    print(
+        f"acknowledgements at the SMTP sink: {sum(per_contact.values())} to "
+        f"{len(per_contact)} contacts (of {result['contacts']}); most to one contact: "
+        f"{max(per_contact.values(), default=0)}; doubled: {doubled}"
+    )
+    print(
+        f"worker DB pool: {pool['checkouts']} checkouts, {pool['waits']} waited for a "
+        f"connection (pool exhausted), {pool['wait_s']:.1f} s in all, longest "
+        f"{pool['max_wait_s'] * 1000:.0f} ms; {pool['timeouts']} pool timeouts"
+    )
     print(
         f"emails_per_s={rate:.1f} bare_temporal_per_s={bare:.1f} ratio={rate / bare:.2f} "
-        f"peak_rss_mb={rss.peak / 2**20:.0f}"
+        f"peak_rss_mb={rss.peak / 2**20:.0f} doubled={doubled} pool_waits={pool['waits']} "
+        f"pool_timeouts={pool['timeouts']}"
     )
+
+
+# --- the workers' pool waits -----------------------------------------------------------
+
+POOL_PROBE_SECONDS = 1.0
+
+
+def run_worker_with_pool_probe(path: Path) -> None:
+    """worker.py, with every pool checkout that finds the pool exhausted timed; the
+    figures go to ``path`` (JSON) every POOL_PROBE_SECONDS."""
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+    from sqlalchemy.pool import QueuePool
+
+    stats = {"checkouts": 0, "waits": 0, "wait_s": 0.0, "max_wait_s": 0.0, "timeouts": 0}
+    real = QueuePool._do_get
+
+    def probed(pool):
+        stats["checkouts"] += 1
+        limit = pool._max_overflow
+        exhausted = pool._pool.empty() and limit > -1 and pool._overflow >= limit
+        began = time.perf_counter()
+        try:
+            return real(pool)
+        except PoolTimeout:
+            stats["timeouts"] += 1
+            raise
+        finally:
+            if exhausted:
+                waited = time.perf_counter() - began
+                stats["waits"] += 1
+                stats["wait_s"] += waited
+                stats["max_wait_s"] = max(stats["max_wait_s"], waited)
+
+    QueuePool._do_get = probed
+
+    def write() -> None:
+        while True:
+            path.with_suffix(".tmp").write_text(json.dumps(stats))
+            path.with_suffix(".tmp").replace(path)
+            time.sleep(POOL_PROBE_SECONDS)
+
+    threading.Thread(target=write, daemon=True).start()
+    import logging
+
+    import worker
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    asyncio.run(worker.main())
+
+
+def pool_figures(paths) -> dict:
+    total = {"checkouts": 0, "waits": 0, "wait_s": 0.0, "max_wait_s": 0.0, "timeouts": 0}
+    for path in paths:
+        with contextlib.suppress(OSError, ValueError):
+            one = json.loads(Path(path).read_text())
+            for key in ("checkouts", "waits", "wait_s", "timeouts"):
+                total[key] += one[key]
+            total["max_wait_s"] = max(total["max_wait_s"], one["max_wait_s"])
+    return total
 
 
 def _postmaster_pid(pg: EmbeddedPostgres) -> int:
@@ -402,4 +487,9 @@ if __name__ == "__main__":
         default=1,
         help="worker.py processes (it scales by running more copies)",
     )
-    asyncio.run(main(parser.parse_args()))
+    parser.add_argument("--pool-probe", type=Path, help=argparse.SUPPRESS)
+    parsed = parser.parse_args()
+    if parsed.pool_probe:
+        run_worker_with_pool_probe(parsed.pool_probe)
+    else:
+        asyncio.run(main(parsed))

@@ -16,6 +16,7 @@ import signal
 import subprocess
 import sys
 import uuid
+from collections import Counter
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
@@ -230,16 +231,13 @@ async def test_kill_worker_then_intake_mid_stream(db, settings, temporal_dev, tm
         assert await count(db, stored) == total
         assert await count(db, select(func.count()).select_from(Contact)) == total
         assert await count(db, acks_sent) == total
-        # every customer got an acknowledgement; a resend after a crash reuses the
-        # same Message-ID, so distinct Message-IDs count each ack once
-        received = {}
-        for mail in sink.messages:
-            parsed = message_from_bytes(mail.raw, policy=policy.default)
-            received[parsed["Message-ID"]] = parsed["To"]
-        assert len(received) == total
-        assert {to.split("<")[-1].strip(">") for to in received.values()} == {
-            f"burger{n}@example.nl" for n in range(total)
-        }
+        # every customer got exactly one acknowledgement, counted at the SMTP sink:
+        # a second delivery (a resend after a crash, same Message-ID or not) shows here
+        per_customer = Counter(
+            message_from_bytes(mail.raw, policy=policy.default)["To"].addresses[0].addr_spec
+            for mail in sink.messages
+        )
+        assert per_customer == Counter({f"burger{n}@example.nl": 1 for n in range(total)})
 
 
 async def _state(db, imap: ImapSandbox, logs: Path) -> str:

@@ -76,6 +76,7 @@ EVENT_KINDS = (
     "closed",
     "message_sent",
     "message_failed",
+    "message_uncertain",
     "note",
     "auto_assigned",  # labels in ui/catalogs/work.py
 )

@@ -18,9 +18,10 @@ rather than a "new" one.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.headerregistry import Address
@@ -232,6 +233,25 @@ async def send_message(
     return await _send_classified(sending, msg)
 
 
+class UncertainDelivery(Exception):
+    """The connection failed after DATA began and before the server answered: the
+    message may have been taken. Sending it again could deliver it twice."""
+
+
+class _StagedSMTP(aiosmtplib.SMTP):
+    """An SMTP session that runs a hook right before DATA and remembers that DATA
+    began (the one moment after which a failure leaves the outcome unknown)."""
+
+    before_data: Callable[[], Awaitable[None]] | None = None
+    data_started = False
+
+    async def data(self, message, /, **kwargs):
+        if self.before_data is not None:
+            await self.before_data()
+        self.data_started = True
+        return await super().data(message, **kwargs)
+
+
 class SmtpPool:
     """SMTP sessions kept open between sends, as a busy sender does: connecting,
     EHLO (and the local host name lookup before it) and QUIT for every mail were a
@@ -263,30 +283,42 @@ class SmtpPool:
             "timeout": timeout,
         }
         self.size, self.idle_seconds = size, idle_seconds
-        self._idle: list[tuple[aiosmtplib.SMTP, float]] = []
+        self._idle: list[tuple[_StagedSMTP, float]] = []
 
-    async def send(self, msg: EmailMessage) -> SendResult:
+    async def send(
+        self, msg: EmailMessage, before_data: Callable[[], Awaitable[None]] | None = None
+    ) -> SendResult:
+        """Send ``msg``. ``before_data`` runs after the server took sender and
+        recipients, right before DATA: up to there nothing can have been delivered.
+        A failure without the server's answer once DATA began raises
+        ``UncertainDelivery``: the server may or may not have taken the message."""
         client, reused = self._take()
         try:
-            return await self._send_on(client, msg)
+            return await self._send_on(client, msg, before_data)
         except (aiosmtplib.SMTPServerDisconnected, ConnectionError):
             if not reused:
                 raise
-            # The server had closed the idle session: once more, on a new one.
-            return await self._send_on(self._fresh(), msg)
+            # The server had closed the idle session before DATA: once more, on a new one.
+            return await self._send_on(self._fresh(), msg, before_data)
 
-    async def _send_on(self, client: aiosmtplib.SMTP, msg: EmailMessage) -> SendResult:
+    async def _send_on(self, client: _StagedSMTP, msg: EmailMessage, before_data) -> SendResult:
+        client.before_data, client.data_started = before_data, False
         try:
             if not client.is_connected:
                 await client.connect()
             result = await _send_classified(client.send_message(msg), msg)
-        except BaseException:
+        except (PermanentSendError, aiosmtplib.SMTPResponseException):
+            client.close()  # the server answered: nothing was taken
+            raise
+        except BaseException as exc:
             client.close()  # mid-transaction state unknown: never reuse it
+            if client.data_started and not isinstance(exc, asyncio.CancelledError):
+                raise UncertainDelivery(str(exc) or type(exc).__name__) from exc
             raise
         self._give_back(client)
         return result
 
-    def _take(self) -> tuple[aiosmtplib.SMTP, bool]:
+    def _take(self) -> tuple[_StagedSMTP, bool]:
         now = time.monotonic()
         while self._idle:
             client, since = self._idle.pop()
@@ -295,10 +327,10 @@ class SmtpPool:
             client.close()
         return self._fresh(), False
 
-    def _fresh(self) -> aiosmtplib.SMTP:
-        return aiosmtplib.SMTP(**self._options)
+    def _fresh(self) -> _StagedSMTP:
+        return _StagedSMTP(**self._options)
 
-    def _give_back(self, client: aiosmtplib.SMTP) -> None:
+    def _give_back(self, client: _StagedSMTP) -> None:
         if len(self._idle) < self.size and client.is_connected:
             self._idle.append((client, time.monotonic()))
         else:

@@ -58,6 +58,9 @@ class SendStatus(StrEnum):
     sending = "sending"  # handed to the workflow, Temporal retries until SMTP takes it
     sent = "sent"
     failed = "failed"  # permanently refused by SMTP
+    # The connection broke after DATA began and before SMTP answered: the message may
+    # have arrived. Never re-sent automatically (activities/delivery.py); a person decides.
+    uncertain = "uncertain"
 
 
 # --- products, users, access -------------------------------------------------------
@@ -298,6 +301,10 @@ class Message(SQLModel, table=True):
     author_id: int | None = Field(default=None, foreign_key="users.id")
     send_error: str | None = Field(default=None, sa_column=Column(Text))
     send_attempts: int = 0
+    # "data" from right before SMTP DATA until the outcome is recorded (activities/delivery.py).
+    delivery_stage: str | None = Field(default=None, max_length=10)
+    delivery_started_at: datetime | None = ts()
+    smtp_reply: str | None = Field(default=None, sa_column=Column(Text))  # with the queue id
     created_at: datetime = ts(nullable=False, server_default=text("now()"))
     sent_at: datetime | None = ts()
 

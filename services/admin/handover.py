@@ -14,7 +14,7 @@ from contracts.contact import ReleaseRequest, contact_workflow_id
 from services import audit
 from services.access import Viewer
 from services.admin.users import claimed_contacts
-from services.decisions import DecisionRefused, EngineBusy, send_update
+from services.decisions import DecisionQueued, DecisionRefused, EngineBusy, send_update
 from workflows.contact.workflow import ContactWorkflow
 
 ENGINE_DOWN = "The workflow engine is not reachable."
@@ -54,6 +54,9 @@ async def release_claimed(
         try:
             await _release_one(client, contact.reference, user_id)
             result = "ok"
+            outcome.released.append(contact.reference)
+        except DecisionQueued:  # the engine has it and releases it when it runs again
+            result = "queued"
             outcome.released.append(contact.reference)
         except (DecisionRefused, EngineBusy) as exc:
             result = "refused" if isinstance(exc, DecisionRefused) else "failed"

@@ -65,6 +65,7 @@ async def decide_on_contact(
     arg: Any,
     origin: str | None,
     detail: dict[str, Any] | None = None,
+    update_id: str | None = None,
 ) -> DecisionResult:
     """Send one Update (a ContactWorkflow method) and audit it as "contact.<update>"."""
     return await decide_audited(
@@ -79,6 +80,7 @@ async def decide_on_contact(
         object_id=reference,
         origin=origin,
         detail=detail,
+        update_id=update_id,
     )
 
 
@@ -103,10 +105,11 @@ async def _decide(
     update: Callable[..., Any],
     arg: Any,
     detail: dict[str, Any] | None = None,
+    update_id: str | None = None,
 ) -> DecisionResult:
     client = await ask.temporal()
     return await decide_on_contact(
-        ask.session, client, ask.viewer, reference, update, arg, ask.origin, detail
+        ask.session, client, ask.viewer, reference, update, arg, ask.origin, detail, update_id
     )
 
 
@@ -186,7 +189,8 @@ async def note(ask: Asker, reference: str, body: str) -> Note:
 
 async def reply(ask: Asker, reference: str, text: str, uploads: list[UploadFile]) -> ReplyOutcome:
     """Store the draft first, then ask the workflow to send it; a refused draft is kept
-    as failed with the reason."""
+    as failed with the reason. The Update id is the draft's: a repeated click finds
+    the same draft (replies.same_reply), so it is the same Update, run once."""
     contact = await _contact(ask, reference)
     message = await store_reply_draft(
         ask.session, ask.settings, ask.viewer, contact, text, uploads, ask.origin
@@ -194,7 +198,12 @@ async def reply(ask: Asker, reference: str, text: str, uploads: list[UploadFile]
     arg = ReplyRequest(user_id=ask.viewer.id, message_id=message.id)
     try:
         result = await _decide(
-            ask, reference, ContactWorkflow.reply, arg, {"message_id": message.id}
+            ask,
+            reference,
+            ContactWorkflow.reply,
+            arg,
+            {"message_id": message.id},
+            update_id=f"reply-{message.id}",
         )
     except DecisionRefused as exc:
         await keep_refused_draft(ask.session, message, str(exc))

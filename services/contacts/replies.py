@@ -9,9 +9,10 @@ In-Reply-To and References the draft stores and the send uses as stored).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from fastapi import HTTPException, UploadFile
-from sqlalchemy import desc
+from sqlalchemy import desc, func, text
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -26,6 +27,7 @@ from db.models.contacts import (
     Message,
     Product,
     SendStatus,
+    utcnow,
 )
 from services import audit
 from services.access import Viewer
@@ -121,6 +123,40 @@ async def _draft(
     )
 
 
+# A second click with the same reply within this time is the same reply: its draft,
+# and so the same Update id (Temporal runs one Update id once per workflow).
+SAME_REPLY_WINDOW = timedelta(minutes=10)
+ONE_DRAFT_AT_A_TIME = text("SELECT pg_advisory_xact_lock(hashtext(:k))")
+
+
+async def same_reply(
+    session: AsyncSession, viewer: Viewer, contact: Contact, text: str, attachments: int
+) -> Message | None:
+    """The viewer's draft of this very reply from a moment ago (a repeated click, or
+    a retry after "busy" or "queued"), whatever became of it since."""
+    counted = (
+        select(func.count())
+        .select_from(Attachment)
+        .where(Attachment.message_id == Message.id)
+        .scalar_subquery()
+    )
+    return await session.scalar(
+        select(Message)
+        .where(
+            Message.contact_id == contact.id,
+            Message.direction == Direction.outbound,
+            Message.author_id == viewer.id,
+            Message.is_acknowledgement.is_(False),
+            Message.text_body == text,
+            Message.created_at > utcnow() - SAME_REPLY_WINDOW,
+            Message.send_status != SendStatus.failed,
+            counted == attachments,
+        )
+        .order_by(desc(Message.id))
+        .limit(1)
+    )
+
+
 async def store_reply_draft(
     session: AsyncSession,
     settings: Settings,
@@ -130,10 +166,16 @@ async def store_reply_draft(
     uploads: list[UploadFile],
     origin: str | None,
 ) -> Message:
-    """The reply as a draft with its attachments (committed); the workflow sends it."""
+    """The reply as a draft with its attachments (committed); the workflow sends it.
+    The same reply again from a moment ago is its earlier draft."""
     if not text.strip():
         raise HTTPException(422, "A reply needs text.")
     chosen = [u for u in uploads if u.filename]
+    # Two clicks at once: the second waits for the first's draft (held until commit).
+    await session.execute(ONE_DRAFT_AT_A_TIME, {"k": f"reply:{contact.id}:{viewer.id}"})
+    earlier = await same_reply(session, viewer, contact, text, len(chosen))
+    if earlier is not None:
+        return earlier
     contents = [await read_upload(u, settings.attachment_max_bytes) for u in chosen]
     message = await _draft(session, settings, viewer, contact, text)
     session.add(message)
