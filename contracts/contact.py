@@ -83,6 +83,9 @@ class CustomerMessage:
     """Signal: a new inbound message was stored for this contact."""
 
     message_id: int
+    # "" a person wrote; "auto_reply" or "bounce": machine mail, noted on the contact
+    # without changing its status
+    kind: str = ""
 
 
 @dataclass
