@@ -6,11 +6,12 @@ through intake as ordinary mail). Storing is idempotent on the mailbox UID.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from adapters.mail.parse import ParsedMail
 from db.blobs import store_blob
+from db.models.contacts import Blob, Direction, Message
 from db.models.junk import JunkMail
 
 
@@ -45,3 +46,26 @@ async def store_junk(
     s.add(junk)
     await s.flush()
     return junk
+
+
+async def release_junk(intake, session: AsyncSession, junk: JunkMail) -> int | None:
+    """Take a junk mail in as ordinary mail (``intake``: a MailIntake); returns the
+    stored message's id. Idempotent: a second release finds the message stored."""
+    blob = await session.get(Blob, junk.raw_sha256) if junk.raw_sha256 else None
+    if blob is None:
+        return None
+    await intake.handle(
+        bytes(blob.data), junk.mailbox, junk.uidvalidity, junk.imap_uid, release=True
+    )
+    return await session.scalar(
+        select(Message.id)
+        .where(
+            Message.direction == Direction.inbound,
+            Message.mailbox == junk.mailbox,
+            or_(
+                (Message.uidvalidity == junk.uidvalidity) & (Message.imap_uid == junk.imap_uid),
+                Message.dedupe_key == f"sha256:{junk.raw_sha256}",
+            ),
+        )
+        .limit(1)
+    )
