@@ -125,6 +125,15 @@ class CloseRequest:
 
 
 @dataclass
+class JoinRequest:
+    """An agent checked a contact that mentions another and joins it to that one:
+    its messages move there, and this contact closes."""
+
+    user_id: int
+    into_contact_id: int
+
+
+@dataclass
 class AssignRequest:
     """A trafficer (or the system) gives the contact to an agent."""
 

@@ -38,6 +38,7 @@ from db.models.junk import JunkMail
 from devstack.demo.seed import seed_demo
 from runtime.worker import build_worker
 from services.contacts.replies import customer_address
+from tests.api_support import client_for, login, running_app
 from tests.mailservers import ImapServer
 from workflows.contact.workflow import ContactWorkflow
 
@@ -394,3 +395,54 @@ async def test_no_acknowledgement_when_the_sender_fails_authentication(intake: I
             )
         ).one()
     assert acks == 0
+
+
+# --- the agent checks, then joins or confirms --------------------------------------------------
+
+
+async def test_the_agent_joins_a_mention_and_confirms_the_new_address(
+    intake: Intake, settings, temporal_env
+):
+    await intake.deliver(mail(CUSTOMER, "Mijn registratie"))
+    [first] = await intake.contacts()
+    await intake.ack_of(first.id)
+    await intake.deliver(mail(STRANGER, f"Re: [{first.reference}] namens Jan"))
+    mention = (await intake.contacts())[1]
+    await intake.ack_of(mention.id)
+
+    async with (
+        running_app(settings, intake.db, temporal_env.client) as app,
+        client_for(app) as client,
+    ):
+        csrf = await login(client, intake.db, "agent")
+        page = await client.get(f"/contacts/{mention.reference}")
+        assert 'id="mentions"' in page.text and first.reference in page.text
+        joined = await client.post(f"/contacts/{mention.reference}/join", data={"csrf_token": csrf})
+        assert joined.status_code == 303, joined.text
+        assert joined.headers["location"] == f"/contacts/{first.reference}"
+
+        moved = await intake.inbound(first.id)
+        assert [m.from_address for m in moved] == [CUSTOMER, STRANGER]
+        assert await intake.inbound(mention.id) == []
+        await eventually(lambda: _status_is(intake, mention, "closed"))
+        await eventually(lambda: _has_event(intake, first.id, "customer_wrote"))
+
+        address = await intake.address(first.id)
+        assert (address.to, address.unconfirmed) == (CUSTOMER, STRANGER)
+        page = await client.get(f"/contacts/{first.reference}")
+        assert 'id="unconfirmed-address"' in page.text and STRANGER in page.text
+        refused = await client.post(
+            f"/contacts/{first.reference}/reply-address",
+            data={"csrf_token": csrf, "address": "someone@else.example"},
+        )
+        assert refused.status_code == 422  # only an address that wrote here
+        confirmed = await client.post(
+            f"/contacts/{first.reference}/reply-address",
+            data={"csrf_token": csrf, "address": STRANGER},
+        )
+        assert confirmed.status_code == 303, confirmed.text
+    assert (await intake.address(first.id)).to == STRANGER
+
+
+async def _status_is(intake: Intake, contact: Contact, status: str) -> bool:
+    return await intake.status(contact) == status

@@ -24,11 +24,12 @@ BOUNCE = "bounce"
 SPAM_SCORE_THRESHOLD = 5.0
 MAX_FAILED_RECIPIENTS = 20
 
+# Only the prefixes mail programs put before the subject ("Automatisch antwoord: ..."):
+# a customer writing "Afwezig geweest, nu terug" is a person.
 _OOO_SUBJECT = re.compile(
     r"^\s*(out of (the )?office|automatic reply|auto(matic)?[- ]?reply|autoreply|"
-    r"automatisch antwoord|automatisch(e)? (antwoord|reactie|bericht)|afwezig|"
-    r"niet aanwezig|vakantie|abwesenheit|absence|r[ée]ponse automatique|"
-    r"auto: |autosvar)",
+    r"automatisch(e)? (antwoord|reactie|bericht)|afwezig|niet aanwezig|"
+    r"abwesenheit(snotiz)?|r[ée]ponse automatique|auto|autosvar)\s*:",
     re.IGNORECASE,
 )
 _BOUNCE_SUBJECT = re.compile(

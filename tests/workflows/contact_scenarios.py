@@ -17,6 +17,7 @@ from contracts.contact import (
     ContactInput,
     ContactState,
     CustomerMessage,
+    JoinRequest,
     ReleaseRequest,
     ReplyRequest,
 )
@@ -319,6 +320,17 @@ async def machine_mail(run: Run) -> None:
     )
     run.step("state_closed", await state(h))
     await run.finish_contact(h, "WFT-MACHINE")
+
+
+# --- a mail that only mentioned another contact is joined to it ------------------------
+
+
+async def join_mention(run: Run) -> None:
+    h = await open_email_contact(run, 111, "WFT-JOIN")
+    join = JoinRequest(AGENT, into_contact_id=101)
+    run.step("join", await h.execute_update(ContactWorkflow.join, join))
+    await run.refused("join_again", h.execute_update(ContactWorkflow.join, join))
+    await run.finish_contact(h, "WFT-JOIN")
 
 
 async def _completed(run: Run, workflow_id: str) -> bool:

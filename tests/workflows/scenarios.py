@@ -51,6 +51,7 @@ SCENARIOS: dict[str, Entry] = {
     ),
     "reopen": Entry(contact.reopen),
     "machine_mail": Entry(contact.machine_mail),
+    "join_mention": Entry(contact.join_mention),
     "sla_breach": Entry(contact.sla_breach, lambda: StubConfig(plan=sla_plan())),
     "archive": Entry(records.archive, lambda: StubConfig(archive_failures=1)),
     "destruction_list": Entry(

@@ -135,3 +135,17 @@ async def test_machine_mail_is_noted_without_moving_the_contact(skipping_env):
     noted = out.stubs.args(wf, "update_projection")[2]
     assert (noted.status, noted.assignee_id, noted.message_id) == ("waiting", 7, 1310)
     assert out.results[wf] == ContactResult(contact_id=110, status="closed")
+
+
+async def test_a_mention_joined_to_its_contact_closes(skipping_env):
+    out = await run_named(skipping_env, "join_mention")
+    wf = "contact-WFT-JOIN"
+    assert out.steps["join"] == DecisionResult("closed", None)
+    assert out.steps["join_again"] == "ContactClosed"
+    [joined] = out.stubs.args(wf, "update_projection")
+    assert (joined.event, joined.actor_id, joined.event_detail) == (
+        "joined",
+        7,
+        {"into_contact_id": 101},
+    )
+    assert out.results[wf] == ContactResult(contact_id=111, status="closed")

@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         ContactStatus,
         CustomerMessage,
         DecisionResult,
+        JoinRequest,
         OpenContactInput,
         OpenContactResult,
         ProjectionUpdate,
@@ -327,6 +328,22 @@ class ContactWorkflow:
     @close.validator
     def _validate_close(self, req: CloseRequest) -> None:
         require_holder(self.data, req.user_id)
+
+    @workflow.update(name="join")
+    async def join(self, req: JoinRequest) -> DecisionResult:
+        refuse_when_closed(self.data)
+        await self._change(
+            ContactStatus.closed,
+            self.data.assignee,
+            "joined",
+            actor_id=req.user_id,
+            detail={"into_contact_id": req.into_contact_id},
+        )
+        return DecisionResult(self.data.status, self.data.assignee)
+
+    @join.validator
+    def _validate_join(self, req: JoinRequest) -> None:
+        refuse_when_closed(self.data)
 
     # --- updates: lines, escalation, complaints, priority (workflows/contact/work.py)
 
