@@ -254,6 +254,8 @@ class ContactActivities:
                 return existing  # a retry: already decided and reserved
         if message.is_auto_reply or message.parse_error or not message.from_address:
             return None
+        if message.sender_unverified:
+            return None  # SPF/DKIM/DMARC failed: the From may be forged
         sender = message.from_address.lower()
         await s.execute(LOCK_SENDER, {"k": sender})
         own = {p.reply_from.lower() for p in (await self._product_table(s)).values()}

@@ -83,6 +83,9 @@ class CustomerMessage:
     """Signal: a new inbound message was stored for this contact."""
 
     message_id: int
+    # "" a person wrote; "auto_reply" or "bounce": machine mail, noted on the contact
+    # without changing its status
+    kind: str = ""
 
 
 @dataclass
@@ -119,6 +122,15 @@ class NoteRequest:
 class CloseRequest:
     user_id: int
     reason_id: int
+
+
+@dataclass
+class JoinRequest:
+    """An agent checked a contact that mentions another and joins it to that one:
+    its messages move there, and this contact closes."""
+
+    user_id: int
+    into_contact_id: int
 
 
 @dataclass

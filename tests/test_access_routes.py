@@ -28,6 +28,7 @@ from tests.api_support import (
 
 # Each area lists its own routes and rules next to its tests.
 from tests.customers_routes import CUSTOMERS_PATH_IDS, CUSTOMERS_ROUTES, customers_body
+from tests.mail_routes import MAIL_PATH_IDS, MAIL_ROUTES
 from tests.phone_routes import PHONE_ROUTES, phone_body
 from tests.records_routes import RECORDS_ROUTES, records_body
 from tests.user_admin_routes import USER_ADMIN_PATH_IDS, USER_ADMIN_ROUTES, user_admin_body
@@ -100,6 +101,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     **{key: Rule(**rule) for key, rule in PHONE_ROUTES.items()},
     **{key: Rule(**rule) for key, rule in USER_ADMIN_ROUTES.items()},
     **{key: Rule(**rule) for key, rule in WORK_ADMIN_ROUTES.items()},
+    **{key: Rule(**rule) for key, rule in MAIL_ROUTES.items()},
 }
 
 # Demo users and the products they are accredited for (devstack.demo.seed).
@@ -134,6 +136,7 @@ def fill(path: str, uzi: SampleContact) -> str:
         **CUSTOMERS_PATH_IDS,
         **USER_ADMIN_PATH_IDS,
         **WORK_ADMIN_PATH_IDS,
+        **MAIL_PATH_IDS,
     )
 
 
@@ -156,6 +159,8 @@ def request_body(method: str, path: str, uzi: SampleContact, assignee_id: int) -
         return {"json": body} if api else {"data": body}
     if path.endswith("/reply"):
         return {"data": {"text": "Geachte heer"}}
+    if path.endswith("/reply-address"):
+        return {"data": {"address": "someone@example.org"}}
     if (method, path) in RECORDS_ROUTES:
         return records_body(method, path, uzi)
     if (method, path) in PHONE_ROUTES:

@@ -33,6 +33,13 @@ from html.parser import HTMLParser
 
 import nh3
 
+from adapters.mail.classify import (
+    authentication_failed,
+    bounce_details,
+    machine_kind,
+    spam_reason,
+)
+
 REFERENCE_PATTERN = re.compile(r"KCC-\d{4}-\d{6}", re.IGNORECASE)
 MAX_HEADER_CHARS = 1000
 MAX_DEPTH = 60  # deeper MIME trees are cut off (and noted), not walked
@@ -69,9 +76,16 @@ KEPT_HEADERS = (
     "User-Agent",
     "X-Spam-Flag",
     "X-Spam-Status",
+    "X-Spam-Score",
+    "X-Spam-Level",
+    "Authentication-Results",
 )
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# In a display name nothing but printable text: no line breaks (header injection in
+# anything that echoes it), no bidi overrides or other invisible format characters.
+_NAME_UNSAFE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+MAX_NAME_CHARS = 200
 _MSG_ID = re.compile(r"<([^<>\s]+)>")
 _WHITESPACE = re.compile(r"[ \t]+")
 
@@ -106,6 +120,11 @@ class ParsedMail:
     html_sanitized: str | None = None
     attachments: list[ParsedAttachment] = field(default_factory=list)
     is_auto_reply: bool = False
+    machine_kind: str = ""  # "auto_reply" or "bounce" (adapters.mail.classify)
+    bounced_recipients: list[str] = field(default_factory=list)
+    bounced_message_id: str | None = None  # the mail a bounce reports as undelivered
+    spam_reason: str = ""  # why this is junk ("" when it is not)
+    sender_unverified: bool = False  # the receiving server's SPF/DKIM/DMARC check failed
     language: str | None = None
     reference_in_subject: str | None = None
     dedupe_key: str = ""
@@ -157,6 +176,19 @@ def _parse_into(mail: ParsedMail, raw: bytes) -> None:
     _collect_parts(msg, depth=0, out=body, mail=mail)
     _fill_body(mail, body)
     mail.is_auto_reply = is_auto_reply(msg, mail.from_address)
+    _classify(mail, msg)
+
+
+def _classify(mail: ParsedMail, msg: Message) -> None:
+    mail.machine_kind = machine_kind(msg, mail.from_address, mail.subject)
+    if mail.machine_kind:
+        mail.is_auto_reply = True
+    if mail.machine_kind == "bounce":
+        bounce = bounce_details(msg)
+        mail.bounced_recipients = bounce.failed_recipients
+        mail.bounced_message_id = bounce.original_message_id
+    mail.spam_reason = spam_reason(msg, mail.subject)
+    mail.sender_unverified = authentication_failed(msg)
 
 
 def _as_bytes(raw: object) -> bytes:
@@ -185,9 +217,10 @@ def _looks_like_mail(msg: Message) -> bool:
 
 def _fill_headers(mail: ParsedMail, msg: Message) -> None:
     mail.headers = _kept_headers(msg)
+    # The dedupe key stays the hash of the raw bytes: a Message-ID is not unique
+    # (mailers reuse them, a stranger can copy one), so equal ids with different
+    # content are different messages.
     mail.message_id = _first_msg_id(_raw_header(msg, "Message-ID"))
-    if mail.message_id:
-        mail.dedupe_key = mail.message_id
     mail.in_reply_to = _first_msg_id(_raw_header(msg, "In-Reply-To"))
     mail.references = _msg_ids(_raw_header(msg, "References"))[-MAX_REFERENCES:]
     senders = _addresses(msg, "From")
@@ -251,7 +284,7 @@ def _addresses(msg: Message, name: str) -> list[tuple[str | None, str]]:
         addr = clean_text(addr).strip().strip("<>").lower()
         if "@" not in addr and addr.lower() not in {"mailer-daemon", "postmaster"}:
             continue
-        display = clean_text(_decode_rfc2047(display)).strip().strip('"') if display else None
+        display = display_name(_decode_rfc2047(display)) if display else None
         cleaned.append((display or None, addr))
     return cleaned
 
@@ -538,6 +571,13 @@ def clean_text(text: str | None) -> str:
     return _CONTROL_CHARS.sub("", text)
 
 
+def display_name(text: str | None) -> str:
+    """A display name as stored and shown: printable text on one line, shortened."""
+    name = _NAME_UNSAFE.sub(" ", clean_text(text))
+    name = _WHITESPACE.sub(" ", name).strip().strip('"').strip()
+    return name[:MAX_NAME_CHARS]
+
+
 def normalise_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
@@ -638,6 +678,7 @@ __all__ = [
     "ParsedMail",
     "clean_text",
     "decode_bytes",
+    "display_name",
     "find_reference",
     "html_to_text",
     "is_auto_reply",

@@ -5,19 +5,27 @@ mailbox; the watcher moves the message out of INBOX only after ``handle`` return
 Every step is idempotent, so a crash anywhere loses nothing and doubles nothing:
 
 1. store (one transaction): raw bytes, parsed message, attachments and -- for a
-   message that does not belong to an existing thread -- a new contact. A message
-   already stored (same mailbox UID, or same Message-ID in the mailbox) is reused.
+   message that does not belong to an existing thread (channels/email/threading.py)
+   -- a new contact. A message already stored (same mailbox UID, or the same raw
+   bytes in the mailbox) is reused; one that only shares a Message-ID is not the
+   same message. Spam goes to the product's junk instead (channels/email/junk.py).
+   Messages of one mailbox are stored one at a time, in the order the watcher
+   hands them over (UID order), so a reply fetched with its parent finds it.
 2. deliver: start the new contact's workflow (ID from its reference, so a second
    start is refused and harmless) or signal the thread's workflow (which ignores a
    message it has seen). A thread whose workflow has finished -- closed longer than
-   the reopen window -- gets a new contact instead.
+   the reopen window -- gets a new contact instead; machine mail (auto replies,
+   bounces) stays on the finished contact. A thread whose workflow was not started
+   yet (its first message is still being delivered) is started here.
 3. mark the message delivered.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import or_, select, update
@@ -28,6 +36,8 @@ from temporalio.client import Client
 from temporalio.service import RPCError, RPCStatusCode
 
 from adapters.mail.parse import ParsedMail, parse_message
+from channels.email.junk import store_junk
+from channels.email.threading import thread_target
 from config.settings import Settings
 from contracts.contact import CustomerMessage, contact_workflow_id
 from db.blobs import store_blob
@@ -35,10 +45,12 @@ from db.models.contacts import (
     Attachment,
     Channel,
     Contact,
+    CustomerEmail,
     Direction,
     Message,
     Product,
     SendStatus,
+    utcnow,
 )
 from db.session import session_scope
 from services.contacts.opening import (
@@ -63,6 +75,7 @@ class Stored:
     product_code: str
     new_contact: bool
     delivered: bool
+    machine_kind: str = ""
 
 
 class MailIntake:
@@ -76,16 +89,27 @@ class MailIntake:
         self.temporal = temporal
         self.settings = settings
         self._products: dict[str, tuple[int, str]] = {}
+        # asyncio.Lock wakes waiters first come, first served: stores run in the
+        # order the watcher started the handlers (UID order)
+        self._store_order: dict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    async def handle(self, raw: bytes, mailbox: str, uidvalidity: int, uid: int) -> None:
-        stored = await self.store(raw, mailbox, uidvalidity, uid)
-        if stored.delivered:
+    async def handle(
+        self, raw: bytes, mailbox: str, uidvalidity: int, uid: int, *, release: bool = False
+    ) -> None:
+        """Store and deliver one message; ``release``: a trafficer released it from
+        the junk, so spam rules no longer apply."""
+        async with self._store_order[mailbox]:
+            stored = await self.store(raw, mailbox, uidvalidity, uid, release=release)
+        if stored is None or stored.delivered:
             return
         await self.deliver(stored)
 
     # --- 1. store -----------------------------------------------------------------------
 
-    async def store(self, raw: bytes, mailbox: str, uidvalidity: int, uid: int) -> Stored:
+    async def store(
+        self, raw: bytes, mailbox: str, uidvalidity: int, uid: int, *, release: bool = False
+    ) -> Stored | None:
+        """The stored message (None: it was junk, kept in the product's junk view)."""
         product_id, product_code = await self._product_for(mailbox)
         parsed = parse_message(raw)
         for _ in range(3):  # a concurrent insert of the same message: read the winner
@@ -94,6 +118,9 @@ class MailIntake:
                     existing = await self._find_existing(s, mailbox, uidvalidity, uid, parsed)
                     if existing is not None:
                         return await self._stored_from(s, existing, product_code)
+                    if parsed.spam_reason and not release:
+                        await store_junk(s, raw, parsed, mailbox, uidvalidity, uid, product_id)
+                        return None
                     return await self._store_new(
                         s, raw, parsed, mailbox, uidvalidity, uid, product_id, product_code
                     )
@@ -142,13 +169,15 @@ class MailIntake:
             product_code,
             earlier is None,
             message.delivered_to_workflow,
+            message.machine_kind,
         )
 
     async def _store_new(
         self, s, raw, parsed: ParsedMail, mailbox, uidvalidity, uid, product_id, product_code
     ) -> Stored:
         raw_sha = await store_blob(s, raw)
-        contact = await self._thread_target(s, parsed, product_id)
+        choice = await thread_target(s, parsed, product_id)
+        contact = choice.contact
         new_contact = contact is None
         if contact is None:
             contact = await self._new_contact(
@@ -158,6 +187,8 @@ class MailIntake:
                 bool(parsed.parse_error),
                 await self._customer_for(s, parsed),
             )
+            if choice.mentions is not None:
+                contact.mentions_contact_id = choice.mentions.id
         message = Message(
             contact_id=contact.id,
             direction=Direction.inbound,
@@ -181,36 +212,38 @@ class MailIntake:
             raw_sha256=raw_sha,
             parse_error=parsed.parse_error,
             is_auto_reply=parsed.is_auto_reply,
+            machine_kind=parsed.machine_kind,
+            sender_unverified=parsed.sender_unverified,
         )
         s.add(message)
         await s.flush()
         await self._store_attachments(s, message.id, parsed)
         if not new_contact and parsed.parse_error:
             contact.unreadable = True
-        return Stored(message.id, contact.id, contact.reference, product_code, new_contact, False)
+        if parsed.machine_kind == "bounce":
+            await self._note_bounce(s, contact, parsed)
+        return Stored(
+            message.id,
+            contact.id,
+            contact.reference,
+            product_code,
+            new_contact,
+            False,
+            parsed.machine_kind,
+        )
 
-    async def _thread_target(self, s, parsed: ParsedMail, product_id: int) -> Contact | None:
-        """The contact this message answers: by In-Reply-To/References, else by the
-        reference in the subject. Only within the same product."""
-        ids = [i for i in [parsed.in_reply_to, *parsed.references] if i]
-        if ids:
-            contact = await s.scalar(
-                select(Contact)
-                .join(Message, Message.contact_id == Contact.id)
-                .where(Message.message_id_header.in_(ids), Contact.product_id == product_id)
-                .order_by(Contact.id.desc())
-                .limit(1)
-            )
-            if contact is not None:
-                return contact
-        reference = parsed.reference_in_subject
-        if reference:
-            return await s.scalar(
-                select(Contact).where(
-                    Contact.reference == reference, Contact.product_id == product_id
+    async def _note_bounce(self, s, contact: Contact, parsed: ParsedMail) -> None:
+        """A reply did not arrive: the contact says so, the address is failing."""
+        contact.reply_undelivered = True
+        if parsed.bounced_recipients:
+            await s.execute(
+                update(CustomerEmail)
+                .where(
+                    CustomerEmail.address.in_(parsed.bounced_recipients),
+                    CustomerEmail.failing_since.is_(None),
                 )
+                .values(failing_since=utcnow())
             )
-        return None
 
     async def _new_contact(
         self, s, product_id: int, subject: str, unreadable: bool, customer_id: int | None
@@ -252,9 +285,10 @@ class MailIntake:
 
     async def deliver(self, stored: Stored) -> None:
         if stored.new_contact or not await self._signal_thread(stored):
-            if not stored.new_contact:
+            if not stored.new_contact and not stored.machine_kind:
                 stored = await self._split_off_new_contact(stored)
-            await self._start_workflow(stored)
+            if stored.new_contact:
+                await self._start_workflow(stored)
         # One statement, committed on its own: no BEGIN/COMMIT round trips per email.
         async with self.sessionmaker.kw["bind"].connect() as conn:
             conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
@@ -281,15 +315,46 @@ class MailIntake:
     async def _signal_thread(self, stored: Stored) -> bool:
         """Signal the thread's workflow; False when it no longer runs."""
         handle = self.temporal.get_workflow_handle(contact_workflow_id(stored.reference))
-        try:
-            await handle.signal(
-                ContactWorkflow.customer_message, CustomerMessage(stored.message_id)
-            )
-            return True
-        except RPCError as exc:
-            if exc.status == RPCStatusCode.NOT_FOUND:
+        signal = CustomerMessage(stored.message_id, kind=stored.machine_kind)
+        for _ in range(2):
+            try:
+                await handle.signal(ContactWorkflow.customer_message, signal)
+                return True
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.NOT_FOUND:
+                    raise
+            if not await self._start_unstarted_thread(stored):
                 return False
-            raise
+        return False
+
+    async def _start_unstarted_thread(self, stored: Stored) -> bool:
+        """The thread's first message may still be on its way (stored, its workflow
+        not yet started): start that workflow now, with that message, rather than
+        splitting this one off. False when the workflow ran and finished."""
+        try:
+            await self.temporal.get_workflow_handle(
+                contact_workflow_id(stored.reference)
+            ).describe()
+            return False  # it exists, so it has finished
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise
+        async with self.sessionmaker() as s:
+            first = await s.scalar(
+                select(Message.id)
+                .where(
+                    Message.contact_id == stored.contact_id,
+                    Message.direction == Direction.inbound,
+                )
+                .order_by(Message.id)
+                .limit(1)
+            )
+        await start_contact_workflow(
+            self.temporal,
+            self.settings,
+            WorkflowStart(stored.contact_id, stored.reference, stored.product_code, "email", first),
+        )
+        return True
 
     async def _split_off_new_contact(self, stored: Stored) -> Stored:
         """The thread is finished: this message starts a new contact."""

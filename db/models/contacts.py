@@ -168,6 +168,7 @@ class CustomerEmail(SQLModel, table=True):
     customer_id: int = Field(foreign_key="customers.id", index=True, ondelete="CASCADE")
     # Stored lower-cased; one address belongs to one customer.
     address: str = Field(max_length=320, unique=True)
+    failing_since: datetime | None = ts()  # mail to it bounced
 
 
 class CustomerPhone(SQLModel, table=True):
@@ -225,6 +226,13 @@ class Contact(ContactBase, table=True):
     line: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     is_complaint: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
     complaint_due_at: datetime | None = ts()
+    # A mail that named this contact's reference but may not join it: see
+    # channels/email/threading.py. The agent checks it and may join it.
+    mentions_contact_id: int | None = Field(
+        default=None, foreign_key="contacts.id", ondelete="SET NULL"
+    )
+    confirmed_address: str | None = Field(default=None, max_length=320)  # replies go here
+    reply_undelivered: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
 
 
 class ContactPublic(ContactBase):
@@ -264,6 +272,7 @@ class Message(SQLModel, table=True):
             postgresql_where=text("direction = 'in'"),
         ),
         Index("ix_messages_contact_created", "contact_id", "created_at"),
+        Index("ix_messages_in_reply_to", "in_reply_to"),
         Index(
             "ix_messages_ack_recipient",
             "to_addresses",
@@ -296,6 +305,10 @@ class Message(SQLModel, table=True):
     raw_sha256: str | None = Field(default=None, foreign_key="blobs.sha256")
     parse_error: str | None = Field(default=None, sa_column=Column(Text))
     is_auto_reply: bool = False  # auto-submitted, bounce or list: never acknowledged
+    # "auto_reply" or "bounce": machine mail, kept on the contact without moving it
+    machine_kind: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    # the receiving server's SPF/DKIM/DMARC verdict was "fail": no acknowledgement
+    sender_unverified: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
     is_acknowledgement: bool = False  # an auto-ack PULSE sent
     delivered_to_workflow: bool = False
     author_id: int | None = Field(default=None, foreign_key="users.id")

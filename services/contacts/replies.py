@@ -36,10 +36,13 @@ from services.access import Viewer
 @dataclass(frozen=True)
 class ReplyAddress:
     """Where a reply goes (``to`` is None: no address of the customer is known) and
-    the customer's last message, which the reply answers (None: none yet)."""
+    the customer's last message, which the reply answers (None: none yet).
+    ``unconfirmed``: the last message came from an address the customer is not
+    known by; replies go there only once the agent confirmed it."""
 
     to: str | None
     last_inbound: Message | None
+    unconfirmed: str | None = None
 
 
 class NoAddressKnown(HTTPException):
@@ -55,32 +58,100 @@ class PayloadTooLarge(HTTPException):
 
 
 async def _last_inbound(session: AsyncSession, contact: Contact) -> Message | None:
+    """The customer's last message (an out-of-office or a bounce is not one)."""
     return await session.scalar(
         select(Message)
-        .where(Message.contact_id == contact.id, Message.direction == Direction.inbound)
+        .where(
+            Message.contact_id == contact.id,
+            Message.direction == Direction.inbound,
+            Message.machine_kind == "",
+        )
         .order_by(desc(Message.created_at), desc(Message.id))
         .limit(1)
     )
 
 
-async def _first_known_address(session: AsyncSession, contact: Contact) -> str | None:
+async def _known_addresses(session: AsyncSession, contact: Contact) -> list[str]:
     if contact.customer_id is None:
-        return None
-    return await session.scalar(
+        return []
+    rows = await session.scalars(
         select(CustomerEmail.address)
         .where(CustomerEmail.customer_id == contact.customer_id)
         .order_by(CustomerEmail.id)
+    )
+    return list(rows.all())
+
+
+async def _last_known_sender(
+    session: AsyncSession, contact: Contact, known: list[str]
+) -> str | None:
+    return await session.scalar(
+        select(Message.from_address)
+        .where(
+            Message.contact_id == contact.id,
+            Message.direction == Direction.inbound,
+            Message.from_address.in_(known),
+        )
+        .order_by(desc(Message.created_at), desc(Message.id))
         .limit(1)
     )
 
 
 async def customer_address(session: AsyncSession, contact: Contact) -> ReplyAddress:
-    """Where a reply goes: the sender of the last inbound message, else the customer's
-    first known address. The client cannot choose it (no mail to arbitrary people)."""
+    """Where a reply goes: the address the agent confirmed for this contact; else the
+    sender of the last inbound message when the customer is known by it; else the
+    customer's address that last wrote here, or their first known one. A new
+    sender's address is never taken silently (a stranger may have joined the
+    thread): it is ``unconfirmed`` until the agent confirms it. The client cannot
+    choose an address (no mail to arbitrary people)."""
     last_in = await _last_inbound(session, contact)
-    if last_in is not None and last_in.from_address:
-        return ReplyAddress(last_in.from_address, last_in)
-    return ReplyAddress(await _first_known_address(session, contact), last_in)
+    if contact.confirmed_address:
+        return ReplyAddress(contact.confirmed_address, last_in)
+    sender = last_in.from_address if last_in is not None else None
+    if contact.customer_id is None:
+        return ReplyAddress(sender, last_in)
+    known = await _known_addresses(session, contact)
+    if sender and sender in known:
+        return ReplyAddress(sender, last_in)
+    to = await _last_known_sender(session, contact, known) if known else None
+    return ReplyAddress(to or (known[0] if known else None), last_in, sender)
+
+
+class NotASender(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(422, "Only an address that wrote on this contact can be confirmed.")
+
+
+async def confirm_reply_address(
+    session: AsyncSession, viewer: Viewer, contact: Contact, address: str, origin: str | None
+) -> None:
+    """The agent checked a new sender: replies on this contact go to it from now on.
+    Only an address that wrote on this contact can be chosen."""
+    address = address.strip().lower()
+    wrote = await session.scalar(
+        select(Message.id)
+        .where(
+            Message.contact_id == contact.id,
+            Message.direction == Direction.inbound,
+            Message.from_address == address,
+        )
+        .limit(1)
+    )
+    if wrote is None:
+        raise NotASender()
+    contact.confirmed_address = address[:320]
+    session.add(contact)
+    await audit.record(
+        session,
+        actor=viewer.username,
+        actor_id=viewer.id,
+        action="contact.reply_address.confirm",
+        object_type="contact",
+        object_id=contact.id,
+        origin=origin,
+        detail={"reference": contact.reference},
+    )
+    await session.commit()
 
 
 def reply_thread(parent: Message | None) -> tuple[str | None, str | None]:

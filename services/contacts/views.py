@@ -25,6 +25,7 @@ from db.models.contacts import (
 from services import audit
 from services.access import WORK_CONTACTS, Viewer, get_contact_for_user
 from services.contacts.reasons import active_reason_tree
+from services.contacts.replies import customer_address
 
 
 class AttachmentOut(SQLModel):
@@ -86,6 +87,15 @@ class ReasonOut(SQLModel):
     depth: int = 0  # in the product's tree of reasons (the close list indents by it)
 
 
+class MailChecks(SQLModel):
+    """What the agent must check before trusting the thread (channels/email/threading.py)."""
+
+    mentions_reference: str | None = None  # this mail named that contact, may not join it
+    reply_to: str | None = None  # where a reply goes now
+    unconfirmed_address: str | None = None  # a new sender: replies go there once confirmed
+    reply_undelivered: bool = False  # a bounce said a reply did not arrive
+
+
 class ContactDetail(SQLModel):
     contact: ContactPublic
     product: ProductPublic
@@ -94,6 +104,7 @@ class ContactDetail(SQLModel):
     notes: list[NoteOut]
     events: list[EventOut]
     reasons: list[ReasonOut]
+    mail_checks: MailChecks = MailChecks()
 
 
 class UserRef(SQLModel):
@@ -218,6 +229,24 @@ async def load_contact_detail(
             for e in events
         ],
         reasons=await reasons_for(session, contact.product_id),
+        mail_checks=await _mail_checks(session, viewer, contact),
+    )
+
+
+async def _mail_checks(session: AsyncSession, viewer: Viewer, contact: Contact) -> MailChecks:
+    if contact.channel != "email":
+        return MailChecks()
+    mentioned = None
+    if contact.mentions_contact_id is not None:
+        target = await session.get(Contact, contact.mentions_contact_id)
+        if target is not None and viewer.may_see_product(target.product_id):
+            mentioned = target.reference
+    address = await customer_address(session, contact)
+    return MailChecks(
+        mentions_reference=mentioned,
+        reply_to=address.to,
+        unconfirmed_address=address.unconfirmed,
+        reply_undelivered=contact.reply_undelivered,
     )
 
 

@@ -11,10 +11,21 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
+from adapters.mail.parse import display_name
 from db.models.contacts import Contact, Message, Product
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "ui" / "templates" / "mail"
 LANGUAGES = ("nl", "en")
+# What an acknowledgement repeats of the sender's own words, at most: it goes to
+# whatever From address was given, so it must not carry a stranger's text.
+ECHO_NAME_CHARS = 40
+ECHO_SUBJECT_CHARS = 60
+
+
+def _echo(text: str | None, limit: int) -> str:
+    """One printable line, shortened."""
+    line = display_name(text)
+    return line if len(line) <= limit else line[: limit - 1].rstrip() + "…"
 
 
 @lru_cache
@@ -40,9 +51,10 @@ def render_acknowledgement(product: Product, contact: Contact, inbound: Message)
         _env()
         .get_template(_template_name("ack", product.code, language))
         .render(
-            subject=(inbound.subject or contact.subject or "").strip() or "(geen onderwerp)",
+            subject=_echo(inbound.subject or contact.subject, ECHO_SUBJECT_CHARS)
+            or "(geen onderwerp)",
             reference=contact.reference,
-            customer_name=(inbound.from_name or "").strip(),
+            customer_name=_echo(inbound.from_name, ECHO_NAME_CHARS),
             product_name=product.name,
             response_days=5,
         )

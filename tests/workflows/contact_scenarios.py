@@ -17,6 +17,7 @@ from contracts.contact import (
     ContactInput,
     ContactState,
     CustomerMessage,
+    JoinRequest,
     ReleaseRequest,
     ReplyRequest,
 )
@@ -294,6 +295,42 @@ async def reopen(run: Run) -> None:
     run.step("claim_again", await h.execute_update(ContactWorkflow.claim, ClaimRequest(AGENT)))
     run.step("close_again", await h.execute_update(ContactWorkflow.close, close))
     await run.finish_contact(h, "WFT-REOPEN", closings=2)
+
+
+# --- machine mail: an out-of-office and a bounce leave the status alone ----------------
+
+
+async def machine_mail(run: Run) -> None:
+    h = await open_email_contact(run, 110, "WFT-MACHINE")
+    run.step("claim", await h.execute_update(ContactWorkflow.claim, ClaimRequest(AGENT)))
+    run.step("reply", await h.execute_update(ContactWorkflow.reply, ReplyRequest(AGENT, 2010)))
+    await run.called(h.id, "send_message", 2)
+    await h.signal(ContactWorkflow.customer_message, CustomerMessage(1310, kind="auto_reply"))
+    await run.projected(h.id, "machine_mail")
+    await h.signal(ContactWorkflow.customer_message, CustomerMessage(1311, kind="bounce"))
+    await run.projected(h.id, "reply_undelivered")
+    run.step("state_after_machine_mail", await state(h))
+    close = CloseRequest(AGENT, REASON_ANSWERED)
+    run.step("close", await h.execute_update(ContactWorkflow.close, close))
+    await run.until(lambda: _completed(run, archive_workflow_id("WFT-MACHINE")), "the archive")
+    await h.signal(ContactWorkflow.customer_message, CustomerMessage(1312, kind="auto_reply"))
+    await run.until(
+        lambda: len(run.stubs.args(h.id, "update_projection")) >= 6,
+        "the closed contact's machine mail",
+    )
+    run.step("state_closed", await state(h))
+    await run.finish_contact(h, "WFT-MACHINE")
+
+
+# --- a mail that only mentioned another contact is joined to it ------------------------
+
+
+async def join_mention(run: Run) -> None:
+    h = await open_email_contact(run, 111, "WFT-JOIN")
+    join = JoinRequest(AGENT, into_contact_id=101)
+    run.step("join", await h.execute_update(ContactWorkflow.join, join))
+    await run.refused("join_again", h.execute_update(ContactWorkflow.join, join))
+    await run.finish_contact(h, "WFT-JOIN")
 
 
 async def _completed(run: Run, workflow_id: str) -> bool:

@@ -50,6 +50,8 @@ SCENARIOS: dict[str, Entry] = {
         lambda: StubConfig(letter_ids={"waiting_reminder": contact.REMINDER_LETTER_ID}),
     ),
     "reopen": Entry(contact.reopen),
+    "machine_mail": Entry(contact.machine_mail),
+    "join_mention": Entry(contact.join_mention),
     "sla_breach": Entry(contact.sla_breach, lambda: StubConfig(plan=sla_plan())),
     "archive": Entry(records.archive, lambda: StubConfig(archive_failures=1)),
     "destruction_list": Entry(

@@ -113,3 +113,39 @@ async def test_customer_reply_within_the_window_reopens(skipping_env):
     # each closing archives: the second takes the reopened contact along
     assert out.stubs.args(archive, "mark_archiving_pending") == [RecordRef(109), RecordRef(109)]
     assert out.results[wf] == ContactResult(contact_id=109, status="closed")
+
+
+async def test_machine_mail_is_noted_without_moving_the_contact(skipping_env):
+    """An out-of-office and a bounce are on the history; the contact stays waiting,
+    and machine mail after closing does not reopen it."""
+    out = await run_named(skipping_env, "machine_mail")
+    wf = "contact-WFT-MACHINE"
+    steps = out.steps
+    assert steps["state_after_machine_mail"].status == "waiting"
+    assert steps["state_after_machine_mail"].message_ids == [1110, 1310, 1311]
+    assert steps["state_closed"].status == "closed"
+    assert events(out, wf) == [
+        "claimed",
+        "replied",
+        "machine_mail",
+        "reply_undelivered",
+        "closed",
+        "machine_mail",
+    ]
+    noted = out.stubs.args(wf, "update_projection")[2]
+    assert (noted.status, noted.assignee_id, noted.message_id) == ("waiting", 7, 1310)
+    assert out.results[wf] == ContactResult(contact_id=110, status="closed")
+
+
+async def test_a_mention_joined_to_its_contact_closes(skipping_env):
+    out = await run_named(skipping_env, "join_mention")
+    wf = "contact-WFT-JOIN"
+    assert out.steps["join"] == DecisionResult("closed", None)
+    assert out.steps["join_again"] == "ContactClosed"
+    [joined] = out.stubs.args(wf, "update_projection")
+    assert (joined.event, joined.actor_id, joined.event_detail) == (
+        "joined",
+        7,
+        {"into_contact_id": 101},
+    )
+    assert out.results[wf] == ContactResult(contact_id=111, status="closed")

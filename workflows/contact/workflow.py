@@ -41,6 +41,7 @@ with workflow.unsafe.imports_passed_through():
         ContactStatus,
         CustomerMessage,
         DecisionResult,
+        JoinRequest,
         OpenContactInput,
         OpenContactResult,
         ProjectionUpdate,
@@ -218,11 +219,33 @@ class ContactWorkflow:
     # --- signals -------------------------------------------------------------------
 
     @workflow.signal(name="customer_message")
-    def customer_message(self, msg: CustomerMessage) -> None:
+    async def customer_message(self, msg: CustomerMessage) -> None:
         # Intake may deliver the same message twice after a crash: take it once.
-        if msg.message_id not in self.data.seen_messages:
-            self.data.seen_messages.add(msg.message_id)
+        if msg.message_id in self.data.seen_messages:
+            return
+        self.data.seen_messages.add(msg.message_id)
+        if msg.kind:
+            await self._note_machine_mail(msg)
+        else:
             self.data.inbound.append(msg.message_id)
+
+    async def _note_machine_mail(self, msg: CustomerMessage) -> None:
+        """An auto reply or a bounce: on the contact's history, status unchanged (an
+        out-of-office must not reopen a contact or end its waiting)."""
+        event = "reply_undelivered" if msg.kind == "bounce" else "machine_mail"
+        update = ProjectionUpdate(
+            contact_id=self.data.contact_id,
+            status=self.data.status,
+            assignee_id=self.data.assignee,
+            event=event,
+            event_detail={"kind": msg.kind},
+            message_id=msg.message_id,
+            work=self.work.projection(),
+        )
+        async with self._lock:
+            await workflow.execute_local_activity_method(
+                ContactActivityApi.update_projection, update, **DB_ACTIVITY
+            )
 
     # --- updates (people's decisions) ---------------------------------------------------
 
@@ -305,6 +328,22 @@ class ContactWorkflow:
     @close.validator
     def _validate_close(self, req: CloseRequest) -> None:
         require_holder(self.data, req.user_id)
+
+    @workflow.update(name="join")
+    async def join(self, req: JoinRequest) -> DecisionResult:
+        refuse_when_closed(self.data)
+        await self._change(
+            ContactStatus.closed,
+            self.data.assignee,
+            "joined",
+            actor_id=req.user_id,
+            detail={"into_contact_id": req.into_contact_id},
+        )
+        return DecisionResult(self.data.status, self.data.assignee)
+
+    @join.validator
+    def _validate_join(self, req: JoinRequest) -> None:
+        refuse_when_closed(self.data)
 
     # --- updates: lines, escalation, complaints, priority (workflows/contact/work.py)
 

@@ -3,8 +3,8 @@ a contact, reply templates, callback requests and the trafficer's view."""
 
 from fastapi import APIRouter
 
-from api.routes.work import callbacks, decisions, presence, tasks, templates, trafficer
+from api.routes.work import callbacks, decisions, junk, presence, tasks, templates, trafficer
 
 api_router = APIRouter()
-for _part in (tasks, decisions, presence, templates, callbacks, trafficer):
+for _part in (tasks, decisions, presence, templates, callbacks, trafficer, junk):
     api_router.include_router(_part.router)
