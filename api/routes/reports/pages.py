@@ -101,7 +101,7 @@ async def _view(request: Request, viewer, session, asked: ParsedQuery) -> Report
 async def report_json(request: Request, viewer: CurrentViewer, session: DbSession, asked: Asked):
     try:
         view = await _view(request, viewer, session, asked)
-    except (BadPeriod, BadFilter, LookupError) as exc:
+    except (BadPeriod, BadFilter, UnknownReport) as exc:
         return _bad(str(exc))
     tables = [{"key": t.key, "rows": t.as_dicts()} for t in view.result.current]
     previous = (
@@ -155,7 +155,7 @@ async def report_csv(
 ):
     try:
         view = await _view(request, viewer, session, asked)
-    except (BadPeriod, BadFilter, LookupError) as exc:
+    except (BadPeriod, BadFilter, UnknownReport) as exc:
         return _bad(str(exc))
     tables = view.result.previous if previous else view.result.current
     if tables is None or not 0 <= table < len(tables):
