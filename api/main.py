@@ -31,6 +31,7 @@ from api.routes import (
     health,
     phone,
     records,
+    reports,
     search,
     work,
 )
@@ -106,6 +107,7 @@ def api_router() -> APIRouter:
     router.include_router(dev.api_router)
     router.include_router(work.api_router)
     router.include_router(admin.api_router)
+    router.include_router(reports.api_router)
     return router
 
 

@@ -22,6 +22,7 @@ TINY = {
     "intake": ["--emails", "20", "--senders", "5", "--bare", "20", "--imap", "pymap"],
     "open_contacts": ["--contacts", "20", "--burst", "5", "--burst-minutes", "1"],
     "records": ["--rows", "50", "--writers", "2"],
+    "reports": ["--contacts", "500", "--rounds", "1"],
 }
 
 

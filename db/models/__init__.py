@@ -10,4 +10,5 @@ import db.models.customers  # noqa: F401  (klantbeeld: identifiers, knowledge ba
 import db.models.junk  # noqa: F401  (spam held apart from the queues)
 import db.models.phone  # noqa: F401  (phone channel: calls, agent phone state)
 import db.models.records  # noqa: F401  (DMS, retention, privacy, audit chain)
+import db.models.reports  # noqa: F401  (management reports: settings)
 import db.models.work  # noqa: F401  (backoffice lines, SLAs, work distribution)

@@ -25,6 +25,8 @@ class PhoneLine(SQLModel, table=True):
     product_id: int = Field(foreign_key="products.id", unique=True, ondelete="CASCADE")
     queue: str = Field(max_length=80, unique=True)
     inbound_number: str = Field(default="", max_length=32)
+    # the reports' "answered within N seconds" for this queue (empty: the global setting)
+    answer_within_seconds: int | None = None
 
 
 class PhoneCall(SQLModel, table=True):
