@@ -12,13 +12,14 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from adapters.temporal.codec import connect_temporal
-from api.errors import install_error_handlers
+from api.errors import install_error_handlers, refused_input
 from api.rendering import UI_DIR
 from api.routes import (
     admin,
@@ -35,6 +36,7 @@ from api.routes import (
     work,
 )
 from api.sse import EventHub
+from api.validation import RefuseControlCharacters
 from config.settings import Settings, get_settings
 from db.session import make_engine, make_sessionmaker
 from services.work.calendar import warm_display_calendar
@@ -151,9 +153,16 @@ def create_app(
     app.state.sessionmaker = sessionmaker
     app.state.temporal_client = temporal_client
     app.state.temporal_lock = asyncio.Lock()
+    app.add_middleware(RefuseControlCharacters, on_refusal=refused_input)
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)
     app.include_router(api_router())
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        # browsers ask for it on every page that is not HTML (JSON, error pages of others)
+        return FileResponse(UI_DIR / "static" / "favicon.svg", media_type="image/svg+xml")
+
     app.mount("/static", StaticFiles(directory=str(UI_DIR / "static")), name="static")
     return app
 

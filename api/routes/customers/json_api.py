@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from api.deps import ContactReader, DbSession, ReadContext, WorkContext
 from api.routes.customers.edits import link_contact
 from api.routes.customers.klantbeeld import audit_read, view_or_404
+from api.validation import IntId
 from db.models.contacts import Customer
 from db.models.customers import CustomerKind, IdentifierKind
 from services.customers import service as cust
@@ -28,7 +29,7 @@ class CustomerIn(BaseModel):
 
 
 class LinkIn(BaseModel):
-    customer_id: int
+    customer_id: IntId
 
 
 def _card_json(view) -> dict:
@@ -74,7 +75,7 @@ async def api_match(viewer: ContactReader, session: DbSession, phone: str = "", 
 
 @router.get("/api/customers/{customer_id}")
 async def api_customer(
-    customer_id: int,
+    customer_id: IntId,
     ctx: ReadContext,
     page: Annotated[int, Query(ge=1, lt=100_000)] = 1,
 ):

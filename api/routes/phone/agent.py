@@ -27,6 +27,7 @@ from api.deps import (
 )
 from api.rendering import render
 from api.routes.events import live_stream
+from api.validation import IntId
 from contracts.contact import ContactStatus
 from db.models.contacts import Contact
 from services.access import SUPERVISORS, Viewer, get_contact_for_user
@@ -206,7 +207,7 @@ def _contact_json(c: Contact) -> dict[str, Any]:
 
 
 class WrapUpIn(BaseModel):
-    reason_id: int
+    reason_id: IntId
     note: str = Field(default="", max_length=10_000)
     link_reference: str | None = Field(default=None, max_length=32)
 
