@@ -153,6 +153,7 @@ def create_app(
     app.state.sessionmaker = sessionmaker
     app.state.temporal_client = temporal_client
     app.state.temporal_lock = asyncio.Lock()
+    app.state.login_throttle = None  # made on first login (api/routes/auth/login.py)
     app.add_middleware(RefuseControlCharacters, on_refusal=refused_input)
     app.add_middleware(SecurityHeaders)
     install_error_handlers(app)

@@ -8,6 +8,7 @@ NL: dict[str, str] = {
     "error.429": "Te veel pogingen. Wacht even en probeer het dan opnieuw.",
     "error.500": "Er ging bij ons iets mis. Probeer het opnieuw of meld het tijdstip.",
     "error.503": "Het systeem is even niet bereikbaar. Probeer het zo opnieuw.",
+    "login.too_many": "Te veel inlogpogingen vanaf dit adres. Wacht even en probeer opnieuw.",
 }
 
 EN: dict[str, str] = {
@@ -18,4 +19,5 @@ EN: dict[str, str] = {
     "error.429": "Too many attempts. Please wait a moment and try again.",
     "error.500": "Something went wrong on our side. Try again or report the time.",
     "error.503": "The system is briefly unavailable. Please try again shortly.",
+    "login.too_many": "Too many login attempts from this address. Wait a moment and retry.",
 }
