@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
@@ -33,6 +34,37 @@ PAGE_KEYS = {
     429: "error.429",
     500: "error.500",
     503: "error.503",
+}
+
+
+class ErrorOut(BaseModel):
+    """A refusal other than invalid input (401, 403, 404, 409, 429, 503)."""
+
+    detail: str
+
+
+class InputErrorOut(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidInputOut(BaseModel):
+    """FastAPI's validation shape, also for a route's own refusal of input."""
+
+    detail: list[InputErrorOut]
+
+
+# Declared on every operation of the OpenAPI document: any route may answer these
+# (not logged in, role or CSRF, need-to-know, a refused decision, too many, no engine).
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": ErrorOut, "description": "Not logged in"},
+    403: {"model": ErrorOut, "description": "Role may not, or CSRF token missing"},
+    404: {"model": ErrorOut, "description": "Not found, or not yours to know of"},
+    409: {"description": "Refused in the current state"},
+    422: {"model": InvalidInputOut, "description": "Invalid input"},
+    429: {"model": ErrorOut, "description": "Too many attempts"},
+    503: {"model": ErrorOut, "description": "The workflow engine did not answer"},
 }
 
 

@@ -172,6 +172,10 @@ class Settings(BaseSettings):
                 problems.append("demo_skip_totp may not be on in production")
             if self.dev_tools:
                 problems.append("dev_tools may not be on in production")
+            if not self.public_url.startswith("https://"):
+                problems.append("public_url must be an https URL in production (PULSE_PUBLIC_URL)")
+            if self.cookie_secure is False:
+                problems.append("cookie_secure may not be off in production")
             if "dev-only" in self.secret_key.get_secret_value():
                 problems.append("secret_key must be set (PULSE_SECRET_KEY)")
             if self.oidc_enabled and not self.oidc_issuer.startswith("https://"):
@@ -196,6 +200,12 @@ class Settings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return not self.public_url.startswith("http://")
+
+    @property
+    def sends_hsts(self) -> bool:
+        """Strict-Transport-Security whenever PULSE is reached over https (always in
+        production): browsers then never try plain http again."""
+        return self.public_url.startswith("https://")
 
     @property
     def psycopg_url(self) -> str:
