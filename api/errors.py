@@ -58,6 +58,7 @@ class InvalidInputOut(BaseModel):
 # Declared on every operation of the OpenAPI document: any route may answer these
 # (not logged in, role or CSRF, need-to-know, a refused decision, too many, no engine).
 COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Malformed request (e.g. a body that is no form)"},
     401: {"model": ErrorOut, "description": "Not logged in"},
     403: {"model": ErrorOut, "description": "Role may not, or CSRF token missing"},
     404: {"model": ErrorOut, "description": "Not found, or not yours to know of"},

@@ -48,7 +48,7 @@ async def create_reason_form(
     request: Request,
     viewer: Admin,
     session: DbSession,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     code: Annotated[str, Form()],
     label_nl: Annotated[str, Form()],
     label_en: Annotated[str, Form()],

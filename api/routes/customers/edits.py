@@ -14,7 +14,7 @@ from api.deps import RequestContext, WorkContext
 from api.routes.customers.klantbeeld import klantbeeld_page
 from api.validation import IntId
 from db.models.customers import CustomerKind, IdentifierKind
-from services.access import NotAccessible, get_contact_for_user
+from services.access import NotAccessible, get_contact_for_user, require_customer
 from services.customers import merging
 from services.customers import service as cust
 from services.customers.edits import committed
@@ -104,8 +104,9 @@ async def remove_identifier(customer_id: IntId, identifier_id: IntId, ctx: WorkC
 
 
 @router.post("/customers/{customer_id}/merge", include_in_schema=False)
-async def merge_into(customer_id: IntId, ctx: WorkContext, other_id: Annotated[int, Form()]):
+async def merge_into(customer_id: IntId, ctx: WorkContext, other_id: Annotated[IntId, Form()]):
     """Merge customer ``other_id`` into this one (this one survives)."""
+    await require_customer(ctx.session, ctx.viewer, other_id)
     change = merging.merge_customers(ctx.session, ctx.viewer, ctx.origin, customer_id, other_id)
     return await _change(ctx, customer_id, change, "merged")
 
@@ -119,6 +120,8 @@ async def undo_merge(customer_id: IntId, merge_id: IntId, ctx: WorkContext):
 async def link_contact(ctx: RequestContext, reference: str, customer_id: IntId) -> None:
     """Link the contact to a customer, or move a wrongly linked one (chosen by a person)."""
     contact = await get_contact_for_user(ctx.session, ctx.viewer, reference)
+    # linking would make the customer visible: only to a customer the viewer knows already
+    await require_customer(ctx.session, ctx.viewer, customer_id)
     change = cust.link_contact(ctx.session, ctx.viewer, ctx.origin, contact, customer_id)
     try:
         await committed(ctx.session, change)
@@ -129,7 +132,9 @@ async def link_contact(ctx: RequestContext, reference: str, customer_id: IntId) 
 
 
 @router.post("/contacts/{reference}/customer", include_in_schema=False)
-async def link_contact_form(reference: str, ctx: WorkContext, customer_id: Annotated[int, Form()]):
+async def link_contact_form(
+    reference: str, ctx: WorkContext, customer_id: Annotated[IntId, Form()]
+):
     """Link the contact to a customer, or move a wrongly linked one (chosen by a person)."""
     await link_contact(ctx, reference, customer_id)
     return RedirectResponse(f"/customers/{customer_id}?done=linked", status_code=303)

@@ -20,7 +20,7 @@ from api.rendering import render
 from api.validation import IntId
 from db.models.contacts import Product
 from db.models.customers import CustomerKind, IdentifierKind
-from services.access import NotAccessible
+from services.access import NotAccessible, visible_customer_ids
 from services.customers import service as cust
 from services.customers.edits import committed
 from services.customers.klantbeeld import customer_view, register_data
@@ -66,7 +66,7 @@ async def klantbeeld_page(
         ctx.viewer,
         status_code=status_code,
         v=view,
-        history=await cust.history(ctx.session, customer_id, limit=20),
+        history=await cust.history(ctx.session, customer_id, limit=20, viewer=ctx.viewer),
         merges=await merges_of(ctx.session, customer_id),
         error=error,
         done=done if done in DONE_KEYS else None,
@@ -152,6 +152,9 @@ async def duplicates_page(customer_id: IntId, ctx: WorkContext):
         found = await possible_duplicates(ctx.session, customer_id)
     except cust.CustomerNotFound:
         raise NotAccessible(f"customer {customer_id}") from None
+    # only duplicates the viewer may know of (need-to-know)
+    visible = await visible_customer_ids(ctx.session, ctx.viewer, [d["id"] for d in found])
+    found = [d for d in found if d["id"] in visible]
     await audit_read(ctx, "customer.duplicates", customer_id)
     return render(
         ctx.request, "customers/duplicates.html", ctx.viewer, customer=customer, found=found

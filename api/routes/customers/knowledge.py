@@ -130,7 +130,7 @@ async def kb_create(
     request: Request,
     viewer: KbWriter,
     session: DbSession,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     title: Annotated[str, Form(min_length=1, max_length=300)],
     body: Annotated[str, Form(max_length=200_000)],
     visibility: Annotated[KbVisibility, Form()] = KbVisibility.internal,
@@ -168,7 +168,7 @@ async def kb_task_done(flag_id: IntId, viewer: KbReader, session: DbSession):
 async def kb_flag_missing(
     viewer: ContactWorker,
     session: DbSession,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     note: Annotated[str, Form(min_length=1, max_length=5000)],
     contact: Annotated[str, Form(max_length=32)] = "",
 ):

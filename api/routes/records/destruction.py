@@ -131,8 +131,8 @@ async def destruction_page(request: Request, viewer: RecordsManager, session: Db
 @router.post("/records/destruction/decide", include_in_schema=False)
 async def destruction_decide_form(
     ctx: RecordsContext,
-    list_id: Annotated[int, Form()],
-    record_id: Annotated[int, Form()],
+    list_id: Annotated[IntId, Form()],
+    record_id: Annotated[IntId, Form()],
     decision: Annotated[Literal["approve", "withhold"], Form()],
     reason: Annotated[str, Form()] = "",
 ):

@@ -63,7 +63,7 @@ async def register_callback_form(
     session: DbSession,
     settings: SettingsDep,
     client: TemporalClient,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     phone: Annotated[str, Form(min_length=6, max_length=32)],
     note: Annotated[str, Form(max_length=5_000)] = "",
 ):

@@ -201,7 +201,7 @@ async def api_bulk_assign(body: BulkAssignIn, ctx: AssignContext):
 @router.post("/trafficer/assign", include_in_schema=False)
 async def bulk_assign_form(
     ctx: AssignContext,
-    user_id: Annotated[int, Form()],
+    user_id: Annotated[IntId, Form()],
     references: Annotated[list[str], Form(max_length=BULK_MAX)] = [],  # noqa: B006
 ):
     items = await decisions.assign_many(ctx, references, user_id)

@@ -75,7 +75,7 @@ async def _from_form(ctx, form_values, policy_id=None):
 @router.post("/admin/work/sla", include_in_schema=False)
 async def create_sla_form(
     ctx: AdminContext,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     line: Annotated[int, Form()],
     channel: Annotated[str, Form()] = "",
     first_response: Annotated[str, Form()] = "0",

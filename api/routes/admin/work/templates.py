@@ -100,7 +100,7 @@ async def show_templates(ctx: AdminContext):
 @router.post("/admin/work/templates", include_in_schema=False)
 async def create_template_form(
     ctx: AdminContext,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     code: Annotated[str, Form()],
     title: Annotated[str, Form()],
     body: Annotated[str, Form()],
