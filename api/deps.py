@@ -34,6 +34,7 @@ from services.access import (
     WORK_CONTACTS,
     RoleNotAllowed,
     Viewer,
+    require_customer,
     require_role,
 )
 from services.security import csrf_tokens_match, hash_session_token
@@ -103,7 +104,7 @@ _VIEWER_SQL = text(
       AND s.last_seen_at > now() - make_interval(mins => :idle_minutes)
       AND s.created_at > now() - make_interval(hours => :max_hours)
     RETURNING s.csrf_token, s.mfa_passed, u.id, u.username, u.full_name, u.role,
-      u.language, u.is_demo, u.must_change_password,
+      u.language, u.is_demo, u.must_change_password, u.sees_all_customers,
       ARRAY(SELECT a.product_id FROM accreditations a WHERE a.user_id = u.id
             ORDER BY a.product_id) AS product_ids,
       set_config('synchronous_commit', 'off', true) AS async_commit
@@ -149,6 +150,7 @@ async def load_viewer(
         mfa_passed=row.mfa_passed,
         token_hash=token_hash,
         must_change_password=row.must_change_password,
+        sees_all_customers=row.sees_all_customers,
     )
 
 
@@ -259,11 +261,26 @@ class RequestContext:
         return await temporal_client(self.request)
 
 
+async def customer_need_to_know(request: Request, viewer: Viewer, session: AsyncSession) -> None:
+    """A route about one customer (``{customer_id}`` in its path), after its role check:
+    404 unless the viewer may know that customer (services.access.require_customer)."""
+    raw = request.path_params.get("customer_id")
+    if raw is None or viewer.role not in READ_CONTACTS:
+        return
+    try:
+        customer_id = int(raw)
+    except ValueError:
+        return  # the route's own validation answers 422
+    if 1 <= customer_id <= 2**31 - 1:
+        await require_customer(session, viewer, customer_id)
+
+
 def context_for(allowed: Iterable[Role]) -> Callable[..., Any]:
     """A dependency: the RequestContext of a viewer with one of the allowed roles."""
     guard = role_required(allowed)
 
     async def dependency(request: Request, viewer: Viewer, session: AsyncSession) -> RequestContext:
+        await customer_need_to_know(request, viewer, session)
         return RequestContext(request, viewer, session, get_settings(request))
 
     # Real objects, not the strings of ``from __future__ import annotations``: FastAPI

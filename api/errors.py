@@ -1,12 +1,21 @@
 """How the API answers what went wrong: one mapping from exceptions to HTTP, as a
-page for browsers and as JSON for the API (never a bare 500 for a known case)."""
+page for browsers and as JSON for the API (never a bare 500 for a known case).
+
+Every 422 has FastAPI's documented shape, ``{"detail": [{"type", "loc", "msg"}]}``,
+also when a route refuses with a sentence of its own."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, HTTPException, Request
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from api.deps import CsrfFailed, NotAuthenticated, PasswordChangeRequired
 from api.rendering import render
@@ -19,6 +28,52 @@ QUEUED = (
     "Do not repeat it."
 )
 
+log = logging.getLogger(__name__)
+
+# The status codes that have their own sentence on the error page.
+PAGE_KEYS = {
+    403: "error.403",
+    404: "error.404",
+    405: "error.405",
+    409: "error.409",
+    422: "error.422",
+    429: "error.429",
+    500: "error.500",
+    503: "error.503",
+}
+
+
+class ErrorOut(BaseModel):
+    """A refusal other than invalid input (401, 403, 404, 409, 429, 503)."""
+
+    detail: str
+
+
+class InputErrorOut(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class InvalidInputOut(BaseModel):
+    """FastAPI's validation shape, also for a route's own refusal of input."""
+
+    detail: list[InputErrorOut]
+
+
+# Declared on every operation of the OpenAPI document: any route may answer these
+# (not logged in, role or CSRF, need-to-know, a refused decision, too many, no engine).
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorOut, "description": "Malformed request (e.g. a body that is no form)"},
+    401: {"model": ErrorOut, "description": "Not logged in"},
+    403: {"model": ErrorOut, "description": "Role may not, or CSRF token missing"},
+    404: {"model": ErrorOut, "description": "Not found, or not yours to know of"},
+    409: {"description": "Refused in the current state"},
+    422: {"model": InvalidInputOut, "description": "Invalid input"},
+    429: {"model": ErrorOut, "description": "Too many attempts"},
+    503: {"model": ErrorOut, "description": "The workflow engine did not answer"},
+}
+
 
 def wants_html(request: Request) -> bool:
     return not request.url.path.startswith("/api/") and "text/html" in request.headers.get(
@@ -26,18 +81,43 @@ def wants_html(request: Request) -> bool:
     )
 
 
-def _error(request: Request, status: int, detail: str, key: str | None = None) -> Response:
+def validation_detail(detail: Any) -> list[dict[str, Any]]:
+    """A route's own refusal sentence in the shape of a validation error."""
+    if isinstance(detail, list):
+        return detail
+    return [{"type": "value_error", "loc": ["body"], "msg": str(detail)}]
+
+
+def error_page(request: Request, status: int, detail: str, key: str | None = None) -> Response:
+    viewer = getattr(request.state, "viewer", None)
+    return render(
+        request,
+        "partials/error.html",
+        viewer,
+        status_code=status,
+        status=status,
+        message_key=key or PAGE_KEYS.get(status),
+        detail=detail,
+    )
+
+
+def _error(request: Request, status: int, detail: Any, key: str | None = None) -> Response:
     if wants_html(request):
-        viewer = getattr(request.state, "viewer", None)
-        return render(
-            request,
-            "partials/error.html",
-            viewer,
-            status_code=status,
-            message_key=key,
-            detail=detail,
-        )
-    return JSONResponse({"detail": detail}, status_code=status)
+        return error_page(request, status, _sentence(detail), key)
+    if status == 422:
+        detail = validation_detail(detail)
+    return JSONResponse({"detail": jsonable_encoder(detail)}, status_code=status)
+
+
+def _sentence(detail: Any) -> str:
+    if isinstance(detail, list):
+        return "; ".join(str(item.get("msg", item)) for item in detail if isinstance(item, dict))
+    return str(detail)
+
+
+def refused_input(scope: Scope, errors: list[dict[str, Any]]) -> Response:
+    """The answer of the edge's input checks (api/validation.py)."""
+    return _error(Request(scope), 422, errors)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -67,10 +147,10 @@ def install_error_handlers(app: FastAPI) -> None:
     async def not_accessible(request: Request, exc: NotAccessible) -> Response:
         return _error(request, 404, "Not found", "error.404")
 
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, exc: HTTPException) -> Response:
-        key = {404: "error.404", 403: "error.403"}.get(exc.status_code)
-        response = _error(request, exc.status_code, str(exc.detail), key)
+    # Starlette's own (unknown path: 404, wrong method: 405) as well as FastAPI's.
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        response = _error(request, exc.status_code, exc.detail)
         for name, value in (exc.headers or {}).items():
             response.headers[name] = value
         return response
@@ -97,4 +177,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_input(request: Request, exc: RequestValidationError) -> Response:
-        return JSONResponse({"detail": jsonable_encoder(exc.errors())}, status_code=422)
+        return _error(request, 422, list(exc.errors()))
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> Response:
+        log.exception("unexpected error on %s %s", request.method, request.url.path)
+        return _error(
+            request,
+            500,
+            "Something went wrong on our side; try again, or report the time of this error.",
+        )

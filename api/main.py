@@ -12,13 +12,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy.ext.asyncio import async_sessionmaker
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import Client
 
 from adapters.temporal.codec import connect_temporal
-from api.errors import install_error_handlers
+from api.docs import install_docs
+from api.errors import COMMON_RESPONSES, install_error_handlers, refused_input
 from api.rendering import UI_DIR
 from api.routes import (
     admin,
@@ -36,6 +38,7 @@ from api.routes import (
     work,
 )
 from api.sse import EventHub
+from api.validation import RefuseControlCharacters
 from config.settings import Settings, get_settings
 from db.session import make_engine, make_sessionmaker
 from services.work.calendar import warm_display_calendar
@@ -50,38 +53,34 @@ CSP = (
     "img-src 'self' data:; connect-src 'self'; frame-src 'self'; object-src 'none'; "
     "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-# Swagger UI / ReDoc need their own scripts and inline bootstrap code.
-DOCS_CSP = (
-    "default-src 'self'; script-src 'self' 'unsafe-inline' https:; "
-    "style-src 'self' 'unsafe-inline' https:; img-src 'self' data: https:; "
-    "frame-ancestors 'none'"
-)
-DOCS_PATHS = ("/docs", "/redoc")
+HSTS = b"max-age=31536000; includeSubDomains"
 
 
 class SecurityHeaders:
     """Pure ASGI middleware (no buffering, so SSE streams pass straight through)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
         self.app = app
+        self.hsts = hsts
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = DOCS_CSP if scope["path"].startswith(DOCS_PATHS) else CSP
+        extra = ((b"strict-transport-security", HSTS),) if self.hsts else ()
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 for name, value in (
-                    (b"content-security-policy", csp.encode()),
+                    (b"content-security-policy", CSP.encode()),
                     (b"x-frame-options", b"DENY"),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"same-origin"),
                     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
                     (b"cross-origin-opener-policy", b"same-origin"),
+                    *extra,
                 ):
                     if name not in present:
                         headers.append((name, value))
@@ -148,14 +147,27 @@ def create_app(
         description="Customer contact platform of the CIBG KCC",
         version="0.1.0",
         lifespan=lifespan,
+        # served by api/docs.py, behind the login
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.settings = settings
     app.state.sessionmaker = sessionmaker
     app.state.temporal_client = temporal_client
     app.state.temporal_lock = asyncio.Lock()
-    app.add_middleware(SecurityHeaders)
+    app.state.login_throttle = None  # made on first login (api/routes/auth/login.py)
+    app.add_middleware(RefuseControlCharacters, on_refusal=refused_input)
+    app.add_middleware(SecurityHeaders, hsts=settings.sends_hsts)
     install_error_handlers(app)
-    app.include_router(api_router())
+    app.include_router(api_router(), responses=COMMON_RESPONSES)
+    install_docs(app)
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        # browsers ask for it on every page that is not HTML (JSON, error pages of others)
+        return FileResponse(UI_DIR / "static" / "favicon.svg", media_type="image/svg+xml")
+
     app.mount("/static", StaticFiles(directory=str(UI_DIR / "static")), name="static")
     return app
 

@@ -66,8 +66,14 @@ class Settings(BaseSettings):
     session_idle_minutes: int = Field(30, ge=1)
     session_max_hours: int = Field(12, ge=1)
     cookie_secure: bool | None = None  # None: secure unless public_url is plain http
-    login_max_failures: int = Field(5, ge=1)
+    login_max_failures: int = Field(10, ge=1)  # failures that lock the account
     login_lockout_minutes: int = Field(15, ge=1)
+    # Per client address (locks the address, before the account lock) and for everyone;
+    # behind a proxy, run uvicorn with --proxy-headers so the address is the client's.
+    login_address_max_failures: int = Field(5, ge=1)
+    login_address_attempts_per_minute: int = Field(20, ge=1)
+    login_global_attempts_per_minute: int = Field(300, ge=1)
+    login_concurrent_checks: int = Field(2, ge=1)  # argon2 checks at once (CPU cores)
     # Dev-only: demo users may log in without their TOTP code. Refused in production.
     demo_skip_totp: bool = False
     dev_tools: bool = False  # dev-only pages ("send an email as a customer", outbox)
@@ -166,6 +172,10 @@ class Settings(BaseSettings):
                 problems.append("demo_skip_totp may not be on in production")
             if self.dev_tools:
                 problems.append("dev_tools may not be on in production")
+            if not self.public_url.startswith("https://"):
+                problems.append("public_url must be an https URL in production (PULSE_PUBLIC_URL)")
+            if self.cookie_secure is False:
+                problems.append("cookie_secure may not be off in production")
             if "dev-only" in self.secret_key.get_secret_value():
                 problems.append("secret_key must be set (PULSE_SECRET_KEY)")
             if self.oidc_enabled and not self.oidc_issuer.startswith("https://"):
@@ -190,6 +200,12 @@ class Settings(BaseSettings):
         if self.cookie_secure is not None:
             return self.cookie_secure
         return not self.public_url.startswith("http://")
+
+    @property
+    def sends_hsts(self) -> bool:
+        """Strict-Transport-Security whenever PULSE is reached over https (always in
+        production): browsers then never try plain http again."""
+        return self.public_url.startswith("https://")
 
     @property
     def psycopg_url(self) -> str:

@@ -26,8 +26,10 @@ def dev_server_command(
         host,
         "--port",
         str(port),
+        # Temporal Web has no login and every write action: loopback only, whatever
+        # address the frontend listens on (production: see the README)
         "--ui-ip",
-        host,
+        "127.0.0.1",
         "--ui-port",
         str(ui_port),
         "--db-filename",

@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from sqlalchemy import exists, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.models.contacts import Accreditation, Attachment, Contact, Message, Role
+from db.models.contacts import Accreditation, Attachment, Contact, Customer, Message, Role
 
 
 class NotAccessible(LookupError):
@@ -41,6 +42,7 @@ class Viewer:
     mfa_passed: bool = False
     token_hash: str = field(default="", repr=False)
     must_change_password: bool = False  # an admin set the password (api/routes/auth/account.py)
+    sees_all_customers: bool = False  # a separate permission (users.sees_all_customers)
 
     def may_see_product(self, product_id: int) -> bool:
         return product_id in self.product_ids
@@ -130,3 +132,37 @@ async def get_attachment_for_user(
     if attachment is None:
         raise NotAccessible(f"{reference}/attachments/{attachment_id}")
     return attachment
+
+
+def customer_visible_clause(viewer: Viewer):
+    """SQL: the customers this viewer may know of: with a contact in one of their
+    products, or registered by them; everyone for the separate permission."""
+    if viewer.sees_all_customers:
+        return Customer.id.is_not(None)  # type: ignore[union-attr]
+    has_contact = exists().where(
+        Contact.customer_id == Customer.id,
+        Contact.product_id.in_(viewer.product_ids or (-1,)),  # type: ignore[attr-defined]
+    )
+    return or_(has_contact, Customer.created_by_id == viewer.id)
+
+
+async def visible_customer_ids(
+    session: AsyncSession, viewer: Viewer, customer_ids: Iterable[int]
+) -> set[int]:
+    wanted = list(customer_ids)
+    if not wanted:
+        return set()
+    rows = await session.exec(
+        select(Customer.id).where(
+            Customer.id.in_(wanted),  # type: ignore[union-attr]
+            customer_visible_clause(viewer),
+        )
+    )
+    return set(rows.all())
+
+
+async def require_customer(session: AsyncSession, viewer: Viewer, customer_id: int) -> None:
+    """Need-to-know on customers: NotAccessible (404) for a customer the viewer may not
+    know of, exactly as for one that does not exist."""
+    if customer_id not in await visible_customer_ids(session, viewer, [customer_id]):
+        raise NotAccessible(f"customer {customer_id}")

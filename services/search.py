@@ -25,7 +25,7 @@ from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from config.settings import Settings
-from services.access import ADMINISTER, READ_CONTACTS, Viewer
+from services.access import ADMINISTER, READ_CONTACTS, Viewer, visible_customer_ids
 from services.customers.identifiers import identifier_keys, lookup_hashes_for_query
 from services.customers.phones import normalize_phone
 
@@ -121,7 +121,9 @@ async def search(
                 session, reference.group(1).upper(), products
             )
             return results  # a reference is unambiguous: nothing else to look for
-        results.customers = await customers(session, settings, query, limit)
+        found = await customers(session, settings, query, limit)
+        visible = await visible_customer_ids(session, viewer, [hit.id for hit in found])
+        results.customers = [hit for hit in found if hit.id in visible]  # need-to-know
         if _has_words(query):
             results.messages = await messages(session, query, products, limit)
     if _has_words(query) and viewer.role in READ_CONTACTS | ADMINISTER:

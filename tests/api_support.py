@@ -190,3 +190,12 @@ async def make_contact(
 
 async def seeded(sessionmaker) -> None:
     await seed_demo(sessionmaker)
+
+
+def detail_text(response: httpx.Response) -> str:
+    """The refusal sentence(s) of an error answer: a 422 carries a list of errors (FastAPI's
+    shape), other statuses a string."""
+    detail = response.json()["detail"]
+    if isinstance(detail, list):
+        return " ".join(item["msg"] for item in detail)
+    return detail

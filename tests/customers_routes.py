@@ -1,8 +1,11 @@
 """The customer and knowledge-base routes for the route walk in tests/test_access_routes.py:
 who may use each (the keyword arguments of its ``Rule``), path ids and a valid body.
 
-Customers are not tied to one product: every role that reads contacts may open a
-customer (its contacts are filtered, see tests/test_klantbeeld.py). Knowledge-base
+Customers are known on a need-to-know basis: a viewer opens a customer only when it has
+a contact in one of their products (the walk links the UZI contact to customer 1, so the
+customer routes are scoped like that contact), or when they registered it; a customer
+with no contact in the viewer's products is not found (test_access_routes walks customer
+2, who has none). Knowledge-base
 articles are per product but admins see all of them, which the walk's single
 "sees UZI" rule cannot express: those routes are not exercised here but in
 tests/test_knowledge.py.
@@ -19,28 +22,44 @@ CU = "/customers/{customer_id}"
 CUSTOMERS_ROUTES: dict[tuple[str, str], dict] = {
     ("GET", "/customers/new"): {"roles": WORK_CONTACTS},
     ("POST", "/customers"): {"roles": WORK_CONTACTS},
-    ("GET", CU): {"roles": READ_CONTACTS},
+    ("GET", CU): {"scoped": True, "roles": READ_CONTACTS},
     ("GET", CU + "/register/{product_code}"): {"roles": READ_CONTACTS, "scoped": True},
-    ("GET", CU + "/duplicates"): {"roles": WORK_CONTACTS},
-    ("POST", CU + "/edit"): {"roles": WORK_CONTACTS},
-    ("POST", CU + "/emails"): {"roles": WORK_CONTACTS},
-    ("POST", CU + "/emails/{email_id}/delete"): {"roles": WORK_CONTACTS, "exercise": False},
-    ("POST", CU + "/phones"): {"roles": WORK_CONTACTS},
-    ("POST", CU + "/phones/{phone_id}/delete"): {"roles": WORK_CONTACTS, "exercise": False},
-    ("POST", CU + "/identifiers"): {"roles": WORK_CONTACTS},
-    ("POST", CU + "/identifiers/{identifier_id}/delete"): {
+    ("GET", CU + "/duplicates"): {"scoped": True, "roles": WORK_CONTACTS},
+    ("POST", CU + "/edit"): {"scoped": True, "roles": WORK_CONTACTS},
+    ("POST", CU + "/emails"): {"scoped": True, "roles": WORK_CONTACTS},
+    ("POST", CU + "/emails/{email_id}/delete"): {
+        "scoped": True,
         "roles": WORK_CONTACTS,
         "exercise": False,
     },
-    ("POST", CU + "/identifiers/verify"): {"roles": WORK_CONTACTS},
-    ("POST", CU + "/identifiers/{identifier_id}/reveal"): {"roles": WORK_CONTACTS},
-    ("POST", "/api" + CU + "/identifiers/verify"): {"roles": WORK_CONTACTS},
-    ("POST", "/api" + CU + "/identifiers/{identifier_id}/reveal"): {"roles": WORK_CONTACTS},
-    ("POST", CU + "/merge"): {"roles": WORK_CONTACTS},
-    ("POST", CU + "/merges/{merge_id}/undo"): {"roles": WORK_CONTACTS, "exercise": False},
+    ("POST", CU + "/phones"): {"scoped": True, "roles": WORK_CONTACTS},
+    ("POST", CU + "/phones/{phone_id}/delete"): {
+        "scoped": True,
+        "roles": WORK_CONTACTS,
+        "exercise": False,
+    },
+    ("POST", CU + "/identifiers"): {"scoped": True, "roles": WORK_CONTACTS},
+    ("POST", CU + "/identifiers/{identifier_id}/delete"): {
+        "scoped": True,
+        "roles": WORK_CONTACTS,
+        "exercise": False,
+    },
+    ("POST", CU + "/identifiers/verify"): {"scoped": True, "roles": WORK_CONTACTS},
+    ("POST", CU + "/identifiers/{identifier_id}/reveal"): {"scoped": True, "roles": WORK_CONTACTS},
+    ("POST", "/api" + CU + "/identifiers/verify"): {"scoped": True, "roles": WORK_CONTACTS},
+    ("POST", "/api" + CU + "/identifiers/{identifier_id}/reveal"): {
+        "scoped": True,
+        "roles": WORK_CONTACTS,
+    },
+    ("POST", CU + "/merge"): {"scoped": True, "roles": WORK_CONTACTS},
+    ("POST", CU + "/merges/{merge_id}/undo"): {
+        "scoped": True,
+        "roles": WORK_CONTACTS,
+        "exercise": False,
+    },
     ("POST", "/contacts/{reference}/customer"): {"roles": WORK_CONTACTS, "scoped": True},
     ("GET", "/api/customers/match"): {"roles": READ_CONTACTS},
-    ("GET", "/api/customers/{customer_id}"): {"roles": READ_CONTACTS},
+    ("GET", "/api/customers/{customer_id}"): {"scoped": True, "roles": READ_CONTACTS},
     ("POST", "/api/customers"): {"roles": WORK_CONTACTS},
     ("POST", "/api/contacts/{reference}/customer"): {"roles": WORK_CONTACTS, "scoped": True},
     ("GET", "/search"): {"roles": ALL_ROLES},

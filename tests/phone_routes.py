@@ -4,7 +4,7 @@ use each (the keyword arguments of its ``Rule``) and a valid body."""
 from __future__ import annotations
 
 from db.models.contacts import Role
-from services.access import ALL_ROLES, READ_CONTACTS, WORK_CONTACTS
+from services.access import READ_CONTACTS, WORK_CONTACTS
 
 SUPERVISORS = frozenset({Role.trafficer, Role.manager})
 P = "/api/phone/calls/{reference}"
@@ -21,10 +21,10 @@ PHONE_ROUTES: dict[tuple[str, str], dict] = {
     ("GET", P): {"roles": READ_CONTACTS, "scoped": True},
     ("POST", P + "/wrap-up"): {"roles": WORK_CONTACTS, "scoped": True},
     ("POST", P + "/call-back"): {"roles": WORK_CONTACTS, "scoped": True},
-    ("GET", "/dev/phone"): {"roles": ALL_ROLES, "dev": True},
-    ("POST", "/dev/phone/call"): {"roles": ALL_ROLES, "dev": True},
-    ("POST", "/dev/phone/answer"): {"roles": ALL_ROLES, "dev": True},
-    ("POST", "/dev/phone/hangup"): {"roles": ALL_ROLES, "dev": True},
+    ("GET", "/dev/phone"): {"roles": READ_CONTACTS, "dev": True},
+    ("POST", "/dev/phone/call"): {"roles": READ_CONTACTS, "dev": True},
+    ("POST", "/dev/phone/answer"): {"roles": READ_CONTACTS, "dev": True},
+    ("POST", "/dev/phone/hangup"): {"roles": READ_CONTACTS, "dev": True},
 }
 
 

@@ -15,7 +15,7 @@ from sqlmodel import select
 from db.models.contacts import AuditEvent, Contact, Product
 from db.models.work import ClosingDay, OfficeCalendar, QueueAutoAssign, ReplyTemplate, SlaPolicy
 from services.work.calendar import cached_display_calendar
-from tests.api_support import JSON, client_for, login, running_app, seeded
+from tests.api_support import JSON, client_for, detail_text, login, running_app, seeded
 from tests.test_api_work import new_contacts, work_world  # noqa: F401  (fixture)
 from tests.test_contact_workflow import smtp_sink  # noqa: F401  (fixture)
 
@@ -109,7 +109,7 @@ async def test_sla_policy_errors_are_clear(admin_app, change, status, says):
     body = {"product_id": big, "channel": "", "line": 1, "first_response_minutes": 60}
     async with signed_in(app, db) as admin:
         answer = await admin.post("/api/admin/work/sla", json={**body, **change})
-    assert answer.status_code == status and says in answer.json()["detail"]
+    assert answer.status_code == status and says in detail_text(answer)
     assert await audit_actions(db) == []  # nothing changed, nothing audited
 
 
@@ -172,7 +172,7 @@ async def test_calendar_edit_validation_and_audit(admin_app):
             ({"workdays": [7]}, "at least one workday"),
         ):
             refused = await admin.put("/api/admin/work/calendar", json={**calendar, **change})
-            assert refused.status_code == 422 and says in refused.json()["detail"], change
+            assert refused.status_code == 422 and says in detail_text(refused), change
     async with db() as s:
         row = await s.get(OfficeCalendar, 1)
     assert (row.open_minute, row.close_minute, row.workdays) == (480, 1080, "0,1,2,3,4,5")
@@ -191,7 +191,7 @@ async def test_closing_days_add_remove_and_holidays_on_the_page(admin_app):
         # pages that only read the cached calendar (the inbox's "time left") know it now
         assert day.isoformat() in cached_display_calendar().holidays
         twice = await admin.post("/api/admin/work/closing-days", json={"day": day.isoformat()})
-        assert twice.status_code == 409 and "already a closing day" in twice.json()["detail"]
+        assert twice.status_code == 409 and "already a closing day" in detail_text(twice)
         page = await admin.get("/admin/work/calendar", headers=HTML)
         assert "Brugdag" in page.text and "Komende Nederlandse feestdagen" in page.text
         assert "Koningsdag" in page.text  # within the coming year, always
@@ -246,7 +246,7 @@ async def test_product_settings_and_auto_assignment(admin_app):
             refused = await admin.put(
                 f"/api/admin/work/products/{big}", json={**settings, **change}
             )
-            assert refused.status_code == 422 and says in refused.json()["detail"], change
+            assert refused.status_code == 422 and says in detail_text(refused), change
         assert (
             await admin.put("/api/admin/work/products/999999", json=settings)
         ).status_code == 404
@@ -328,11 +328,11 @@ async def test_templates_create_edit_deactivate_and_unknown_variables(admin_app)
             "/api/admin/work/templates", json={**body, "code": "x", "body": "Dear {custmer_name}"}
         )
         assert typo.status_code == 422
-        assert typo.json()["detail"].startswith("Unknown variable(s): custmer_name.")
+        assert detail_text(typo).startswith("Unknown variable(s): custmer_name.")
         # a letter of the workflow has fewer variables: no agent there
         letter = {**body, "code": "waiting_reminder", "body": "Reminder {reference} {agent_name}"}
         refused = await admin.post("/api/admin/work/templates", json=letter)
-        assert refused.status_code == 422 and "agent_name" in refused.json()["detail"]
+        assert refused.status_code == 422 and "agent_name" in detail_text(refused)
         off = await admin.put(f"/api/admin/work/templates/{tid}", json={**body, "active": False})
         assert off.status_code == 200 and off.json()["active"] is False
 

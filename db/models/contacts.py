@@ -113,6 +113,8 @@ class User(UserBase, table=True):
     # accounts (api/routes/auth/account.py): set when an admin chose the password; the
     # user must pick their own before doing anything else
     must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
+    # Sees every customer, not only those with a contact in their products (services.access)
+    sees_all_customers: bool = Field(default=False, sa_column_kwargs={"server_default": "false"})
     password_changed_at: datetime | None = ts()
 
 
@@ -160,6 +162,8 @@ class Customer(SQLModel, table=True):
     )
     merged_into_id: int | None = Field(default=None, foreign_key="customers.id")
     updated_at: datetime | None = ts()
+    # Who registered the customer: they see it before any of their contacts is linked.
+    created_by_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
 
 
 class CustomerEmail(SQLModel, table=True):

@@ -5,6 +5,7 @@ every outcome audited."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -27,6 +28,18 @@ from services.security import (
 )
 
 MAX_USERNAME = 100
+
+# Runs a password check (a blocking argon2 verify); the API passes the throttle's, which
+# runs it off the event loop and caps how many run at once.
+PasswordCheck = Callable[[Callable[[], bool]], Awaitable[bool | None]]
+
+
+async def _inline(verify: Callable[[], bool]) -> bool:
+    return verify()
+
+
+class TooManyChecks(Exception):
+    """Too many password checks are waiting already (HTTP 429)."""
 
 
 @dataclass
@@ -72,10 +85,18 @@ def _is_locked(user: User) -> bool:
 
 
 async def check_password(
-    session: AsyncSession, settings: Settings, username: str, password: str, origin: str | None
+    session: AsyncSession,
+    settings: Settings,
+    username: str,
+    password: str,
+    origin: str | None,
+    run_check: PasswordCheck = _inline,
 ) -> LoginOutcome:
     user = (await session.exec(select(User).where(User.username == username))).first()
-    password_ok = verify_password(user.password_hash if user else None, password)
+    stored = user.password_hash if user else None
+    password_ok = await run_check(lambda: verify_password(stored, password))
+    if password_ok is None:
+        raise TooManyChecks()
     reason = None
     if user is None or not user.is_active:
         reason = "unknown or inactive user"
@@ -150,11 +171,12 @@ async def password_login(
     password: str,
     origin: str | None,
     old_token: str | None,
+    run_check: PasswordCheck = _inline,
 ) -> PasswordStep:
     """Check the password; on success end the old session (no session fixation: a
     login always gets a fresh one) and start a new one, half logged in unless a demo
     user may skip the second factor."""
-    outcome = await check_password(session, settings, username, password, origin)
+    outcome = await check_password(session, settings, username, password, origin, run_check)
     user = outcome.user
     if user is None:
         await session.commit()

@@ -9,6 +9,7 @@ commit. Functions take the acting person (``Viewer``) or None for the system.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -148,17 +149,46 @@ async def load_card(session: AsyncSession, customer_id: int) -> CustomerCard:
     return CustomerCard(customer, list(emails.all()), list(phones.all()), list(identifiers.all()))
 
 
-async def history(session: AsyncSession, customer_id: int, limit: int = 50) -> list[dict]:
+async def history(
+    session: AsyncSession, customer_id: int, limit: int = 50, viewer: Viewer | None = None
+) -> list[dict]:
+    """The change history, newest first. For a viewer, changes that name a contact of a
+    product they are not accredited for (linked, moved out) are left out."""
     from db.models.contacts import User
 
-    rows = await session.exec(
-        select(CustomerChange, User.full_name)
-        .join(User, User.id == CustomerChange.actor_id, isouter=True)
-        .where(CustomerChange.customer_id == customer_id)
-        .order_by(CustomerChange.id.desc())
-        .limit(limit)
+    rows = (
+        await session.exec(
+            select(CustomerChange, User.full_name)
+            .join(User, User.id == CustomerChange.actor_id, isouter=True)
+            .where(CustomerChange.customer_id == customer_id)
+            .order_by(CustomerChange.id.desc())
+            .limit(limit)
+        )
+    ).all()
+    if viewer is not None:
+        rows = await _without_other_products(session, viewer, rows)
+    return [{"change": c, "actor_name": name} for c, name in rows]
+
+
+_REFERENCE = re.compile(r"KCC-\d{4}-\d+")
+
+
+async def _without_other_products(session: AsyncSession, viewer: Viewer, rows) -> list:
+    named = {ref for change, _ in rows for ref in _REFERENCE.findall(f"{change.old} {change.new}")}
+    if not named:
+        return list(rows)
+    seen = await session.exec(
+        select(Contact.reference).where(
+            Contact.reference.in_(named),  # type: ignore[attr-defined]
+            Contact.product_id.in_(viewer.product_ids or (-1,)),  # type: ignore[attr-defined]
+        )
     )
-    return [{"change": c, "actor_name": name} for c, name in rows.all()]
+    visible = set(seen.all())
+    return [
+        (change, name)
+        for change, name in rows
+        if set(_REFERENCE.findall(f"{change.old} {change.new}")) <= visible
+    ]
 
 
 # --- changing ------------------------------------------------------------------------
@@ -209,7 +239,11 @@ async def create_customer(
     phones: list[str] = (),
     identifiers: dict[str, str] | None = None,
 ) -> Customer:
-    customer = Customer(display_name=display_name.strip()[:300], kind=CustomerKind(kind))
+    customer = Customer(
+        display_name=display_name.strip()[:300],
+        kind=CustomerKind(kind),
+        created_by_id=actor.id if actor is not None else None,
+    )
     session.add(customer)
     await session.flush()
     await record_change(session, actor, origin, customer.id, "created", new=customer.display_name)

@@ -11,6 +11,7 @@ from sqlmodel import select
 
 from api.deps import Admin, DbSession, client_ip
 from api.rendering import render
+from api.validation import IntCount, IntId
 from db.models.contacts import ContactReason, Product
 from services.access import NotAccessible
 from services.admin.reasons import (
@@ -28,7 +29,7 @@ router = APIRouter(tags=["contact reasons"])
 
 
 @router.get("/admin/reasons", include_in_schema=False)
-async def reasons_page(request: Request, viewer: Admin, session: DbSession, product: int = 0):
+async def reasons_page(request: Request, viewer: Admin, session: DbSession, product: IntCount = 0):
     products = list((await session.exec(select(Product).order_by(Product.code))).all())
     current = next((p for p in products if p.id == product), products[0] if products else None)
     reasons = await reasons_of(session, current.id) if current else []
@@ -47,7 +48,7 @@ async def create_reason_form(
     request: Request,
     viewer: Admin,
     session: DbSession,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     code: Annotated[str, Form()],
     label_nl: Annotated[str, Form()],
     label_en: Annotated[str, Form()],
@@ -66,7 +67,7 @@ async def create_reason_form(
 
 @router.post("/admin/reasons/{reason_id}", include_in_schema=False)
 async def update_reason_form(
-    reason_id: int,
+    reason_id: IntId,
     request: Request,
     viewer: Admin,
     session: DbSession,
@@ -94,7 +95,7 @@ async def update_reason_form(
 
 
 @router.get("/api/admin/reasons", response_model=list[ReasonOut])
-async def api_reasons(viewer: Admin, session: DbSession, product_id: int):
+async def api_reasons(viewer: Admin, session: DbSession, product_id: IntId):
     await product_or_404(session, product_id)
     return await reasons_of(session, product_id)
 
@@ -107,7 +108,7 @@ async def api_create_reason(body: ReasonIn, request: Request, viewer: Admin, ses
 
 @router.put("/api/admin/reasons/{reason_id}", response_model=ReasonOut)
 async def api_update_reason(
-    reason_id: int, body: ReasonIn, request: Request, viewer: Admin, session: DbSession
+    reason_id: IntId, body: ReasonIn, request: Request, viewer: Admin, session: DbSession
 ):
     reason = await save_reason(session, viewer, client_ip(request), body, reason_id)
     return ReasonOut(**reason.model_dump())

@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse
 from api.deps import Admin, DbSession, client_ip
 from api.rendering import render
 from api.routes.admin.users import NO_STORE, load_user, release_claimed
+from api.validation import IntId
 from db.models.contacts import Role
 from services.admin import users as ua
 from ui.i18n import LANGUAGES
@@ -38,7 +39,7 @@ def _form_page(request: Request, admin, template: str, status: int = 200, **cont
     )
 
 
-def _redirect(user_id: int, notice: str) -> RedirectResponse:
+def _redirect(user_id: IntId, notice: str) -> RedirectResponse:
     return RedirectResponse(f"/admin/users/{user_id}?done={notice}", status_code=303)
 
 
@@ -112,13 +113,13 @@ async def _user_page(request, admin, session, user, status=200, error=None, valu
 
 
 @router.get("/{user_id}")
-async def user_page(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def user_page(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     return await _user_page(request, admin, session, await load_user(session, user_id))
 
 
 @router.post("/{user_id}")
 async def save(
-    user_id: int,
+    user_id: IntId,
     request: Request,
     admin: Admin,
     session: DbSession,
@@ -140,21 +141,21 @@ async def save(
 
 
 @router.post("/{user_id}/unlock")
-async def unlock(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def unlock(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     await load_user(session, user_id)
     await ua.unlock(session, admin, user_id, client_ip(request))
     return _redirect(user_id, "unlocked")
 
 
 @router.post("/{user_id}/reactivate")
-async def reactivate(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def reactivate(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     await load_user(session, user_id)
     await ua.set_active(session, admin, user_id, True, client_ip(request))
     return _redirect(user_id, "reactivated")
 
 
 @router.post("/{user_id}/totp")
-async def reset_totp(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def reset_totp(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     await load_user(session, user_id)
     user, secret, uri = await ua.reset_totp(session, admin, user_id, client_ip(request))
     response = render(
@@ -172,7 +173,7 @@ async def reset_totp(user_id: int, request: Request, admin: Admin, session: DbSe
 
 
 @router.post("/{user_id}/password")
-async def reset_password(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def reset_password(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     await load_user(session, user_id)
     user, password = await ua.reset_password(session, admin, user_id, client_ip(request))
     response = render(
@@ -193,7 +194,7 @@ async def reset_password(user_id: int, request: Request, admin: Admin, session: 
 
 
 @router.get("/{user_id}/deactivate")
-async def deactivate_confirm(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def deactivate_confirm(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     user = await load_user(session, user_id)
     return render(
         request,
@@ -208,7 +209,7 @@ async def deactivate_confirm(user_id: int, request: Request, admin: Admin, sessi
 
 
 @router.post("/{user_id}/deactivate")
-async def deactivate(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def deactivate(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     user = await load_user(session, user_id)
     claimed = await ua.claimed_contacts(session, user_id)
     try:
@@ -241,7 +242,7 @@ async def deactivate(user_id: int, request: Request, admin: Admin, session: DbSe
 
 
 @router.post("/{user_id}/release")
-async def release(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def release(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     user = await load_user(session, user_id)
     if user.is_active:
         return _redirect(user_id, "still_active")
@@ -263,7 +264,7 @@ def _grants_from_form(values: list[str]) -> list[ua.Grant]:
 
 
 @router.get("/{user_id}/accreditations")
-async def grid_page(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def grid_page(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     user = await load_user(session, user_id)
     return render(
         request,
@@ -277,7 +278,7 @@ async def grid_page(user_id: int, request: Request, admin: Admin, session: DbSes
 
 
 @router.post("/{user_id}/accreditations")
-async def grid_save(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def grid_save(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     user = await load_user(session, user_id)
     form = await request.form()
     grants = _grants_from_form([v for v in form.getlist("grant") if isinstance(v, str)])

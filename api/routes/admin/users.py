@@ -1,8 +1,9 @@
 """User and accreditation administration, JSON API (admins only).
 
 The logic lives in services/admin/users.py; the HTML pages are in user_pages.py.
-Refused input answers 422 with ``{"detail": <English>, "code": <stable key>,
-"field": <form field or null>}``; every change and every refusal is audited.
+Refused input answers 422 with ``{"detail": [{"type": <stable key>, "loc": ["body",
+<field>], "msg": <English>}], "code": <stable key>, "field": <form field or null>}``
+(FastAPI's validation shape plus the key and field); every change and refusal is audited.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from sqlmodel import SQLModel
 from temporalio.client import Client
 
 from api.deps import Admin, DbSession, client_ip, temporal_client
+from api.validation import IntId
 from db.models.contacts import UserPublic
 from services.access import Viewer
 from services.admin import handover
@@ -31,7 +33,7 @@ NO_STORE = {"Cache-Control": "no-store"}  # answers that carry a secret shown on
 # --- shared with the pages --------------------------------------------------------------
 
 
-async def load_user(session, user_id: int):
+async def load_user(session, user_id: IntId):
     try:
         return await ua.get_user(session, user_id)
     except ua.UserNotFound:
@@ -39,8 +41,10 @@ async def load_user(session, user_id: int):
 
 
 def refusal(error: ua.UserAdminError) -> JSONResponse:
+    loc = ["body", error.field] if error.field else ["body"]
+    detail = [{"type": error.code, "loc": loc, "msg": str(error)}]
     return JSONResponse(
-        {"detail": str(error), "code": error.code, "field": error.field}, status_code=422
+        {"detail": detail, "code": error.code, "field": error.field}, status_code=422
     )
 
 
@@ -52,7 +56,7 @@ async def _engine_or_none(request: Request) -> Client | None:
 
 
 async def release_claimed(
-    request: Request, session, admin: Viewer, user_id: int
+    request: Request, session, admin: Viewer, user_id: IntId
 ) -> handover.ReleaseOutcome:
     """Hand a user's open work back to the queues (services/admin/handover.py)."""
     return await handover.release_claimed(
@@ -99,8 +103,8 @@ class PasswordOut(SQLModel):
 
 
 class GrantIn(SQLModel):
-    product_id: int
-    line: int = 1
+    product_id: IntId
+    line: IntId = 1
 
 
 class GridIn(SQLModel):
@@ -108,7 +112,7 @@ class GridIn(SQLModel):
 
 
 class GridRowOut(SQLModel):
-    product_id: int
+    product_id: IntId
     code: str
     name: str
     active: bool
@@ -116,7 +120,7 @@ class GridRowOut(SQLModel):
 
 
 class GridOut(SQLModel):
-    user_id: int
+    user_id: IntId
     products: list[GridRowOut]
 
 
@@ -124,7 +128,7 @@ class ClaimedOut(SQLModel):
     reference: str
     product_code: str
     status: str
-    line: int
+    line: IntId
 
 
 class DeactivatedOut(SQLModel):
@@ -158,12 +162,14 @@ async def create(body: ua.NewUser, request: Request, admin: Admin, session: DbSe
 
 
 @router.get("/{user_id}", response_model=UserDetail)
-async def detail(user_id: int, admin: Admin, session: DbSession):
+async def detail(user_id: IntId, admin: Admin, session: DbSession):
     return user_detail(await load_user(session, user_id))
 
 
 @router.patch("/{user_id}", response_model=UserDetail, responses={422: {}})
-async def edit(user_id: int, body: ua.UserEdit, request: Request, admin: Admin, session: DbSession):
+async def edit(
+    user_id: IntId, body: ua.UserEdit, request: Request, admin: Admin, session: DbSession
+):
     await load_user(session, user_id)
     try:
         user = await ua.update_user(session, admin, user_id, body, client_ip(request))
@@ -174,7 +180,7 @@ async def edit(user_id: int, body: ua.UserEdit, request: Request, admin: Admin, 
 
 
 @router.post("/{user_id}/deactivate", response_model=DeactivatedOut, responses={422: {}})
-async def deactivate(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def deactivate(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     await load_user(session, user_id)
     try:
         user = await ua.set_active(session, admin, user_id, False, client_ip(request))
@@ -186,26 +192,26 @@ async def deactivate(user_id: int, request: Request, admin: Admin, session: DbSe
 
 
 @router.post("/{user_id}/reactivate", response_model=UserDetail)
-async def reactivate(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def reactivate(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     await load_user(session, user_id)
     return user_detail(await ua.set_active(session, admin, user_id, True, client_ip(request)))
 
 
 @router.post("/{user_id}/unlock", response_model=UserDetail)
-async def unlock(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def unlock(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     await load_user(session, user_id)
     return user_detail(await ua.unlock(session, admin, user_id, client_ip(request)))
 
 
 @router.post("/{user_id}/totp", response_model=TotpOut)
-async def reset_totp(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def reset_totp(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     await load_user(session, user_id)
     _, secret, uri = await ua.reset_totp(session, admin, user_id, client_ip(request))
     return JSONResponse({"totp_secret": secret, "totp_uri": uri}, headers=NO_STORE)
 
 
 @router.post("/{user_id}/password", response_model=PasswordOut)
-async def reset_password(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def reset_password(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     """A forgotten password: a generated one, to hand over; the user's sessions end."""
     await load_user(session, user_id)
     _, password = await ua.reset_password(session, admin, user_id, client_ip(request))
@@ -213,13 +219,13 @@ async def reset_password(user_id: int, request: Request, admin: Admin, session: 
 
 
 @router.get("/{user_id}/claimed", response_model=list[ClaimedOut])
-async def claimed(user_id: int, admin: Admin, session: DbSession):
+async def claimed(user_id: IntId, admin: Admin, session: DbSession):
     await load_user(session, user_id)
     return [ClaimedOut(**asdict(c)) for c in await ua.claimed_contacts(session, user_id)]
 
 
 @router.post("/{user_id}/release", response_model=ReleasedOut)
-async def release(user_id: int, request: Request, admin: Admin, session: DbSession):
+async def release(user_id: IntId, request: Request, admin: Admin, session: DbSession):
     """Release what a (deactivated) user still holds, e.g. after the engine was down."""
     user = await load_user(session, user_id)
     if user.is_active:
@@ -228,14 +234,16 @@ async def release(user_id: int, request: Request, admin: Admin, session: DbSessi
 
 
 @router.get("/{user_id}/accreditations", response_model=GridOut)
-async def grid(user_id: int, admin: Admin, session: DbSession):
+async def grid(user_id: IntId, admin: Admin, session: DbSession):
     await load_user(session, user_id)
     rows = await ua.accreditation_grid(session, user_id)
     return GridOut(user_id=user_id, products=[GridRowOut(**asdict(r)) for r in rows])
 
 
 @router.put("/{user_id}/accreditations", response_model=GridOut, responses={422: {}})
-async def set_grid(user_id: int, body: GridIn, request: Request, admin: Admin, session: DbSession):
+async def set_grid(
+    user_id: IntId, body: GridIn, request: Request, admin: Admin, session: DbSession
+):
     await load_user(session, user_id)
     grants = [ua.Grant(g.product_id, g.line) for g in body.grants]
     try:

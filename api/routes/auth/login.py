@@ -28,6 +28,7 @@ from api.rendering import render
 from config.settings import Settings
 from db.models.contacts import User, UserPublic
 from services.auth import login
+from services.auth.throttle import LoginThrottle
 from services.security import (
     csrf_tokens_match,
     new_csrf_token,
@@ -73,6 +74,36 @@ def safe_next(target: str | None) -> str:
     return "/"
 
 
+# --- abuse limits -----------------------------------------------------------------------
+
+
+def make_throttle(settings: Settings) -> LoginThrottle:
+    return LoginThrottle(
+        per_address_per_minute=settings.login_address_attempts_per_minute,
+        global_per_minute=settings.login_global_attempts_per_minute,
+        address_max_failures=settings.login_address_max_failures,
+        address_lock_seconds=settings.login_lockout_minutes * 60,
+        concurrent_checks=settings.login_concurrent_checks,
+    )
+
+
+def throttle_of(request: Request) -> LoginThrottle:
+    state = request.app.state
+    if getattr(state, "login_throttle", None) is None:
+        state.login_throttle = make_throttle(state.settings)
+    return state.login_throttle
+
+
+def too_many(request: Request, settings: Settings, wait: float, template: str, **context):
+    """429 with the page the person was on and when to try again."""
+    if template == "auth/login.html":
+        response = _login_page(request, settings, "login.too_many", status=429)
+    else:
+        response = render(request, template, status_code=429, error_key="login.too_many", **context)
+    response.headers["Retry-After"] = str(max(1, int(wait + 0.999)))
+    return response
+
+
 # --- routes ---------------------------------------------------------------------------
 
 
@@ -108,16 +139,27 @@ async def login_submit(
 ):
     if not csrf_tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         raise CsrfFailed()
-    step = await login.password_login(
-        session,
-        settings,
-        username.strip(),
-        password,
-        client_ip(request),
-        request.cookies.get(SESSION_COOKIE),
-    )
+    throttle, origin = throttle_of(request), client_ip(request)
+    wait = throttle.admit(origin)
+    if wait is not None:
+        return too_many(request, settings, wait, "auth/login.html")
+    try:
+        step = await login.password_login(
+            session,
+            settings,
+            username.strip(),
+            password,
+            origin,
+            request.cookies.get(SESSION_COOKIE),
+            throttle.check,
+        )
+    except login.TooManyChecks:
+        return too_many(request, settings, 1, "auth/login.html")
     if step.token is None:
+        if step.error_key == "login.failed":
+            throttle.failed(origin)
         return _login_page(request, settings, step.error_key, status=401)
+    throttle.succeeded(origin)
     token, skip_totp = step.token, step.skip_totp
     response = RedirectResponse("/" if skip_totp else "/login/totp", status_code=303)
     set_session_cookie(response, settings, token)
@@ -140,8 +182,13 @@ async def totp_submit(
     viewer: PendingMfaViewer,
     code: Annotated[str, Form(max_length=20)] = "",
 ):
-    token = await login.totp_login(session, settings, viewer, code, client_ip(request))
+    throttle, origin = throttle_of(request), client_ip(request)
+    wait = throttle.admit(origin)
+    if wait is not None:
+        return too_many(request, settings, wait, "auth/totp.html", viewer=viewer)
+    token = await login.totp_login(session, settings, viewer, code, origin)
     if token is None:
+        throttle.failed(origin)
         return render(
             request, "auth/totp.html", viewer=viewer, status_code=401, error_key="totp.failed"
         )

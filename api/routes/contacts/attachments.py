@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.deps import ContactReader, DbSession, client_ip
+from api.validation import IntId
 from services.contacts import downloads
 from services.contacts.downloads import Download
 
@@ -34,7 +35,11 @@ def download_response(download: Download) -> Response:
 
 @router.get("/{reference}/attachments/{attachment_id}")
 async def download_attachment(
-    reference: str, attachment_id: int, request: Request, viewer: ContactReader, session: DbSession
+    reference: str,
+    attachment_id: IntId,
+    request: Request,
+    viewer: ContactReader,
+    session: DbSession,
 ) -> Response:
     origin = client_ip(request)
     found = await downloads.attachment(session, viewer, reference, attachment_id, origin)
@@ -43,7 +48,7 @@ async def download_attachment(
 
 @router.get("/{reference}/messages/{message_id}/raw")
 async def download_raw_message(
-    reference: str, message_id: int, request: Request, viewer: ContactReader, session: DbSession
+    reference: str, message_id: IntId, request: Request, viewer: ContactReader, session: DbSession
 ) -> Response:
     """The message exactly as received or sent (RFC 5322, .eml)."""
     origin = client_ip(request)

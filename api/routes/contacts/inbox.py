@@ -22,6 +22,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from api.deps import ContactReader, CurrentViewer, DbSession
 from api.rendering import render
+from api.validation import IntId
 from db.models.contacts import Product, Role, TaskStatus, utcnow
 from services.access import Viewer
 
@@ -39,7 +40,7 @@ STATUS_FILTERS = {
 
 @dataclass(frozen=True)
 class InboxFilter:
-    product_id: int | None = None
+    product_id: IntId | None = None
     status: str = "active"
     age: str = ""
     mine: bool = False
@@ -58,7 +59,7 @@ class InboxFilter:
 
 
 def inbox_filter(
-    product: Annotated[int | None, Query(ge=1)] = None,
+    product: Annotated[IntId | None, Query()] = None,
     status: Annotated[str, Query(pattern="^(active|open|claimed|done)$")] = "active",
     age: Annotated[str, Query(pattern="^(|1d|3d|7d)$")] = "",
     mine: bool = False,
@@ -74,21 +75,21 @@ Filters = Annotated[InboxFilter, Depends(inbox_filter)]
 # SQLModel's per-instance machinery tripled the cost of building the 50 rows of a page.
 class TaskRow(BaseModel):
     id: int
-    contact_id: int
+    contact_id: IntId
     reference: str
     title: str
     customer_label: str
-    product_id: int
+    product_id: IntId
     kind: str
     status: TaskStatus
     contact_status: str
-    assignee_id: int | None
+    assignee_id: IntId | None
     assignee_name: str | None
     priority: int
     unreadable: bool
     due_at: datetime | None
     created_at: datetime
-    line: int = 1  # the line holding it, and its SLA state
+    line: IntId = 1  # the line holding it, and its SLA state
     sla_state: str = ""
 
 

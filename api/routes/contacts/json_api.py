@@ -13,6 +13,7 @@ from fastapi import APIRouter, File, Form, UploadFile
 from sqlmodel import SQLModel
 
 from api.deps import AssignContext, ReadContext, WorkContext
+from api.validation import IntId
 from contracts.contact import DecisionResult
 from services.contacts import decisions
 from services.contacts.views import ContactDetail, load_contact_detail
@@ -25,7 +26,7 @@ REFUSED = {409: {"description": "The workflow refused the decision; `detail` say
 
 class DecisionOut(SQLModel):
     status: str
-    assignee_id: int | None = None
+    assignee_id: IntId | None = None
 
 
 class NoteIn(SQLModel):
@@ -37,15 +38,15 @@ class NoteCreated(SQLModel):
 
 
 class CloseIn(SQLModel):
-    reason_id: int
+    reason_id: IntId
 
 
 class AssignIn(SQLModel):
-    user_id: int
+    user_id: IntId
 
 
 class ReplyOut(DecisionOut):
-    message_id: int
+    message_id: IntId
 
 
 def decision_out(result: DecisionResult) -> DecisionOut:

@@ -20,6 +20,7 @@ from api.deps import (
     WorkContext,
 )
 from api.rendering import page_language, render
+from api.validation import IntId
 from services.access import ASSIGN_CONTACTS
 from services.contacts import decisions
 from services.contacts.views import assignable_users, load_contact_detail
@@ -97,12 +98,12 @@ async def release(reference: str, ctx: WorkContext):
 
 
 @router.post("/{reference}/close")
-async def close(reference: str, ctx: WorkContext, reason_id: Annotated[int, Form()]):
+async def close(reference: str, ctx: WorkContext, reason_id: Annotated[IntId, Form()]):
     return await answer_form(ctx, reference, "close", decisions.close(ctx, reference, reason_id))
 
 
 @router.post("/{reference}/assign")
-async def assign(reference: str, ctx: AssignContext, user_id: Annotated[int, Form()]):
+async def assign(reference: str, ctx: AssignContext, user_id: Annotated[IntId, Form()]):
     return await answer_form(ctx, reference, "assign", decisions.assign(ctx, reference, user_id))
 
 

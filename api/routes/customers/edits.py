@@ -12,8 +12,9 @@ from fastapi.responses import RedirectResponse
 
 from api.deps import RequestContext, WorkContext
 from api.routes.customers.klantbeeld import klantbeeld_page
+from api.validation import IntId
 from db.models.customers import CustomerKind, IdentifierKind
-from services.access import NotAccessible, get_contact_for_user
+from services.access import NotAccessible, get_contact_for_user, require_customer
 from services.customers import merging
 from services.customers import service as cust
 from services.customers.edits import committed
@@ -22,7 +23,7 @@ from services.customers.identifiers import InvalidIdentifier
 router = APIRouter(tags=["customers"])
 
 
-async def _change(ctx: RequestContext, customer_id: int, change: Awaitable[Any], done="saved"):
+async def _change(ctx: RequestContext, customer_id: IntId, change: Awaitable[Any], done="saved"):
     """Run one change; answer a redirect, or the page with the refusal."""
     try:
         await cust.get_customer(ctx.session, customer_id)
@@ -41,7 +42,7 @@ async def _change(ctx: RequestContext, customer_id: int, change: Awaitable[Any],
 
 @router.post("/customers/{customer_id}/edit", include_in_schema=False)
 async def edit_customer(
-    customer_id: int,
+    customer_id: IntId,
     ctx: WorkContext,
     display_name: Annotated[str, Form(min_length=1, max_length=300)],
     kind: Annotated[CustomerKind, Form()],
@@ -54,21 +55,21 @@ async def edit_customer(
 
 @router.post("/customers/{customer_id}/emails", include_in_schema=False)
 async def add_email(
-    customer_id: int, ctx: WorkContext, address: Annotated[str, Form(max_length=320)]
+    customer_id: IntId, ctx: WorkContext, address: Annotated[str, Form(max_length=320)]
 ):
     change = cust.add_email(ctx.session, ctx.viewer, ctx.origin, customer_id, address)
     return await _change(ctx, customer_id, change)
 
 
 @router.post("/customers/{customer_id}/emails/{email_id}/delete", include_in_schema=False)
-async def remove_email(customer_id: int, email_id: int, ctx: WorkContext):
+async def remove_email(customer_id: IntId, email_id: IntId, ctx: WorkContext):
     change = cust.remove_email(ctx.session, ctx.viewer, ctx.origin, customer_id, email_id)
     return await _change(ctx, customer_id, change)
 
 
 @router.post("/customers/{customer_id}/phones", include_in_schema=False)
 async def add_phone(
-    customer_id: int,
+    customer_id: IntId,
     ctx: WorkContext,
     number: Annotated[str, Form(max_length=40)],
     label: Annotated[str, Form(max_length=50)] = "",
@@ -78,14 +79,14 @@ async def add_phone(
 
 
 @router.post("/customers/{customer_id}/phones/{phone_id}/delete", include_in_schema=False)
-async def remove_phone(customer_id: int, phone_id: int, ctx: WorkContext):
+async def remove_phone(customer_id: IntId, phone_id: IntId, ctx: WorkContext):
     change = cust.remove_phone(ctx.session, ctx.viewer, ctx.origin, customer_id, phone_id)
     return await _change(ctx, customer_id, change)
 
 
 @router.post("/customers/{customer_id}/identifiers", include_in_schema=False)
 async def add_identifier(
-    customer_id: int,
+    customer_id: IntId,
     ctx: WorkContext,
     kind: Annotated[IdentifierKind, Form()],
     value: Annotated[str, Form(max_length=40)],
@@ -97,27 +98,30 @@ async def add_identifier(
 
 
 @router.post("/customers/{customer_id}/identifiers/{identifier_id}/delete", include_in_schema=False)
-async def remove_identifier(customer_id: int, identifier_id: int, ctx: WorkContext):
+async def remove_identifier(customer_id: IntId, identifier_id: IntId, ctx: WorkContext):
     change = cust.remove_identifier(ctx.session, ctx.viewer, ctx.origin, customer_id, identifier_id)
     return await _change(ctx, customer_id, change)
 
 
 @router.post("/customers/{customer_id}/merge", include_in_schema=False)
-async def merge_into(customer_id: int, ctx: WorkContext, other_id: Annotated[int, Form()]):
+async def merge_into(customer_id: IntId, ctx: WorkContext, other_id: Annotated[IntId, Form()]):
     """Merge customer ``other_id`` into this one (this one survives)."""
+    await require_customer(ctx.session, ctx.viewer, other_id)
     change = merging.merge_customers(ctx.session, ctx.viewer, ctx.origin, customer_id, other_id)
     return await _change(ctx, customer_id, change, "merged")
 
 
 @router.post("/customers/{customer_id}/merges/{merge_id}/undo", include_in_schema=False)
-async def undo_merge(customer_id: int, merge_id: int, ctx: WorkContext):
+async def undo_merge(customer_id: IntId, merge_id: IntId, ctx: WorkContext):
     change = merging.undo_merge(ctx.session, ctx.viewer, ctx.origin, merge_id, customer_id)
     return await _change(ctx, customer_id, change, "unmerged")
 
 
-async def link_contact(ctx: RequestContext, reference: str, customer_id: int) -> None:
+async def link_contact(ctx: RequestContext, reference: str, customer_id: IntId) -> None:
     """Link the contact to a customer, or move a wrongly linked one (chosen by a person)."""
     contact = await get_contact_for_user(ctx.session, ctx.viewer, reference)
+    # linking would make the customer visible: only to a customer the viewer knows already
+    await require_customer(ctx.session, ctx.viewer, customer_id)
     change = cust.link_contact(ctx.session, ctx.viewer, ctx.origin, contact, customer_id)
     try:
         await committed(ctx.session, change)
@@ -128,7 +132,9 @@ async def link_contact(ctx: RequestContext, reference: str, customer_id: int) ->
 
 
 @router.post("/contacts/{reference}/customer", include_in_schema=False)
-async def link_contact_form(reference: str, ctx: WorkContext, customer_id: Annotated[int, Form()]):
+async def link_contact_form(
+    reference: str, ctx: WorkContext, customer_id: Annotated[IntId, Form()]
+):
     """Link the contact to a customer, or move a wrongly linked one (chosen by a person)."""
     await link_contact(ctx, reference, customer_id)
     return RedirectResponse(f"/customers/{customer_id}?done=linked", status_code=303)

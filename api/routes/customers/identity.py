@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import RequestContext, WorkContext
 from api.routes.customers.klantbeeld import klantbeeld_page
+from api.validation import IntId
 from db.models.customers import IdentifierKind
 from services.access import NotAccessible
 from services.customers.identifiers import InvalidIdentifier
@@ -48,7 +49,7 @@ class RevealOut(BaseModel):
     value: str
 
 
-async def _verify(ctx: RequestContext, customer_id: int, kind: str, value: str):
+async def _verify(ctx: RequestContext, customer_id: IntId, kind: str, value: str):
     try:
         return await verify_identifier(
             ctx.session, ctx.settings, ctx.viewer, ctx.origin, customer_id, kind, value
@@ -57,7 +58,7 @@ async def _verify(ctx: RequestContext, customer_id: int, kind: str, value: str):
         raise NotAccessible(f"customer {customer_id}") from None
 
 
-async def _reveal(ctx: RequestContext, customer_id: int, identifier_id: int, reason: str):
+async def _reveal(ctx: RequestContext, customer_id: IntId, identifier_id: IntId, reason: str):
     try:
         return await reveal_identifier(
             ctx.session, ctx.settings, ctx.viewer, ctx.origin, customer_id, identifier_id, reason
@@ -67,7 +68,7 @@ async def _reveal(ctx: RequestContext, customer_id: int, identifier_id: int, rea
 
 
 @router.post("/api/customers/{customer_id}/identifiers/verify", response_model=VerifyOut)
-async def api_verify(customer_id: int, body: VerifyIn, ctx: WorkContext):
+async def api_verify(customer_id: IntId, body: VerifyIn, ctx: WorkContext):
     """Does the number the caller gives match the stored one? Never returns the number."""
     try:
         result = await _verify(ctx, customer_id, body.kind.value, body.value)
@@ -81,7 +82,7 @@ async def api_verify(customer_id: int, body: VerifyIn, ctx: WorkContext):
 @router.post(
     "/api/customers/{customer_id}/identifiers/{identifier_id}/reveal", response_model=RevealOut
 )
-async def api_reveal(customer_id: int, identifier_id: int, body: RevealIn, ctx: WorkContext):
+async def api_reveal(customer_id: IntId, identifier_id: IntId, body: RevealIn, ctx: WorkContext):
     """The full value of one identifier; the reason is kept in the audit log."""
     try:
         kind, value = await _reveal(ctx, customer_id, identifier_id, body.reason)
@@ -94,7 +95,7 @@ async def api_reveal(customer_id: int, identifier_id: int, body: RevealIn, ctx: 
 
 @router.post("/customers/{customer_id}/identifiers/verify", include_in_schema=False)
 async def verify_form(
-    customer_id: int,
+    customer_id: IntId,
     ctx: WorkContext,
     value: Annotated[str, Form(max_length=40)],
     kind: Annotated[IdentifierKind, Form()] = IdentifierKind.bsn,
@@ -112,8 +113,8 @@ async def verify_form(
 
 @router.post("/customers/{customer_id}/identifiers/{identifier_id}/reveal", include_in_schema=False)
 async def reveal_form(
-    customer_id: int,
-    identifier_id: int,
+    customer_id: IntId,
+    identifier_id: IntId,
     ctx: WorkContext,
     reason: Annotated[str, Form(max_length=500)] = "",
 ):

@@ -11,8 +11,10 @@ from pydantic import BaseModel, Field
 from api.deps import ContactReader, DbSession, ReadContext, WorkContext
 from api.routes.customers.edits import link_contact
 from api.routes.customers.klantbeeld import audit_read, view_or_404
+from api.validation import IntId
 from db.models.contacts import Customer
 from db.models.customers import CustomerKind, IdentifierKind
+from services.access import visible_customer_ids
 from services.customers import service as cust
 from services.customers.edits import committed
 
@@ -28,7 +30,7 @@ class CustomerIn(BaseModel):
 
 
 class LinkIn(BaseModel):
-    customer_id: int
+    customer_id: IntId
 
 
 def _card_json(view) -> dict:
@@ -69,12 +71,13 @@ async def api_match(viewer: ContactReader, session: DbSession, phone: str = "", 
     if email:
         found = await cust.match_customer_by_email(session, email)
         ids += [found] if found and found not in ids else []
-    return {"customer_ids": ids}
+    visible = await visible_customer_ids(session, viewer, ids)
+    return {"customer_ids": [i for i in ids if i in visible]}
 
 
 @router.get("/api/customers/{customer_id}")
 async def api_customer(
-    customer_id: int,
+    customer_id: IntId,
     ctx: ReadContext,
     page: Annotated[int, Query(ge=1, lt=100_000)] = 1,
 ):

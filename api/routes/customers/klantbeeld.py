@@ -17,9 +17,10 @@ from sqlmodel import select
 
 from api.deps import ContactWorker, ReadContext, RequestContext, WorkContext
 from api.rendering import render
+from api.validation import IntId
 from db.models.contacts import Product
 from db.models.customers import CustomerKind, IdentifierKind
-from services.access import NotAccessible
+from services.access import NotAccessible, visible_customer_ids
 from services.customers import service as cust
 from services.customers.edits import committed
 from services.customers.klantbeeld import customer_view, register_data
@@ -32,11 +33,11 @@ IDENTIFIER_KINDS = [k.value for k in IdentifierKind]
 CUSTOMER_KINDS = [k.value for k in CustomerKind]
 
 
-async def audit_read(ctx: RequestContext, action: str, customer_id: int) -> None:
+async def audit_read(ctx: RequestContext, action: str, customer_id: IntId) -> None:
     await cust.record_read(ctx.session, ctx.viewer, action, "customer", customer_id, ctx.origin)
 
 
-async def view_or_404(ctx: RequestContext, customer_id: int, page: int = 1):
+async def view_or_404(ctx: RequestContext, customer_id: IntId, page: IntId = 1):
     try:
         return await customer_view(ctx.session, ctx.viewer, customer_id, ctx.settings, page)
     except cust.CustomerNotFound:
@@ -50,7 +51,7 @@ def _page_number(raw: str | None) -> int:
 
 async def klantbeeld_page(
     ctx: RequestContext,
-    customer_id: int,
+    customer_id: IntId,
     status_code: int = 200,
     error: str | None = None,
     **extra,
@@ -65,7 +66,7 @@ async def klantbeeld_page(
         ctx.viewer,
         status_code=status_code,
         v=view,
-        history=await cust.history(ctx.session, customer_id, limit=20),
+        history=await cust.history(ctx.session, customer_id, limit=20, viewer=ctx.viewer),
         merges=await merges_of(ctx.session, customer_id),
         error=error,
         done=done if done in DONE_KEYS else None,
@@ -126,12 +127,12 @@ async def create_customer_form(
 
 
 @router.get("/customers/{customer_id}", include_in_schema=False)
-async def show_customer(customer_id: int, ctx: ReadContext):
+async def show_customer(customer_id: IntId, ctx: ReadContext):
     return await klantbeeld_page(ctx, customer_id)
 
 
 @router.get("/customers/{customer_id}/register/{product_code}", include_in_schema=False)
-async def register_fragment(customer_id: int, product_code: str, ctx: ReadContext):
+async def register_fragment(customer_id: IntId, product_code: str, ctx: ReadContext):
     """The register adapter's data as an HTML fragment (loaded after the page)."""
     session, viewer = ctx.session, ctx.viewer
     product = (await session.exec(select(Product).where(Product.code == product_code))).first()
@@ -145,12 +146,15 @@ async def register_fragment(customer_id: int, product_code: str, ctx: ReadContex
 
 
 @router.get("/customers/{customer_id}/duplicates", include_in_schema=False)
-async def duplicates_page(customer_id: int, ctx: WorkContext):
+async def duplicates_page(customer_id: IntId, ctx: WorkContext):
     try:
         customer = await cust.get_customer(ctx.session, customer_id)
         found = await possible_duplicates(ctx.session, customer_id)
     except cust.CustomerNotFound:
         raise NotAccessible(f"customer {customer_id}") from None
+    # only duplicates the viewer may know of (need-to-know)
+    visible = await visible_customer_ids(ctx.session, ctx.viewer, [d["id"] for d in found])
+    found = [d for d in found if d["id"] in visible]
     await audit_read(ctx, "customer.duplicates", customer_id)
     return render(
         ctx.request, "customers/duplicates.html", ctx.viewer, customer=customer, found=found

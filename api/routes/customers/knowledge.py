@@ -27,6 +27,7 @@ from api.deps import (
     client_ip,
 )
 from api.rendering import render
+from api.validation import IntId
 from db.models.contacts import Product, User
 from db.models.customers import KbArticle, KbVisibility
 from services.access import (
@@ -43,7 +44,7 @@ from services.search import articles as search_articles
 router = APIRouter(tags=["knowledge"])
 
 
-async def _article(session, viewer: Viewer, article_id: int) -> KbArticle:
+async def _article(session, viewer: Viewer, article_id: IntId) -> KbArticle:
     try:
         return await kb.get_article(session, viewer, article_id)
     except kb.KbNotFound:
@@ -67,7 +68,7 @@ async def _owners(session) -> list[User]:
     return list((await session.exec(q)).all())
 
 
-def public_url(settings, article_id: int) -> str:
+def public_url(settings, article_id: IntId) -> str:
     return f"{settings.public_url.rstrip('/')}/kb/public/{article_id}"
 
 
@@ -129,7 +130,7 @@ async def kb_create(
     request: Request,
     viewer: KbWriter,
     session: DbSession,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     title: Annotated[str, Form(min_length=1, max_length=300)],
     body: Annotated[str, Form(max_length=200_000)],
     visibility: Annotated[KbVisibility, Form()] = KbVisibility.internal,
@@ -155,7 +156,7 @@ async def kb_tasks(request: Request, viewer: KbReader, session: DbSession):
 
 
 @router.post("/kb/tasks/{flag_id}/done", include_in_schema=False)
-async def kb_task_done(flag_id: int, viewer: KbReader, session: DbSession):
+async def kb_task_done(flag_id: IntId, viewer: KbReader, session: DbSession):
     try:
         await changes.close_report(session, viewer, flag_id)
     except kb.KbNotFound:
@@ -167,7 +168,7 @@ async def kb_task_done(flag_id: int, viewer: KbReader, session: DbSession):
 async def kb_flag_missing(
     viewer: ContactWorker,
     session: DbSession,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     note: Annotated[str, Form(min_length=1, max_length=5000)],
     contact: Annotated[str, Form(max_length=32)] = "",
 ):
@@ -183,7 +184,7 @@ async def kb_flag_missing(
 
 
 @router.get("/kb/public/{article_id}", include_in_schema=False)
-async def kb_public(article_id: int, request: Request, session: DbSession):
+async def kb_public(article_id: IntId, request: Request, session: DbSession):
     """A public article, for the link in a reply: no login, internal ones do not exist."""
     article = await session.get(KbArticle, article_id)
     if article is None or article.visibility != KbVisibility.public or not article.active:
@@ -198,7 +199,7 @@ async def kb_public(article_id: int, request: Request, session: DbSession):
 
 
 @router.get("/kb/{article_id}", include_in_schema=False)
-async def kb_show(article_id: int, request: Request, viewer: KbReader, session: DbSession):
+async def kb_show(article_id: IntId, request: Request, viewer: KbReader, session: DbSession):
     article = await _article(session, viewer, article_id)
     product = await session.get(Product, article.product_id)
     owner = await session.get(User, article.owner_id) if article.owner_id else None
@@ -218,7 +219,7 @@ async def kb_show(article_id: int, request: Request, viewer: KbReader, session: 
 
 
 @router.get("/kb/{article_id}/edit", include_in_schema=False)
-async def kb_edit(article_id: int, request: Request, viewer: KbWriter, session: DbSession):
+async def kb_edit(article_id: IntId, request: Request, viewer: KbWriter, session: DbSession):
     article = await _article(session, viewer, article_id)
     _editable(viewer, article)
     return await _edit_page(request, viewer, session, article)
@@ -226,7 +227,7 @@ async def kb_edit(article_id: int, request: Request, viewer: KbWriter, session: 
 
 @router.post("/kb/{article_id}", include_in_schema=False)
 async def kb_update(
-    article_id: int,
+    article_id: IntId,
     request: Request,
     viewer: KbWriter,
     session: DbSession,
@@ -248,7 +249,7 @@ async def kb_update(
 
 @router.post("/kb/{article_id}/flag", include_in_schema=False)
 async def kb_flag_wrong(
-    article_id: int,
+    article_id: IntId,
     viewer: ContactWorker,
     session: DbSession,
     note: Annotated[str, Form(min_length=1, max_length=5000)],
@@ -302,7 +303,9 @@ async def api_preview(body: PreviewIn, viewer: KbWriter):
 
 
 @router.get("/api/kb/articles/{article_id}")
-async def api_article(article_id: int, viewer: KbReader, session: DbSession, settings: SettingsDep):
+async def api_article(
+    article_id: IntId, viewer: KbReader, session: DbSession, settings: SettingsDep
+):
     article = await _article(session, viewer, article_id)
     public = article.visibility == KbVisibility.public
     return {
@@ -320,7 +323,7 @@ async def api_article(article_id: int, viewer: KbReader, session: DbSession, set
 
 
 @router.post("/api/kb/articles/{article_id}/used")
-async def api_used(article_id: int, viewer: ContactWorker, session: DbSession):
+async def api_used(article_id: IntId, viewer: ContactWorker, session: DbSession):
     """Counted when an agent inserts the article (or its link) into a reply."""
     article = await _article(session, viewer, article_id)
     return {"id": article_id, "usage_count": await changes.record_use(session, viewer, article)}

@@ -16,8 +16,9 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from sqlmodel import select
 
 from adapters.mail.outbox import read_outbox
-from api.deps import CurrentViewer, DbSession, SettingsDep, dev_tools_enabled
+from api.deps import ContactReader, DbSession, SettingsDep, dev_tools_enabled
 from api.rendering import render
+from api.validation import IntId
 from config.settings import Settings
 from db.models.contacts import Product
 
@@ -76,7 +77,7 @@ async def _all_products(session) -> list[Product]:
 
 
 @router.get("/send")
-async def send_form(request: Request, viewer: CurrentViewer, session: DbSession):
+async def send_form(request: Request, viewer: ContactReader, session: DbSession):
     products = await _all_products(session)
     return render(request, "dev/send.html", viewer, products=products, result=None, error=None)
 
@@ -84,10 +85,10 @@ async def send_form(request: Request, viewer: CurrentViewer, session: DbSession)
 @router.post("/send")
 async def send_submit(
     request: Request,
-    viewer: CurrentViewer,
+    viewer: ContactReader,
     session: DbSession,
     settings: SettingsDep,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     from_address: Annotated[str, Form(max_length=320)],
     subject: Annotated[str, Form(max_length=998)] = "",
     body: Annotated[str, Form()] = "",
@@ -122,6 +123,6 @@ async def send_submit(
 
 
 @router.get("/outbox")
-async def outbox(request: Request, viewer: CurrentViewer, settings: SettingsDep):
+async def outbox(request: Request, viewer: ContactReader, settings: SettingsDep):
     mails = read_outbox(settings.data_dir / "mail")
     return render(request, "dev/outbox.html", viewer, mails=mails, error=None)

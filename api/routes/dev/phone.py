@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from sqlmodel import col, select
 
 from adapters.ami.client import AmiError
-from api.deps import CurrentViewer, DbSession, dev_tools_enabled
+from api.deps import ContactReader, DbSession, dev_tools_enabled
 from api.rendering import render
 from api.routes.phone.agent import Ami
 from db.models.contacts import Product, User
@@ -57,7 +57,7 @@ async def _page(request: Request, viewer, session, message: str | None, error: s
 
 
 @router.get("")
-async def dev_phone(request: Request, viewer: CurrentViewer, session: DbSession):
+async def dev_phone(request: Request, viewer: ContactReader, session: DbSession):
     return await _page(request, viewer, session, None, None)
 
 
@@ -74,7 +74,7 @@ async def _send(ami, action: dict) -> tuple[str | None, str | None]:
 @router.post("/call")
 async def dev_call(
     request: Request,
-    viewer: CurrentViewer,
+    viewer: ContactReader,
     session: DbSession,
     ami: Ami,
     queue: Annotated[str, Form(max_length=80)],
@@ -96,7 +96,7 @@ async def dev_call(
 @router.post("/answer")
 async def dev_answer(
     request: Request,
-    viewer: CurrentViewer,
+    viewer: ContactReader,
     session: DbSession,
     ami: Ami,
     linkedid: Annotated[str, Form(max_length=64)],
@@ -108,7 +108,7 @@ async def dev_answer(
 @router.post("/hangup")
 async def dev_hangup(
     request: Request,
-    viewer: CurrentViewer,
+    viewer: ContactReader,
     session: DbSession,
     ami: Ami,
     linkedid: Annotated[str, Form(max_length=64)],

@@ -10,7 +10,7 @@ ContactWorkflow as Updates (services/phone/decisions.py).
 from __future__ import annotations
 
 import logging
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import StreamingResponse
@@ -27,9 +27,10 @@ from api.deps import (
 )
 from api.rendering import render
 from api.routes.events import live_stream
+from api.validation import IntId
 from contracts.contact import ContactStatus
 from db.models.contacts import Contact
-from services.access import SUPERVISORS, Viewer, get_contact_for_user
+from services.access import SUPERVISORS, Viewer, get_contact_for_user, require_role
 from services.phone import agents, decisions
 from services.phone.views import agent_states, start_of_today, wallboard
 
@@ -206,7 +207,7 @@ def _contact_json(c: Contact) -> dict[str, Any]:
 
 
 class WrapUpIn(BaseModel):
-    reason_id: int
+    reason_id: IntId
     note: str = Field(default="", max_length=10_000)
     link_reference: str | None = Field(default=None, max_length=32)
 
@@ -259,11 +260,13 @@ async def call_back(
 
 @router.get("/phone/events", response_class=StreamingResponse)
 async def phone_events(
-    request: Request, viewer: ContactReader, view: str = "agent"
+    request: Request, viewer: ContactReader, view: Literal["agent", "wallboard"] = "agent"
 ) -> StreamingResponse:
     """``view=agent`` (the phone page): screen pops and phone-state changes meant for me
-    only. ``view=wallboard``: every call and agent change in my products."""
+    only. ``view=wallboard``: every call and agent change in my products, for those who
+    may see the wallboard."""
     if view == "wallboard":
+        require_role(viewer, SUPERVISORS)
         return live_stream(request, viewer, lambda event: event.kind in PHONE_KINDS)
     return live_stream(
         request,

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from api.deps import AuditReader, DbSession, client_ip
 from api.rendering import render
+from api.validation import IntCount, IntId
 from services import audit
 from services.records.audit_log import audited_search, record_export
 
@@ -22,7 +23,7 @@ class AuditEventOut(BaseModel):
     chain_seq: int | None
     at: str | None
     actor: str
-    actor_id: int | None
+    actor_id: IntId | None
     action: str
     object_type: str
     object_id: str | None
@@ -49,7 +50,7 @@ def audit_query(
     since: datetime | None = None,
     until: datetime | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[IntCount, Query()] = 0,
 ) -> audit.AuditQuery:
     return audit.AuditQuery(
         actor=actor or None,

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from api.deps import DbSession, RecordsContext, RecordsManager, RequestContext
 from api.rendering import render
+from api.validation import IntId
 from services.decisions import DecisionRefused
 from services.records import destruction
 
@@ -19,7 +20,7 @@ router = APIRouter(tags=["records"])
 
 
 class DestructionItemOut(BaseModel):
-    record_id: int
+    record_id: IntId
     reference: str
     product_code: str
     channel: str
@@ -36,7 +37,7 @@ class DestructionListOut(BaseModel):
     status: str
     created_at: datetime
     items: list[DestructionItemOut]
-    certificate_id: int | None = None
+    certificate_id: IntId | None = None
 
 
 def list_out(view: destruction.ListView) -> DestructionListOut:
@@ -74,8 +75,8 @@ async def api_destruction_lists(viewer: RecordsManager, session: DbSession):
 
 
 class DecisionIn(BaseModel):
-    list_id: int
-    record_id: int
+    list_id: IntId
+    record_id: IntId
     approve: bool
     reason: str = Field(default="", max_length=2000)
 
@@ -130,8 +131,8 @@ async def destruction_page(request: Request, viewer: RecordsManager, session: Db
 @router.post("/records/destruction/decide", include_in_schema=False)
 async def destruction_decide_form(
     ctx: RecordsContext,
-    list_id: Annotated[int, Form()],
-    record_id: Annotated[int, Form()],
+    list_id: Annotated[IntId, Form()],
+    record_id: Annotated[IntId, Form()],
     decision: Annotated[Literal["approve", "withhold"], Form()],
     reason: Annotated[str, Form()] = "",
 ):

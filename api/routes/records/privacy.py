@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Request, Response
 from pydantic import BaseModel, Field
 
 from api.deps import DbSession, RecordsManager, client_ip
+from api.validation import IntId
 from services.records.privacy import subject_access_export
 from services.records.requests import handle_erasure, log_request, recent_requests
 
@@ -19,7 +20,7 @@ router = APIRouter(tags=["privacy"])
 
 class PrivacyRequestOut(BaseModel):
     id: int
-    customer_id: int | None
+    customer_id: IntId | None
     kind: str
     outcome: str
     legal_reason: str
@@ -30,7 +31,7 @@ class PrivacyRequestOut(BaseModel):
 
 @router.get("/api/privacy/customers/{customer_id}/export")
 async def api_subject_access(
-    customer_id: int, request: Request, viewer: RecordsManager, session: DbSession
+    customer_id: IntId, request: Request, viewer: RecordsManager, session: DbSession
 ):
     """Everything PULSE holds on the customer: data.json + messages and files, one ZIP."""
     try:
@@ -57,7 +58,7 @@ class ErasureIn(BaseModel):
 
 @router.post("/api/privacy/customers/{customer_id}/erasure", response_model=PrivacyRequestOut)
 async def api_erasure(
-    customer_id: int,
+    customer_id: IntId,
     body: ErasureIn,
     request: Request,
     viewer: RecordsManager,

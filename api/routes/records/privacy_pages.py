@@ -15,6 +15,7 @@ from sqlmodel import select
 
 from api.deps import DbSession, RecordsManager, client_ip
 from api.rendering import render
+from api.validation import IntId
 from db.models.contacts import Contact, ContactStatus, Customer, CustomerEmail
 from services import search
 from services.customers.service import record_read
@@ -51,7 +52,7 @@ async def privacy_page(request: Request, viewer: RecordsManager, session: DbSess
     )
 
 
-async def _contact_counts(session, customer_id: int) -> dict[str, int]:
+async def _contact_counts(session, customer_id: IntId) -> dict[str, int]:
     rows = await session.exec(
         select(Contact.status, func.count())
         .where(Contact.customer_id == customer_id)
@@ -65,7 +66,7 @@ async def _contact_counts(session, customer_id: int) -> dict[str, int]:
 
 @router.get("/records/privacy/customers/{customer_id}")
 async def privacy_customer_page(
-    customer_id: int, request: Request, viewer: RecordsManager, session: DbSession
+    customer_id: IntId, request: Request, viewer: RecordsManager, session: DbSession
 ):
     customer = await session.get(Customer, customer_id)
     if customer is None:
@@ -91,7 +92,7 @@ async def privacy_customer_page(
 
 @router.post("/records/privacy/customers/{customer_id}/erasure")
 async def erasure_form(
-    customer_id: int,
+    customer_id: IntId,
     request: Request,
     viewer: RecordsManager,
     session: DbSession,

@@ -10,6 +10,7 @@ from sqlmodel import select
 
 from api.deps import DbSession, RetentionAdmin, client_ip
 from api.rendering import render
+from api.validation import IntId
 from db.models.contacts import Channel, Product
 from db.models.records import Disposal, RetentionClassCreate, RetentionClassPublic
 from services.records import retention
@@ -51,7 +52,7 @@ async def retention_form(
     request: Request,
     viewer: RetentionAdmin,
     session: DbSession,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     channel: Annotated[str, Form(max_length=20)],
     disposal: Annotated[Disposal, Form()],
     years: Annotated[int, Form(ge=0, le=200)] = 0,

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
 
 from api.deps import ContactWorker, DbSession, SettingsDep, TemporalClient, client_ip
+from api.validation import IntId
 from services.access import Viewer
 from services.work.callbacks import CallbackInvalid, CallbackRequest, register_callback
 
@@ -18,10 +19,10 @@ router = APIRouter(tags=["work"])
 
 
 class CallbackIn(BaseModel):
-    product_id: int
+    product_id: IntId
     phone: str = Field(min_length=6, max_length=32)
     note: str = Field(default="", max_length=5_000)
-    customer_id: int | None = None
+    customer_id: IntId | None = None
 
 
 class CallbackOut(BaseModel):
@@ -62,7 +63,7 @@ async def register_callback_form(
     session: DbSession,
     settings: SettingsDep,
     client: TemporalClient,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     phone: Annotated[str, Form(min_length=6, max_length=32)],
     note: Annotated[str, Form(max_length=5_000)] = "",
 ):

@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 from api.deps import WorkContext
 from api.rendering import templates
 from api.routes.contacts.pages import answer_form
+from api.validation import IntId
 from contracts.contact import DecisionResult
 from services.work import decisions
 from ui import i18n
@@ -44,7 +45,7 @@ class ComplaintIn(BaseModel):
 
 class DecisionOut(BaseModel):
     status: str
-    assignee_id: int | None = None
+    assignee_id: IntId | None = None
 
 
 def decision_out(result: DecisionResult) -> DecisionOut:

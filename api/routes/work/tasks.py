@@ -25,6 +25,7 @@ from api.deps import (
 )
 from api.rendering import render, templates
 from api.routes.contacts.pages import back_to
+from api.validation import IntId
 from db.models.contacts import Product, Task, TaskStatus, User
 from rules.sla import WorkCalendar, working_minutes_between
 from services.access import Viewer
@@ -83,12 +84,12 @@ class WorkTask(BaseModel):
     reference: str
     title: str
     customer_label: str
-    product_id: int
-    line: int
+    product_id: IntId
+    line: IntId
     queue: str
     status: str
     contact_status: str
-    assignee_id: int | None
+    assignee_id: IntId | None
     assignee_name: str | None = None
     priority: int
     sla_state: str
@@ -101,7 +102,7 @@ async def load_tasks(
     session: AsyncSession,
     pairs: list[tuple[int, int]],
     statuses: tuple[str, ...],
-    assignee_id: int | None = None,
+    assignee_id: IntId | None = None,
     limit: int = LIST_SIZE,
 ) -> list[WorkTask]:
     if not pairs:
@@ -139,7 +140,7 @@ TASK_FIELDS = [name for name in WorkTask.model_fields if name not in COMPUTED]
 async def api_line_tasks(
     viewer: ContactReader,
     session: DbSession,
-    product: Annotated[int | None, Query(ge=1)] = None,
+    product: Annotated[IntId | None, Query()] = None,
     line: Annotated[int | None, Query(ge=1, le=3)] = None,
     mine: bool = False,
 ):
@@ -153,7 +154,7 @@ async def line_tasks_page(
     request: Request,
     viewer: ContactReader,
     session: DbSession,
-    product: Annotated[int | None, Query(ge=1)] = None,
+    product: Annotated[IntId | None, Query()] = None,
     line: Annotated[int | None, Query(ge=1, le=3)] = None,
     mine: bool = False,
 ):
@@ -176,7 +177,7 @@ async def line_task_rows(
     request: Request,
     viewer: ContactReader,
     session: DbSession,
-    product: Annotated[int | None, Query(ge=1)] = None,
+    product: Annotated[IntId | None, Query()] = None,
     line: Annotated[int | None, Query(ge=1, le=3)] = None,
     mine: bool = False,
 ):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
 from api.deps import ContactWorker, DbSession
+from api.validation import IntId
 from rules.templates import fill
 from services.access import get_contact_for_user
 from services.work import templates
@@ -40,7 +41,7 @@ async def fill_template(
     reference: str,
     viewer: ContactWorker,
     session: DbSession,
-    template_id: Annotated[int | None, Query(ge=1)] = None,
+    template_id: Annotated[IntId | None, Query()] = None,
 ):
     """The template with its variables filled for this contact, and the agent's
     signature above the product's."""

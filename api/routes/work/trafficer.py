@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from api.deps import AssignContext, Assigner, DbSession
 from api.rendering import render
 from api.routes.work.tasks import ACTIVE, WorkTask, _product_codes, load_tasks
+from api.validation import IntId
 from contracts.work import LINES, PRIORITY_MAX, PRIORITY_MIN
 from db.models.contacts import Accreditation, Task, TaskStatus, User
 from db.models.work import LineAccreditation
@@ -32,8 +33,8 @@ BULK_MAX = 200
 
 
 class QueueOut(BaseModel):
-    product_id: int
-    line: int
+    product_id: IntId
+    line: IntId
     queue: str
     open: int
     claimed: int
@@ -42,7 +43,7 @@ class QueueOut(BaseModel):
 
 
 class LoadOut(BaseModel):
-    user_id: int
+    user_id: IntId
     full_name: str
     claimed: int
     breached: int
@@ -137,7 +138,7 @@ async def workers_of(session: AsyncSession, viewer: Viewer) -> list[dict]:
 async def api_overview(
     viewer: Assigner,
     session: DbSession,
-    product: Annotated[int | None, Query(ge=1)] = None,
+    product: Annotated[IntId | None, Query()] = None,
     line: Annotated[int | None, Query(ge=1, le=3)] = None,
 ):
     """Queues, workload per agent and the active tasks (breaching and oldest first)."""
@@ -149,7 +150,7 @@ async def overview_page(
     request: Request,
     viewer: Assigner,
     session: DbSession,
-    product: Annotated[int | None, Query(ge=1)] = None,
+    product: Annotated[IntId | None, Query()] = None,
     line: Annotated[int | None, Query(ge=1, le=3)] = None,
 ):
     overview = await load_overview(session, viewer, product, line)
@@ -170,7 +171,7 @@ async def overview_rows(
     request: Request,
     viewer: Assigner,
     session: DbSession,
-    product: Annotated[int | None, Query(ge=1)] = None,
+    product: Annotated[IntId | None, Query()] = None,
     line: Annotated[int | None, Query(ge=1, le=3)] = None,
 ):
     """The task, queue and workload rows alone, for the live update (ui/static/work.js)."""
@@ -188,7 +189,7 @@ async def overview_rows(
 
 class BulkAssignIn(BaseModel):
     references: list[str] = Field(min_length=1, max_length=BULK_MAX)
-    user_id: int
+    user_id: IntId
 
 
 @router.post("/api/trafficer/assign", response_model=list[BulkItem])
@@ -200,7 +201,7 @@ async def api_bulk_assign(body: BulkAssignIn, ctx: AssignContext):
 @router.post("/trafficer/assign", include_in_schema=False)
 async def bulk_assign_form(
     ctx: AssignContext,
-    user_id: Annotated[int, Form()],
+    user_id: Annotated[IntId, Form()],
     references: Annotated[list[str], Form(max_length=BULK_MAX)] = [],  # noqa: B006
 ):
     items = await decisions.assign_many(ctx, references, user_id)

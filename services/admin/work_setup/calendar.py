@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.input_types import IsoDay, StrictBool, StrictInt
 from db.models.work import ClosingDay, OfficeCalendar
 from services.access import NotAccessible, Viewer
 from services.admin.work_setup.common import (
@@ -32,12 +33,12 @@ class OfficeCalendarIn(BaseModel):
     tz: str = "Europe/Amsterdam"
     open_time: str = "08:30"  # local time, HH:MM
     close_time: str = "17:00"
-    workdays: list[int] = [0, 1, 2, 3, 4]
-    public_holidays: bool = True  # closed on Dutch public holidays
+    workdays: list[StrictInt] = [0, 1, 2, 3, 4]
+    public_holidays: StrictBool = True  # closed on Dutch public holidays
 
 
 class ClosingDayIn(BaseModel):
-    day: date
+    day: IsoDay
     label: str = ""
 
 

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.input_types import StrictInt
 from contracts.work import LINES
 from db.models.work import ProductWorkSettings, QueueAutoAssign
 from services.access import Viewer
@@ -24,10 +25,10 @@ MAX_DAYS = 365
 
 class ProductWorkSettingsIn(BaseModel):
     warn_share: float = 0.8  # warn when this share of a target is used (0 < share < 1)
-    raise_priority_on_breach: int = 1  # 0: leave the priority as it is
-    direct_reply_lines: list[int] = [1]  # lines that may reply to the customer themselves
-    waiting_reminder_days: int = 5  # working days; 0: no reminder
-    waiting_close_days: int = 10  # working days; 0: never closed automatically
+    raise_priority_on_breach: StrictInt = 1  # 0: leave the priority as it is
+    direct_reply_lines: list[StrictInt] = [1]  # lines that may reply to the customer themselves
+    waiting_reminder_days: StrictInt = 5  # working days; 0: no reminder
+    waiting_close_days: StrictInt = 10  # working days; 0: never closed automatically
 
 
 class ProductWorkSettingsOut(ProductWorkSettingsIn):

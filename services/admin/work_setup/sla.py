@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.input_types import StrictInt
 from contracts.work import LINES
 from db.models.contacts import Channel
 from db.models.work import SlaPolicy
@@ -33,9 +34,9 @@ WORKING_TIME = re.compile(r"^\s*(\d{1,6})(?:[:.](\d{1,2}))?\s*$")
 class SlaPolicyIn(BaseModel):
     product_id: int
     channel: str = ""  # "": the product's default for every channel
-    line: int = 1
-    first_response_minutes: int = 0
-    resolution_minutes: int = 0
+    line: StrictInt = 1
+    first_response_minutes: StrictInt = 0
+    resolution_minutes: StrictInt = 0
 
 
 class SlaPolicyOut(SlaPolicyIn):

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
+from contracts.input_types import StrictBool
 from db.models.work import ReplyTemplate
 from services.access import NotAccessible, Viewer
 from services.admin.work_setup.common import (
@@ -44,7 +45,7 @@ class ReplyTemplateIn(BaseModel):
     code: str
     title: str
     body: str
-    active: bool = True
+    active: StrictBool = True
 
 
 class ReplyTemplateOut(ReplyTemplateIn):

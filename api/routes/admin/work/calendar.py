@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from api.deps import Admin, AdminContext, DbSession, RequestContext
 from api.routes.admin.work.setup import api_change, form_change
 from api.routes.admin.work.setup import screen as render_screen
+from contracts.input_types import IsoDay
 from services.admin.work_setup.calendar import (
     WEEKDAYS,
     ClosingDayIn,
@@ -80,7 +81,7 @@ async def calendar_form(
 @router.post("/admin/work/closing-days", include_in_schema=False)
 async def closing_day_form(
     ctx: AdminContext,
-    day: Annotated[date, Form()],
+    day: Annotated[IsoDay, Form()],
     label: Annotated[str, Form()] = "",
 ):
     change = add_closing_day(
@@ -90,7 +91,7 @@ async def closing_day_form(
 
 
 @router.post("/admin/work/closing-days/{day}/delete", include_in_schema=False)
-async def remove_closing_day_form(day: date, ctx: AdminContext):
+async def remove_closing_day_form(day: IsoDay, ctx: AdminContext):
     change = remove_closing_day(ctx.session, ctx.viewer, ctx.origin, day)
     return await form_change(ctx, change, calendar_page, PAGE)
 
@@ -114,6 +115,6 @@ async def api_add_closing_day(body: ClosingDayIn, ctx: AdminContext):
 
 
 @router.api_route("/api/admin/work/closing-days/{day}", methods=["DELETE"], status_code=204)
-async def api_remove_closing_day(day: date, ctx: AdminContext):
+async def api_remove_closing_day(day: IsoDay, ctx: AdminContext):
     await api_change(remove_closing_day(ctx.session, ctx.viewer, ctx.origin, day))
     return Response(status_code=204)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from api.deps import Admin, AdminContext, DbSession, RequestContext
 from api.routes.admin.work.setup import api_change, form_change, screen
+from api.validation import IntId
 from services.admin.work_setup.products import (
     LINES,
     MODES,
@@ -57,7 +58,7 @@ async def show_settings(ctx: AdminContext):
 
 @router.post("/admin/work/products/{product_id}", include_in_schema=False)
 async def settings_form(
-    product_id: int,
+    product_id: IntId,
     ctx: AdminContext,
     warn_percent: Annotated[int, Form()],
     raise_priority_on_breach: Annotated[int, Form()],
@@ -84,7 +85,7 @@ async def show_queues(ctx: AdminContext):
 
 @router.post("/admin/work/queues/{product_id}", include_in_schema=False)
 async def queues_form(
-    product_id: int,
+    product_id: IntId,
     ctx: AdminContext,
     mode_1: Annotated[str, Form()] = "off",
     mode_2: Annotated[str, Form()] = "off",
@@ -105,7 +106,7 @@ async def api_settings(viewer: Admin, session: DbSession):
 
 @router.put("/api/admin/work/products/{product_id}", response_model=ProductWorkSettingsOut)
 async def api_save_settings(
-    product_id: int,
+    product_id: IntId,
     body: ProductWorkSettingsIn,
     ctx: AdminContext,
 ):
@@ -117,8 +118,8 @@ async def api_save_settings(
     response_model=ProductWorkSettingsOut,
 )
 async def api_save_auto_assign(
-    product_id: int,
-    line: int,
+    product_id: IntId,
+    line: IntId,
     body: AutoAssignIn,
     ctx: AdminContext,
 ):

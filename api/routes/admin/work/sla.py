@@ -14,6 +14,7 @@ from fastapi.responses import Response
 
 from api.deps import Admin, AdminContext, DbSession, RequestContext
 from api.routes.admin.work.setup import api_change, form_change, screen
+from api.validation import IntId
 from services.admin.work_setup.common import products
 from services.admin.work_setup.sla import (
     CHANNELS,
@@ -57,7 +58,7 @@ async def show_sla(ctx: AdminContext):
     return await sla_page(ctx)
 
 
-def _form_policy(product_id: int, channel: str, line: int, first: str, resolution: str):
+def _form_policy(product_id: IntId, channel: str, line: int, first: str, resolution: str):
     return SlaPolicyIn(
         product_id=product_id,
         channel=channel.strip(),
@@ -74,7 +75,7 @@ async def _from_form(ctx, form_values, policy_id=None):
 @router.post("/admin/work/sla", include_in_schema=False)
 async def create_sla_form(
     ctx: AdminContext,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     line: Annotated[int, Form()],
     channel: Annotated[str, Form()] = "",
     first_response: Annotated[str, Form()] = "0",
@@ -87,7 +88,7 @@ async def create_sla_form(
 
 @router.post("/admin/work/sla/{policy_id}", include_in_schema=False)
 async def update_sla_form(
-    policy_id: int,
+    policy_id: IntId,
     ctx: AdminContext,
     line: Annotated[int, Form()],
     channel: Annotated[str, Form()] = "",
@@ -101,7 +102,7 @@ async def update_sla_form(
 
 
 @router.post("/admin/work/sla/{policy_id}/delete", include_in_schema=False)
-async def delete_sla_form(policy_id: int, ctx: AdminContext):
+async def delete_sla_form(policy_id: IntId, ctx: AdminContext):
     change = delete_policy(ctx.session, ctx.viewer, ctx.origin, policy_id)
     return await form_change(ctx, change, sla_page, "/admin/work/sla")
 
@@ -120,11 +121,11 @@ async def api_create_policy(body: SlaPolicyIn, ctx: AdminContext):
 
 
 @router.put("/api/admin/work/sla/{policy_id}", response_model=SlaPolicyOut)
-async def api_update_policy(policy_id: int, body: SlaPolicyIn, ctx: AdminContext):
+async def api_update_policy(policy_id: IntId, body: SlaPolicyIn, ctx: AdminContext):
     return await api_change(save_policy(ctx.session, ctx.viewer, ctx.origin, body, policy_id))
 
 
 @router.api_route("/api/admin/work/sla/{policy_id}", methods=["DELETE"], status_code=204)
-async def api_delete_policy(policy_id: int, ctx: AdminContext):
+async def api_delete_policy(policy_id: IntId, ctx: AdminContext):
     await api_change(delete_policy(ctx.session, ctx.viewer, ctx.origin, policy_id))
     return Response(status_code=204)

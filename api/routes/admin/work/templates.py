@@ -21,6 +21,7 @@ from fastapi.responses import RedirectResponse, Response
 from activities.work import BUILTIN_LETTERS
 from api.deps import Admin, AdminContext, DbSession, RequestContext
 from api.routes.admin.work.setup import api_change, form_change, screen
+from api.validation import IntId
 from services.admin.work_setup.common import products
 from services.admin.work_setup.templates import (
     EDITOR_VARIABLES,
@@ -99,7 +100,7 @@ async def show_templates(ctx: AdminContext):
 @router.post("/admin/work/templates", include_in_schema=False)
 async def create_template_form(
     ctx: AdminContext,
-    product_id: Annotated[int, Form()],
+    product_id: Annotated[IntId, Form()],
     code: Annotated[str, Form()],
     title: Annotated[str, Form()],
     body: Annotated[str, Form()],
@@ -114,13 +115,13 @@ async def create_template_form(
 
 
 @router.get("/admin/work/templates/{template_id}", include_in_schema=False)
-async def show_template(template_id: int, ctx: AdminContext):
+async def show_template(template_id: IntId, ctx: AdminContext):
     return await edit_page(ctx)
 
 
 @router.post("/admin/work/templates/{template_id}", include_in_schema=False)
 async def update_template_form(
-    template_id: int,
+    template_id: IntId,
     ctx: AdminContext,
     title: Annotated[str, Form()],
     body: Annotated[str, Form()],
@@ -150,7 +151,7 @@ async def update_template_form(
 
 
 @router.get("/api/admin/work/templates", response_model=list[ReplyTemplateOut])
-async def api_templates(viewer: Admin, session: DbSession, product_id: int | None = None):
+async def api_templates(viewer: Admin, session: DbSession, product_id: IntId | None = None):
     return await list_templates(session, product_id)
 
 
@@ -162,7 +163,7 @@ async def api_create_template(body: ReplyTemplateIn, ctx: AdminContext):
 
 
 @router.put("/api/admin/work/templates/{template_id}", response_model=ReplyTemplateOut)
-async def api_update_template(template_id: int, body: ReplyTemplateIn, ctx: AdminContext):
+async def api_update_template(template_id: IntId, body: ReplyTemplateIn, ctx: AdminContext):
     return await api_change(
         save_template(
             ctx.session, ctx.viewer, ctx.origin, body, template_id, letter_codes=LETTER_CODES
