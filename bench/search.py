@@ -259,14 +259,18 @@ def seed_search_data(dsn: str, settings, articles: int, timeline_contacts: int) 
         )
         timings["articles"] = time.perf_counter() - t
 
-        # The klantbeeld customer: 200 contacts over all products.
-        focus = first_customer + 4242
+        # The klantbeeld customer: 200 contacts over all products (spread over the
+        # whole table; on a small database, every n-th contact).
+        customers = last_customer - first_customer + 1
+        focus = first_customer + min(4242, customers // 2)
+        total = cur.execute("SELECT count(*) FROM contacts").fetchone()[0]
+        stride = max(1, min(4999, total // max(timeline_contacts, 1)))
         cur.execute(
             """
             UPDATE contacts SET customer_id = %s
-            WHERE id IN (SELECT id FROM contacts WHERE id %% 4999 = 7 LIMIT %s)
+            WHERE id IN (SELECT id FROM contacts WHERE id %% %s = 7 %% %s LIMIT %s)
             """,
-            (focus, timeline_contacts),
+            (focus, stride, stride, timeline_contacts),
         )
         cur.execute(
             "INSERT INTO satisfaction_scores (contact_id, score, comment, at) "
@@ -290,13 +294,15 @@ def seed_search_data(dsn: str, settings, articles: int, timeline_contacts: int) 
             JOIN products p ON p.id = ct.product_id AND p.code = 'BIG'
             WHERE c.id > %s ORDER BY c.id LIMIT 1
             """,
-            (first_customer + 1000,),
+            (first_customer + min(1000, customers // 3),),
         ).fetchone()
+        if sample is None:
+            raise SystemExit("no customer with a BIG number and a BIG contact: seed more data")
     t = time.perf_counter()
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM (ANALYZE)")
     timings["vacuum_analyze"] = time.perf_counter() - t
-    bsn_customer = ((first_customer + 3000) // 3) * 3
+    bsn_customer = ((first_customer + min(3000, customers * 2 // 3)) // 3) * 3
     return {"timings": timings, "focus": focus, "sample": sample, "bsn": valid_bsn(bsn_customer)}
 
 
