@@ -309,7 +309,13 @@ async def main(args) -> None:
         ):
             env["PULSE_IMAP_USER"], env["PULSE_IMAP_PASSWORD"] = imap.user, imap.password
             imap_kind = imap.kind
-            commands = [("worker", [sys.executable, "worker.py"])] * args.workers
+            worker_cmd = [sys.executable, "worker.py"]
+            if args.profile:  # every thread of the (first) worker under cProfile
+                env["PULSE_BENCH_PROFILE"] = str(tmp / "worker.prof")
+                worker_cmd = [sys.executable, "-m", "bench.profile_worker"]
+            commands = [("worker", worker_cmd)] + [("worker", [sys.executable, "worker.py"])] * (
+                args.workers - 1
+            )
             commands.append(("intake", [sys.executable, "-m", "channels.email.service"]))
             for n, (name, cmd) in enumerate(commands):
                 log = open(tmp / f"{name}-{n}.log", "wb")  # noqa: SIM115 (the child keeps it)
@@ -353,6 +359,11 @@ async def main(args) -> None:
         pg.stop()
 
     rate = args.emails / elapsed
+    if args.profile:
+        from bench.profile_worker import summary
+
+        print(f"cProfile of the worker ({tmp / 'worker.prof'}), per email:")
+        print(summary(str(tmp / "worker.prof"), args.emails))
     print(f"IMAP server: {imap_kind}")
     print(
         f"emails: {args.emails} ({size_mb:.1f} MB) from {args.senders} senders; "
@@ -401,5 +412,10 @@ if __name__ == "__main__":
         type=int,
         default=1,
         help="worker.py processes (it scales by running more copies)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="run the worker under cProfile (all threads; slower) and print where its CPU goes",
     )
     asyncio.run(main(parser.parse_args()))
