@@ -34,10 +34,9 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
+# Every bench at full size (long: an hour or more), one table at the end.
 bench: $(STAMP)
-	$(PY) bench/intake.py
-	$(PY) bench/inbox.py
-	$(PY) bench/open_contacts.py
+	$(PY) bench/run_all.py
 
 clean-data:
 	rm -rf .pulse

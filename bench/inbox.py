@@ -39,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import event  # noqa: E402
 
+from api.routes.contacts.inbox import PAGE_SIZE  # noqa: E402
 from bench.stack import percentile  # noqa: E402
 from config.settings import load_settings  # noqa: E402
 from db.migrate import upgrade  # noqa: E402
@@ -416,6 +417,8 @@ async def run(args) -> None:
                 "ORDER BY 1",
                 (agent[2],),
             ).fetchall()
+        active = sum(n for status, n in counts if status in ("open", "claimed"))
+        deep_page = min(10, max(1, -(-active // PAGE_SIZE)))  # page 10, or the last one
         print(
             "agent's products "
             + ", ".join(k for k, v in ids.items() if v in agent[2])
@@ -437,7 +440,7 @@ async def run(args) -> None:
             Case("api status=done", "/api/tasks?status=done"),
             Case("api age=3d", "/api/tasks?age=3d"),
             Case("api mine=1", "/api/tasks?mine=1"),
-            Case("api page=10", "/api/tasks?page=10"),
+            Case(f"api page={deep_page}", f"/api/tasks?page={deep_page}"),
             Case("rows fragment", "/inbox/rows?status=active&page=1"),
         ]
         if args.only:

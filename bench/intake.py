@@ -321,6 +321,9 @@ async def main(args) -> None:
                 ("worker", [sys.executable, "bench/intake.py", "--pool-probe", str(probe)])
                 for probe in (tmp / f"pool-{n}.json" for n in range(args.workers))
             ]
+            if args.profile:  # every thread of the first worker under cProfile
+                env["PULSE_BENCH_PROFILE"] = str(tmp / "worker.prof")
+                commands[0] = ("worker", [sys.executable, "-m", "bench.profile_worker"])
             commands.append(("intake", [sys.executable, "-m", "channels.email.service"]))
             for n, (name, cmd) in enumerate(commands):
                 log = open(tmp / f"{name}-{n}.log", "wb")  # noqa: SIM115 (the child keeps it)
@@ -367,6 +370,11 @@ async def main(args) -> None:
         pg.stop()
 
     rate = args.emails / elapsed
+    if args.profile:
+        from bench.profile_worker import summary
+
+        print(f"cProfile of the worker ({tmp / 'worker.prof'}), per email:")
+        print(summary(str(tmp / "worker.prof"), args.emails))
     print(f"IMAP server: {imap_kind}")
     print(
         f"emails: {args.emails} ({size_mb:.1f} MB) from {args.senders} senders; "
@@ -486,6 +494,11 @@ if __name__ == "__main__":
         type=int,
         default=1,
         help="worker.py processes (it scales by running more copies)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="run the worker under cProfile (all threads; slower) and print where its CPU goes",
     )
     parser.add_argument("--pool-probe", type=Path, help=argparse.SUPPRESS)
     parsed = parser.parse_args()

@@ -28,12 +28,22 @@ def activities_for(settings: Settings, sessionmaker) -> list:
 
 
 def build_worker(client: Client, settings: Settings, sessionmaker) -> Worker:
+    # A workflow task waits for its local activities, and they for a connection of
+    # the pool (pool_size + max_overflow, db/session.py). A worker that takes more
+    # workflow tasks than the pool can serve only holds them while their 10 s task
+    # timeout runs: under a burst (1,000 breach timers, contacts opened 100 at a
+    # time) they timed out and ran again from the start ("Workflow task not found"
+    # by the thousand), so every contact cost several runs. Tasks beyond the pool
+    # wait at the server instead, where no timeout runs.
+    connections = 2 * settings.db_pool_size
     return Worker(
         client,
         task_queue=settings.temporal_task_queue,
         workflows=WORKFLOWS,
         activities=activities_for(settings, sessionmaker),
         max_concurrent_activities=100,
+        max_concurrent_workflow_tasks=connections,
+        max_concurrent_local_activities=connections,
         # Open contacts stay cached between their signals and updates (see the setting).
         max_cached_workflows=settings.worker_workflow_cache,
     )

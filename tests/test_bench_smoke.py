@@ -23,6 +23,14 @@ TINY = {
     "open_contacts": ["--contacts", "20", "--burst", "5", "--burst-minutes", "1"],
     "records": ["--rows", "50", "--writers", "2"],
     "reports": ["--contacts", "500", "--rounds", "1"],
+    "inbox": [
+        *("--contacts", "2000", "--open", "200", "--customers", "500", "--agents", "5"),
+        *("--requests", "3", "--warmup", "1"),
+    ],
+    "search": [
+        *("--contacts", "3000", "--customers", "600", "--articles", "50"),
+        *("--requests", "3", "--warmup", "1"),
+    ],
 }
 
 
