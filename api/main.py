@@ -30,10 +30,12 @@ from api.routes import (
     events,
     health,
     phone,
+    public,
     records,
     search,
     work,
 )
+from api.routes.public.common import FRAMED_PREFIXES
 from api.sse import EventHub
 from config.settings import Settings, get_settings
 from db.session import make_engine, make_sessionmaker
@@ -58,17 +60,31 @@ DOCS_CSP = (
 DOCS_PATHS = ("/docs", "/redoc")
 
 
+def framed_csp(allowed: list[str]) -> str:
+    """The public form's policy: the same, but other sites on the allow-list (settings
+    webform_frame_ancestors) may show it in a frame."""
+    ancestors = " ".join(["'self'", *allowed])
+    return CSP.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+
+
 class SecurityHeaders:
     """Pure ASGI middleware (no buffering, so SSE streams pass straight through)."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, frame_ancestors: list[str] | None = None) -> None:
         self.app = app
+        self.framed_csp = framed_csp(frame_ancestors or [])
+        # frame-ancestors decides for framed pages; X-Frame-Options has no list, so it is
+        # sent (SAMEORIGIN) only when no other site may frame them
+        self.framed_xfo = b"" if frame_ancestors else b"SAMEORIGIN"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         csp = DOCS_CSP if scope["path"].startswith(DOCS_PATHS) else CSP
+        framed = scope["path"].startswith(FRAMED_PREFIXES)
+        if framed:
+            csp = self.framed_csp
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -76,13 +92,13 @@ class SecurityHeaders:
                 present = {name.lower() for name, _ in headers}
                 for name, value in (
                     (b"content-security-policy", csp.encode()),
-                    (b"x-frame-options", b"DENY"),
+                    (b"x-frame-options", self.framed_xfo if framed else b"DENY"),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"same-origin"),
                     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
                     (b"cross-origin-opener-policy", b"same-origin"),
                 ):
-                    if name not in present:
+                    if name not in present and value:
                         headers.append((name, value))
                 message["headers"] = headers
             await send(message)
@@ -106,6 +122,7 @@ def api_router() -> APIRouter:
     router.include_router(dev.api_router)
     router.include_router(work.api_router)
     router.include_router(admin.api_router)
+    router.include_router(public.api_router)
     return router
 
 
@@ -151,7 +168,7 @@ def create_app(
     app.state.sessionmaker = sessionmaker
     app.state.temporal_client = temporal_client
     app.state.temporal_lock = asyncio.Lock()
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, frame_ancestors=settings.webform_frame_ancestors)
     install_error_handlers(app)
     app.include_router(api_router())
     app.mount("/static", StaticFiles(directory=str(UI_DIR / "static")), name="static")

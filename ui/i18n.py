@@ -18,6 +18,7 @@ from ui.catalogs import (
     privacy,
     records,
     user_admin,
+    webform,
     work,
     work_admin,
 )
@@ -32,6 +33,7 @@ CATALOGS = (
     privacy,
     records,
     user_admin,
+    webform,
     work,
     work_admin,
 )

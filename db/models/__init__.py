@@ -9,4 +9,5 @@ import db.models.contacts  # noqa: F401
 import db.models.customers  # noqa: F401  (klantbeeld: identifiers, knowledge base)
 import db.models.phone  # noqa: F401  (phone channel: calls, agent phone state)
 import db.models.records  # noqa: F401  (DMS, retention, privacy, audit chain)
+import db.models.webform  # noqa: F401  (public web form: config, submissions, refusals)
 import db.models.work  # noqa: F401  (backoffice lines, SLAs, work distribution)
