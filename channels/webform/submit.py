@@ -34,6 +34,7 @@ class Post:
     honeypot: str = ""
     source: str = "form"
     proof_needed: bool = True  # False: a form builder with its own token
+    reason_required: bool = True
 
 
 @dataclass
@@ -70,7 +71,13 @@ async def submit(
             )
         if not allowed:
             return await refuse("rate_ip")
-    clean, errors = check(post.form, post.raw, post.uploads, settings.webform_message_max_chars)
+    clean, errors = check(
+        post.form,
+        post.raw,
+        post.uploads,
+        settings.webform_message_max_chars,
+        post.reason_required,
+    )
     if errors:
         return Result(INVALID, errors=errors)
     proven = not post.proof_needed

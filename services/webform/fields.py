@@ -62,15 +62,20 @@ class CleanSubmission:
 
 
 def check(
-    form: FormSettings, raw: dict[str, str], uploads: list[Upload], max_message: int
+    form: FormSettings,
+    raw: dict[str, str],
+    uploads: list[Upload],
+    max_message: int,
+    reason_required: bool = True,
 ) -> tuple[CleanSubmission | None, dict[str, str]]:
-    """(submission, {}) when every rule passes, else (None, {field: error code})."""
+    """(submission, {}) when every rule passes, else (None, {field: error code}).
+    A form builder whose mapping has no question type sends none (reason_required)."""
     errors: dict[str, str] = {}
     value = {k: (raw.get(k) or "").strip() for k in (*FIELD_ORDER, "identifier_kind")}
     for name, limit in MAX_LENGTHS.items():
         if len(value[name]) > limit:
             errors[name] = "too_long"
-    reason = _reason(form, value["reason"], errors)
+    reason = _reason(form, value["reason"], errors, reason_required)
     if not value["name"]:
         errors.setdefault("name", "required")
     if not value["email"]:
@@ -111,11 +116,12 @@ def check(
     )
 
 
-def _reason(form: FormSettings, raw: str, errors: dict[str, str]):
+def _reason(form: FormSettings, raw: str, errors: dict[str, str], required: bool):
     if not form.reasons:
         return None
     if not raw:
-        errors.setdefault("reason", "required")
+        if required:
+            errors.setdefault("reason", "required")
         return None
     chosen = next((r for r in form.reasons if str(r.id) == raw), None)
     if chosen is None:

@@ -57,6 +57,7 @@ async def json_intake(request: Request, session: DbSession):
         ip=client_ip(request),
         source=name,
         proof_needed=False,
+        reason_required="reason" in (mapping.get("fields") or {}),
     )
     intake = intake_for(request)
     repeat = await intake.outcome_of(mapped.key) is not None
