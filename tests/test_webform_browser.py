@@ -151,6 +151,7 @@ async def test_public_form_keyboard_journey_with_axe(stack, playwright_api, db):
     ack = await wait_until(confirmation, 30, "the confirmation mail")
     assert ack["To"] == "jan.jansen@example.nl"
     assert ack["Auto-Submitted"] == "auto-replied"
+    assert "via het contactformulier" in ack.get_body(("plain",)).get_content()
 
     # --- the customer replies to it: the reply threads onto the same contact --------------
     reply = EmailMessage()
