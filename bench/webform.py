@@ -31,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC
 from pathlib import Path
@@ -56,6 +57,11 @@ from tests.conftest import free_port  # noqa: E402
 from tests.webform_support import challenge_of, hidden, reason_ids  # noqa: E402
 
 FORM = "/formulier/big"
+# Joined reads go through session.execute (rows of two columns); SQLModel's hint to
+# use exec() would otherwise fill the figures a person reads.
+warnings.filterwarnings(
+    "ignore", message="(?s).*You probably want to use .session.exec", category=DeprecationWarning
+)
 
 
 class Visitors:

@@ -21,6 +21,10 @@ TINY = {
     "intake": ["--emails", "20", "--senders", "5", "--bare", "20", "--imap", "pymap"],
     "open_contacts": ["--contacts", "20", "--burst", "5", "--burst-minutes", "1"],
     "records": ["--rows", "50", "--writers", "2"],
+    "webform": [
+        *("--submissions", "5", "--rate", "5", "--burst", "5"),
+        *("--seconds", "1", "--visitors-rate", "2", "--altcha-cost", "100"),
+    ],
 }
 
 
