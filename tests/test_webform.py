@@ -13,7 +13,7 @@ from sqlmodel import func, select
 
 from db.models.contacts import Attachment, Contact, Message
 from db.models.webform import WebformRefusal, WebformSubmission
-from tests.api_support import running_app, seeded
+from tests.api_support import client_for, login, running_app, seeded
 from tests.webform_support import VALID_BIG, clean_webform_tables, fill, visitor
 
 FAST = {"webform_altcha_cost": 50, "webform_limit_per_ip": 1000, "webform_limit_per_email": 1000}
@@ -179,6 +179,21 @@ async def test_without_javascript_the_submission_is_held_for_review(app, db):
     async with db() as s:
         held = (await s.exec(select(WebformSubmission))).one()
     assert held.status == "held" and held.held["email"] == "jan.jansen@example.nl"
+    async with client_for(app) as trafficer:
+        csrf = await login(trafficer, db, "trafficer")
+        review = await trafficer.get("/webform/review")
+        assert "jan.jansen@example.nl" in review.text
+        opened = await trafficer.post(
+            f"/webform/review/{held.id}", data={"csrf_token": csrf, "decision": "open"}
+        )
+        assert opened.status_code == 303
+    async with db() as s:
+        contact = (await s.exec(select(Contact))).one()
+        row = await s.get(WebformSubmission, held.id)
+    assert contact.channel == "webform" and row.status == "opened" and row.held == {}
+    async with visitor(app) as client:  # the person's confirmation link now shows it
+        page = await client.get(response.headers["location"])
+    assert contact.reference in page.text
 
 
 async def test_a_flood_from_one_ip_is_refused_and_others_still_get_through(
