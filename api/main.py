@@ -32,11 +32,13 @@ from api.routes import (
     events,
     health,
     phone,
+    public,
     records,
     reports,
     search,
     work,
 )
+from api.routes.public.common import FRAMED_PREFIXES
 from api.sse import EventHub
 from api.validation import RefuseControlCharacters
 from config.settings import Settings, get_settings
@@ -56,33 +58,48 @@ CSP = (
 HSTS = b"max-age=31536000; includeSubDomains"
 
 
+def framed_csp(allowed: list[str]) -> str:
+    """The public form's policy: the same, but other sites on the allow-list (settings
+    webform_frame_ancestors) may show it in a frame."""
+    ancestors = " ".join(["'self'", *allowed])
+    return CSP.replace("frame-ancestors 'none'", f"frame-ancestors {ancestors}")
+
+
 class SecurityHeaders:
     """Pure ASGI middleware (no buffering, so SSE streams pass straight through)."""
 
-    def __init__(self, app: ASGIApp, hsts: bool = False) -> None:
+    def __init__(
+        self, app: ASGIApp, hsts: bool = False, frame_ancestors: list[str] | None = None
+    ) -> None:
         self.app = app
         self.hsts = hsts
+        self.framed_csp = framed_csp(frame_ancestors or [])
+        # frame-ancestors decides for framed pages; X-Frame-Options has no list, so it is
+        # sent (SAMEORIGIN) only when no other site may frame them
+        self.framed_xfo = b"" if frame_ancestors else b"SAMEORIGIN"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         extra = ((b"strict-transport-security", HSTS),) if self.hsts else ()
+        framed = scope["path"].startswith(FRAMED_PREFIXES)
+        csp = self.framed_csp if framed else CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 present = {name.lower() for name, _ in headers}
                 for name, value in (
-                    (b"content-security-policy", CSP.encode()),
-                    (b"x-frame-options", b"DENY"),
+                    (b"content-security-policy", csp.encode()),
+                    (b"x-frame-options", self.framed_xfo if framed else b"DENY"),
                     (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"same-origin"),
                     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
                     (b"cross-origin-opener-policy", b"same-origin"),
                     *extra,
                 ):
-                    if name not in present:
+                    if name not in present and value:
                         headers.append((name, value))
                 message["headers"] = headers
             await send(message)
@@ -107,6 +124,7 @@ def api_router() -> APIRouter:
     router.include_router(work.api_router)
     router.include_router(admin.api_router)
     router.include_router(reports.api_router)
+    router.include_router(public.api_router)
     return router
 
 
@@ -158,7 +176,11 @@ def create_app(
     app.state.temporal_lock = asyncio.Lock()
     app.state.login_throttle = None  # made on first login (api/routes/auth/login.py)
     app.add_middleware(RefuseControlCharacters, on_refusal=refused_input)
-    app.add_middleware(SecurityHeaders, hsts=settings.sends_hsts)
+    app.add_middleware(
+        SecurityHeaders,
+        hsts=settings.sends_hsts,
+        frame_ancestors=settings.webform_frame_ancestors,
+    )
     install_error_handlers(app)
     app.include_router(api_router(), responses=COMMON_RESPONSES)
     install_docs(app)

@@ -155,6 +155,20 @@ class Settings(BaseSettings):
     register_adapters: dict[str, str] = Field(default_factory=dict)
     register_adapter_timeout_seconds: float = Field(1.5, gt=0, le=10)
 
+    # --- public web form ----------------------------------------------------------
+    # Sites that may show the form in a frame (CSP frame-ancestors), e.g.
+    # PULSE_WEBFORM_FRAME_ANCESTORS='["https://www.bigregister.nl"]'. Empty: none.
+    webform_frame_ancestors: list[str] = Field(default_factory=list)
+    # ALTCHA proof of work (PBKDF2/SHA-256): iterations per try (~256 tries on average)
+    webform_altcha_cost: int = Field(5000, ge=1, le=1_000_000)
+    webform_altcha_minutes: int = Field(60, ge=1)  # a challenge is good this long
+    # submissions per IP address and per email address in one window
+    webform_limit_per_ip: int = Field(10, ge=1)
+    webform_limit_per_email: int = Field(5, ge=1)
+    webform_limit_window_minutes: int = Field(60, ge=1)
+    webform_max_body_bytes: int = Field(30 * 1024 * 1024, ge=1024)  # a whole post
+    webform_message_max_chars: int = Field(10_000, ge=100)
+
     @field_validator("database_url")
     @classmethod
     def _database_url_is_postgres(cls, v: str) -> str:
@@ -162,6 +176,14 @@ class Settings(BaseSettings):
             raise ValueError("must be a PostgreSQL URL, e.g. postgresql+psycopg://user@host/db")
         if v.startswith("postgresql://"):
             v = "postgresql+psycopg://" + v.removeprefix("postgresql://")
+        return v
+
+    @field_validator("webform_frame_ancestors")
+    @classmethod
+    def _frame_ancestors_are_origins(cls, v: list[str]) -> list[str]:
+        for origin in v:
+            if not origin.startswith(("https://", "http://")) or any(c in origin for c in " ;,'"):
+                raise ValueError(f"{origin!r} is not an origin like https://www.example.nl")
         return v
 
     @model_validator(mode="after")

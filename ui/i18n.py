@@ -22,6 +22,7 @@ from ui.catalogs import (
     records,
     reports,
     user_admin,
+    webform,
     work,
     work_admin,
 )
@@ -40,6 +41,7 @@ CATALOGS = (
     records,
     reports,
     user_admin,
+    webform,
     work,
     work_admin,
 )

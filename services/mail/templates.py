@@ -47,9 +47,11 @@ def _template_name(kind: str, product_code: str, language: str) -> str:
 
 def render_acknowledgement(product: Product, contact: Contact, inbound: Message) -> tuple[str, str]:
     language = contact.language or product.language
+    # a web form's confirmation says "your message via the form", not "your email"
+    kind = "ack_webform" if contact.channel == "webform" else "ack"
     text = (
         _env()
-        .get_template(_template_name("ack", product.code, language))
+        .get_template(_template_name(kind, product.code, language))
         .render(
             subject=_echo(inbound.subject or contact.subject, ECHO_SUBJECT_CHARS)
             or "(geen onderwerp)",
