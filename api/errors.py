@@ -3,6 +3,8 @@ page for browsers and as JSON for the API (never a bare 500 for a known case).""
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
@@ -39,6 +41,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
         if wants_html(request):
             target = "/login/totp" if exc.mfa_pending else "/login"
+            deep_link = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            if request.method == "GET" and request.url.path != "/":  # back there after login
+                target += "?" + urlencode({"next": deep_link})
             return RedirectResponse(target, status_code=303)
         return JSONResponse({"detail": "Not authenticated"}, status_code=401)
 

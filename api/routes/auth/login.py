@@ -8,8 +8,9 @@ message that never tells whether the username exists; every outcome audited.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from api.deps import (
@@ -26,6 +27,7 @@ from api.deps import (
 )
 from api.rendering import render
 from config.settings import Settings
+from contracts.roles import Role
 from db.models.contacts import User, UserPublic
 from services.auth import login
 from services.security import (
@@ -67,19 +69,64 @@ def set_login_csrf_cookie(response: Response, settings: Settings, token: str) ->
 
 
 def safe_next(target: str | None) -> str:
-    """Only local paths: an open redirect would help phishing."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only local paths: an open redirect would help phishing, and control characters
+    or backslashes could make a browser leave the site."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return "/"
+
+
+def after_login(target: str | None) -> str:
+    """Where a login ends: the deep link it started from, never a login page (a loop);
+    without one, the role's own start page (/welcome)."""
+    target = safe_next(target)
+    return "/welcome" if target == "/" or target.startswith(("/login", "/logout")) else target
+
+
+# Where a role starts after login when no deep link was asked for; "/" otherwise.
+# The manager's management information is /reports once that page exists.
+MANAGER_PAGES = ("/reports", "/phone/wallboard")
+
+
+@router.get("/welcome", include_in_schema=False)
+async def welcome(request: Request, viewer: CurrentViewer):
+    if viewer.role == Role.manager:
+        paths = {getattr(route, "path", None) for route in request.app.routes}
+        target = next((p for p in MANAGER_PAGES if p in paths), "/")
+        return RedirectResponse(target, status_code=303)
+    return RedirectResponse("/", status_code=303)
+
+
+def _then(target: str, next_path: str) -> str:
+    """``target`` with the deep link to return to afterwards, when there is one."""
+    next_path = after_login(next_path)
+    return target if next_path == "/welcome" else f"{target}?{urlencode({'next': next_path})}"
 
 
 # --- routes ---------------------------------------------------------------------------
 
 
-def _login_page(request: Request, settings: Settings, error_key: str | None, status: int = 200):
+def _login_page(
+    request: Request,
+    settings: Settings,
+    error_key: str | None,
+    status: int = 200,
+    next_path: str = "/",
+):
     csrf = request.cookies.get(LOGIN_CSRF_COOKIE) or new_csrf_token()
     response = render(
-        request, "auth/login.html", status_code=status, csrf_token=csrf, error_key=error_key
+        request,
+        "auth/login.html",
+        status_code=status,
+        csrf_token=csrf,
+        error_key=error_key,
+        next_path=after_login(next_path),
     )
     set_login_csrf_cookie(response, settings, csrf)
     return response
@@ -90,11 +137,12 @@ async def login_form(
     request: Request,
     settings: SettingsDep,
     viewer: OptionalViewer,
+    next: Annotated[str, Query(max_length=500)] = "/",
 ):
     if viewer is not None and viewer.mfa_passed:
-        return RedirectResponse("/", status_code=303)
+        return RedirectResponse(after_login(next), status_code=303)
     expired = request.query_params.get("expired") == "1"
-    return _login_page(request, settings, "login.expired" if expired else None)
+    return _login_page(request, settings, "login.expired" if expired else None, next_path=next)
 
 
 @router.post("/login", include_in_schema=False)
@@ -105,9 +153,11 @@ async def login_submit(
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
 ):
     if not csrf_tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         raise CsrfFailed()
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
     step = await login.password_login(
         session,
         settings,
@@ -115,21 +165,29 @@ async def login_submit(
         password,
         client_ip(request),
         request.cookies.get(SESSION_COOKIE),
+        language=normalize_language(chosen) if chosen else None,
     )
     if step.token is None:
-        return _login_page(request, settings, step.error_key, status=401)
+        return _login_page(request, settings, step.error_key, status=401, next_path=next)
     token, skip_totp = step.token, step.skip_totp
-    response = RedirectResponse("/" if skip_totp else "/login/totp", status_code=303)
+    target = after_login(next) if skip_totp else _then("/login/totp", next)
+    response = RedirectResponse(target, status_code=303)
     set_session_cookie(response, settings, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
 
 
 @router.get("/login/totp", include_in_schema=False)
-async def totp_form(request: Request, viewer: PendingMfaViewer):
+async def totp_form(
+    request: Request,
+    viewer: PendingMfaViewer,
+    next: Annotated[str, Query(max_length=500)] = "/",
+):
     if viewer.mfa_passed:
-        return RedirectResponse("/", status_code=303)
-    return render(request, "auth/totp.html", viewer=viewer, error_key=None)
+        return RedirectResponse(after_login(next), status_code=303)
+    return render(
+        request, "auth/totp.html", viewer=viewer, error_key=None, next_path=after_login(next)
+    )
 
 
 @router.post("/login/totp", include_in_schema=False)
@@ -139,13 +197,19 @@ async def totp_submit(
     settings: SettingsDep,
     viewer: PendingMfaViewer,
     code: Annotated[str, Form(max_length=20)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
 ):
     token = await login.totp_login(session, settings, viewer, code, client_ip(request))
     if token is None:
         return render(
-            request, "auth/totp.html", viewer=viewer, status_code=401, error_key="totp.failed"
+            request,
+            "auth/totp.html",
+            viewer=viewer,
+            status_code=401,
+            error_key="totp.failed",
+            next_path=after_login(next),
         )
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(after_login(next), status_code=303)
     set_session_cookie(response, settings, token)
     return response
 

@@ -1,0 +1,39 @@
+"""The page frame: navigation groups, role names and the account area."""
+
+NL: dict[str, str] = {
+    "layout.group.work": "Werk",
+    "layout.group.phone": "Telefonie",
+    "layout.group.customers": "Klanten",
+    "layout.group.knowledge": "Kennis",
+    "layout.group.management": "Management",
+    "layout.group.records": "Informatiebeheer",
+    "layout.group.admin": "Beheer",
+    "layout.group.demo": "Demo",
+    "layout.ops.temporal": "Temporal Web",
+    "layout.account": "Account",
+    "role.agent": "medewerker",
+    "role.trafficer": "werkverdeler",
+    "role.manager": "manager",
+    "role.admin": "beheerder",
+    "role.records_manager": "informatiebeheerder",
+    "role.ops": "operations",
+}
+
+EN: dict[str, str] = {
+    "layout.group.work": "Work",
+    "layout.group.phone": "Phone",
+    "layout.group.customers": "Customers",
+    "layout.group.knowledge": "Knowledge",
+    "layout.group.management": "Management",
+    "layout.group.records": "Records",
+    "layout.group.admin": "Administration",
+    "layout.group.demo": "Demo",
+    "layout.ops.temporal": "Temporal Web",
+    "layout.account": "Account",
+    "role.agent": "agent",
+    "role.trafficer": "trafficer",
+    "role.manager": "manager",
+    "role.admin": "administrator",
+    "role.records_manager": "records manager",
+    "role.ops": "operations",
+}
