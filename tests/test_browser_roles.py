@@ -41,7 +41,8 @@ FRAME_JS = """
     probe.style.whiteSpace = "pre";
     probe.textContent = search.placeholder;
     document.body.appendChild(probe);
-    const room = search.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const pad = parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+    const room = search.clientWidth - pad;
     cut = probe.getBoundingClientRect().width > room;
     probe.remove();
   }
@@ -91,10 +92,10 @@ async def look(page, name: str) -> dict:
 
 
 # role: (username, landing page, nav link to the main task, its page, links the role
-# must not see)
+# must not see in the navigation)
 JOURNEYS = {
     "agent": ("agent", "/", "/work", "/work", ["/trafficer", "/admin/users", "/records/audit"]),
-    "backoffice": ("backoffice", "/", "/", "/", ["/trafficer", "/admin/users"]),
+    "backoffice": ("backoffice", "/", "/work", "/work", ["/trafficer", "/admin/users"]),
     "trafficer": ("trafficer", "/", "/trafficer", "/trafficer", ["/admin/users"]),
     "manager": ("manager", "/phone/wallboard", "/trafficer", "/trafficer", ["/admin/users"]),
     "admin": ("admin", "/admin/users", "/admin/work", "/admin/work", ["/", "/trafficer"]),
@@ -105,7 +106,8 @@ JOURNEYS = {
         "/records/privacy",
         ["/", "/admin/users"],
     ),
-    "ops": ("ops", "/", "/", "/", ["/work", "/admin/users", "/records/audit"]),
+    # ops work in Temporal Web: their start page is the way there
+    "ops": ("ops", "/", None, None, ["/work", "/admin/users", "/records/audit"]),
 }
 
 
@@ -129,6 +131,8 @@ async def test_role_journey_by_keyboard(role, db, settings, playwright_api):  # 
             frame = await look(page, f"{role}-start")
             for href in hidden:
                 assert href not in frame["links"], f"{role} sees {href}: {frame['links']}"
+            if link is None:
+                return
             await tab_to(page, f'nav.sidenav a[href="{link}"]')
             await page.keyboard.press("Enter")
             await page.wait_for_url(re.compile(re.escape(base_url + main_task) + r"(\?.*)?$"))

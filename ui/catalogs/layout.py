@@ -11,12 +11,8 @@ NL: dict[str, str] = {
     "layout.group.demo": "Demo",
     "layout.ops.temporal": "Temporal Web",
     "layout.account": "Account",
-    "role.agent": "medewerker",
-    "role.trafficer": "werkverdeler",
-    "role.manager": "manager",
-    "role.admin": "beheerder",
-    "role.records_manager": "informatiebeheerder",
-    "role.ops": "operations",
+    "layout.read_only": "U ziet de werkverdeling alleen in; verdelen en prioriteren doet de "
+    "werkverdeler.",
 }
 
 EN: dict[str, str] = {
@@ -30,10 +26,6 @@ EN: dict[str, str] = {
     "layout.group.demo": "Demo",
     "layout.ops.temporal": "Temporal Web",
     "layout.account": "Account",
-    "role.agent": "agent",
-    "role.trafficer": "trafficer",
-    "role.manager": "manager",
-    "role.admin": "administrator",
-    "role.records_manager": "records manager",
-    "role.ops": "operations",
+    "layout.read_only": "You see the work distribution read-only; the trafficer assigns "
+    "and sets priorities.",
 }

@@ -12,6 +12,7 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.routing import Match
 
 from api.deps import (
     LANGUAGE_COOKIE,
@@ -94,11 +95,15 @@ def after_login(target: str | None) -> str:
 MANAGER_PAGES = ("/reports", "/phone/wallboard")
 
 
+def _served(request: Request, path: str) -> bool:
+    scope = {"type": "http", "path": path, "method": "GET", "root_path": "", "headers": []}
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
+
+
 @router.get("/welcome", include_in_schema=False)
 async def welcome(request: Request, viewer: CurrentViewer):
     if viewer.role == Role.manager:
-        paths = {getattr(route, "path", None) for route in request.app.routes}
-        target = next((p for p in MANAGER_PAGES if p in paths), "/")
+        target = next((p for p in MANAGER_PAGES if _served(request, p)), "/")
         return RedirectResponse(target, status_code=303)
     return RedirectResponse("/", status_code=303)
 
