@@ -19,6 +19,7 @@ from ui.catalogs import (
     privacy,
     records,
     user_admin,
+    wallboard,
     work,
     work_admin,
 )
@@ -34,6 +35,7 @@ CATALOGS = (
     privacy,
     records,
     user_admin,
+    wallboard,
     work,
     work_admin,
 )

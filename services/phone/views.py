@@ -23,6 +23,9 @@ def start_of_today() -> datetime:
     return datetime.now(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
+RINGING = 6  # AMI device state: the agent's phone rings
+
+
 @dataclass
 class QueueFigures:
     product_id: int
@@ -33,10 +36,15 @@ class QueueFigures:
     longest_wait_s: int = 0
     available: int = 0
     on_call: int = 0
+    ringing: int = 0  # an agent's phone rings for a call: neither free nor on a call
     paused: int = 0
     answered: int = 0
     answered_in_time: int = 0
     abandoned: int = 0
+
+    @property
+    def offered(self) -> int:
+        return self.answered + self.abandoned
 
     @property
     def service_level_pct(self) -> int | None:
@@ -45,7 +53,8 @@ class QueueFigures:
         return round(100 * self.answered_in_time / offered) if offered else None
 
     def to_json(self) -> dict:
-        return {**asdict(self), "service_level_pct": self.service_level_pct}
+        level = self.service_level_pct
+        return {**asdict(self), "offered": self.offered, "service_level_pct": level}
 
 
 async def wallboard(
@@ -98,26 +107,30 @@ async def wallboard(
             abandoned,
         )
         f.longest_wait_s = int((now - oldest).total_seconds()) if oldest else 0
-    busy = AgentPhoneState.status.in_((2, 3, 6, 7))
+    busy = AgentPhoneState.status.in_((2, 3, 7))  # in use, busy, ringing while in use
+    ringing = AgentPhoneState.status == RINGING
     agents = (
         await s.execute(
             select(
                 AgentPhoneState.product_id,
                 func.count().filter(AgentPhoneState.paused),
                 func.count().filter(~AgentPhoneState.paused, busy),
+                func.count().filter(~AgentPhoneState.paused, ringing),
                 func.count().filter(~AgentPhoneState.paused, AgentPhoneState.status.in_((0, 1))),
             )
             .where(AgentPhoneState.signed_in, AgentPhoneState.product_id.in_(list(figures)))
             .group_by(AgentPhoneState.product_id)
         )
     ).all()
-    for pid, paused, on_call, available in agents:
-        figures[pid].paused, figures[pid].on_call, figures[pid].available = (
-            paused,
-            on_call,
-            available,
-        )
+    for pid, paused, on_call, rings, available in agents:
+        f = figures[pid]
+        f.paused, f.on_call, f.ringing, f.available = paused, on_call, rings, available
     return list(figures.values())
+
+
+def _state(status: int, paused: bool) -> str:
+    """As the queue figures count it: a ringing phone is "ringing", not "on a call"."""
+    return "ringing" if status == RINGING and not paused else member_state(status, paused)
 
 
 @dataclass
@@ -150,7 +163,7 @@ async def agent_states(
             name,
             row.queue,
             row.product_id,
-            member_state(row.status, row.paused) if row.signed_in else "signed_out",
+            _state(row.status, row.paused) if row.signed_in else "signed_out",
             row.pause_reason,
             row.updated_at,
         )
