@@ -36,8 +36,7 @@ EN: dict[str, str] = {
     "layout.ops.temporal": "Temporal Web",
     "layout.account": "Account",
     "action.refused_other": "The system refused this action. See the current state below.",
-    "contact.done.escalate": "Escalated to the next line; the contact is now on their task "
-    "list",
+    "contact.done.escalate": "Escalated to the next line; the contact is now on their task list",
     "contact.done.answer_escalation": "Answer sent back to the previous line",
     "contact.done.mark_complaint": "Marked as a complaint",
     "contact.done.extend_complaint": "Complaint term extended",
