@@ -20,6 +20,20 @@ NL: dict[str, str] = {
     "contact.done.extend_complaint": "Klachttermijn verlengd",
     "contact.not_your_line": "Dit contact staat op de takenlijst van de {line}; alleen "
     "medewerkers van die lijn kunnen het oppakken.",
+    "records.run.button": "Vernietigingslijst nu opstellen",
+    "records.run.hint": "Anders stelt PULSE de lijst elke nacht op.",
+    "records.run.started": "De lijst wordt opgesteld; ververs de pagina over enkele seconden.",
+    "records.run.failed": "De lijst kon nu niet worden opgesteld (Temporal of het schema is "
+    "niet bereikbaar). Probeer het later opnieuw.",
+    "records.list_status.open": "open",
+    "records.list_status.executed": "uitgevoerd",
+    "klant.identifier": "Identificatienummer (BSN, BIG, UZI …)",
+    "klant.identifier_hint": "Controleren vergelijkt het nummer dat de klant noemt met wat "
+    "PULSE kent; toevoegen slaat het op bij deze klant.",
+    "klant.check": "Controleren",
+    "klant.name_kind": "Naam en soort wijzigen",
+    "klant.contact_details": "E-mailadres of telefoonnummer toevoegen",
+    "klant.add": "Toevoegen aan klant",
     "layout.read_only": "U ziet de werkverdeling alleen in; verdelen en prioriteren doet de "
     "werkverdeler.",
 }
@@ -42,6 +56,20 @@ EN: dict[str, str] = {
     "contact.done.extend_complaint": "Complaint term extended",
     "contact.not_your_line": "This contact is on the task list of the {line}; only people "
     "on that line can claim it.",
+    "records.run.button": "Build a destruction list now",
+    "records.run.hint": "Otherwise PULSE builds the list every night.",
+    "records.run.started": "The list is being built; reload the page in a few seconds.",
+    "records.run.failed": "The list could not be built now (Temporal or its schedule is not "
+    "reachable). Try again later.",
+    "records.list_status.open": "open",
+    "records.list_status.executed": "executed",
+    "klant.identifier": "Identifier (BSN, BIG, UZI …)",
+    "klant.identifier_hint": "Check compares the number the customer gives with what PULSE "
+    "knows; add stores it with this customer.",
+    "klant.check": "Check",
+    "klant.name_kind": "Change name and kind",
+    "klant.contact_details": "Add an email address or phone number",
+    "klant.add": "Add to customer",
     "layout.read_only": "You see the work distribution read-only; the trafficer assigns "
     "and sets priorities.",
 }

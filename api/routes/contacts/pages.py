@@ -21,6 +21,7 @@ from api.deps import (
     WorkContext,
 )
 from api.rendering import page_language, render
+from db.models.contacts import Customer
 from services.access import ASSIGN_CONTACTS
 from services.contacts import decisions
 from services.contacts.views import assignable_users, load_contact_detail
@@ -64,6 +65,9 @@ async def contact_page(
     # A claim the workflow would refuse (the contact waits on a line this person does not
     # work) gets no button: it would only ever say no.
     my_lines = await user_lines(ctx.session, viewer.id, detail.contact.product_id)
+    customer = None
+    if detail.contact.customer_id:  # named by name, not by number
+        customer = await ctx.session.get(Customer, detail.contact.customer_id)
     may_claim = not my_lines or detail.contact.line in my_lines
     assignees = []
     if viewer.role in ASSIGN_CONTACTS:
@@ -79,6 +83,7 @@ async def contact_page(
         assignees=assignees,
         done=done if done in DONE_KEYS else None,
         may_claim=may_claim,
+        customer_name=customer.display_name if customer else "",
     )
 
 
