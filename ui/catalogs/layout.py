@@ -34,6 +34,13 @@ NL: dict[str, str] = {
     "klant.name_kind": "Naam en soort wijzigen",
     "klant.contact_details": "E-mailadres of telefoonnummer toevoegen",
     "klant.add": "Toevoegen aan klant",
+    "ops.codec.title": "Eenmalig per browser: ontsleutelen aanzetten",
+    "ops.codec.step1": "Open Temporal Web en daar rechtsboven de instellingen van de Codec Server.",
+    "ops.codec.step2": "Vink aan: browserinstelling gebruiken in plaats van die van het cluster "
+    "(Use my browser setting).",
+    "ops.codec.step3": "Vul als endpoint in:",
+    "ops.codec.step4": "Vink aan: Include cross-origin credentials. Temporal Web stuurt dan uw "
+    "PULSE-sessie mee; zonder inlog als ops antwoordt PULSE 401 en zegt Temporal Web waarom.",
     "layout.read_only": "U ziet de werkverdeling alleen in; verdelen en prioriteren doet de "
     "werkverdeler.",
 }
@@ -70,6 +77,12 @@ EN: dict[str, str] = {
     "klant.name_kind": "Change name and kind",
     "klant.contact_details": "Add an email address or phone number",
     "klant.add": "Add to customer",
+    "ops.codec.title": "Once per browser: switch decoding on",
+    "ops.codec.step1": "Open Temporal Web and its Codec Server settings (top right).",
+    "ops.codec.step2": "Tick: Use my browser setting and ignore Cluster-level setting.",
+    "ops.codec.step3": "Enter as endpoint:",
+    "ops.codec.step4": "Tick: Include cross-origin credentials. Temporal Web then sends your "
+    "PULSE session along; not logged in as ops, PULSE answers 401 and Temporal Web says why.",
     "layout.read_only": "You see the work distribution read-only; the trafficer assigns "
     "and sets priorities.",
 }
