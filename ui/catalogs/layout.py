@@ -41,6 +41,13 @@ NL: dict[str, str] = {
     "ops.codec.step3": "Vul als endpoint in:",
     "ops.codec.step4": "Vink aan: Include cross-origin credentials. Temporal Web stuurt dan uw "
     "PULSE-sessie mee; zonder inlog als ops antwoordt PULSE 401 en zegt Temporal Web waarom.",
+    "task.channel": "Kanaal",
+    "task.kind.email": "E-mail",
+    "task.kind.wrapup": "Telefoon",
+    "task.kind.callback": "Terugbellen",
+    "task.kind_subject.email": "(geen onderwerp)",
+    "task.kind_subject.wrapup": "Telefoongesprek afronden",
+    "task.kind_subject.callback": "Terugbelverzoek",
     "layout.read_only": "U ziet de werkverdeling alleen in; verdelen en prioriteren doet de "
     "werkverdeler.",
 }
@@ -83,6 +90,13 @@ EN: dict[str, str] = {
     "ops.codec.step3": "Enter as endpoint:",
     "ops.codec.step4": "Tick: Include cross-origin credentials. Temporal Web then sends your "
     "PULSE session along; not logged in as ops, PULSE answers 401 and Temporal Web says why.",
+    "task.channel": "Channel",
+    "task.kind.email": "Email",
+    "task.kind.wrapup": "Phone",
+    "task.kind.callback": "Call back",
+    "task.kind_subject.email": "(no subject)",
+    "task.kind_subject.wrapup": "Wrap up a phone call",
+    "task.kind_subject.callback": "Callback request",
     "layout.read_only": "You see the work distribution read-only; the trafficer assigns "
     "and sets priorities.",
 }

@@ -89,6 +89,7 @@ templates.env.filters["time_left"] = _time_left
 
 class WorkTask(BaseModel):
     reference: str
+    kind: str = "email"  # email / wrapup (after a call) / callback
     title: str
     customer_label: str
     product_id: int
