@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlencode
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
@@ -125,6 +126,9 @@ def install_error_handlers(app: FastAPI) -> None:
     async def not_authenticated(request: Request, exc: NotAuthenticated) -> Response:
         if wants_html(request):
             target = "/login/totp" if exc.mfa_pending else "/login"
+            deep_link = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            if request.method == "GET" and request.url.path != "/":  # back there after login
+                target += "?" + urlencode({"next": deep_link})
             return RedirectResponse(target, status_code=303)
         return JSONResponse({"detail": "Not authenticated"}, status_code=401)
 

@@ -24,6 +24,7 @@ from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 from devstack.demo.customers import seed_customers_history
 from devstack.demo.seed import DEMO_PRODUCTS, seed_demo
+from devstack.orphans import AnotherRun, RunFiles, die_with_parent, stale_postmaster
 from devstack.phone_stack import start_phone
 from devstack.ports import wait_for_port
 from devstack.postgres import EmbeddedPostgres
@@ -97,8 +98,10 @@ class Stack:
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
             start_new_session=True,
+            preexec_fn=die_with_parent,  # ends with `make run`, even a SIGKILLed one
         )
         self.procs.append((name, proc))
+        RunFiles(self.data_dir).record(name, proc.pid)
         return proc
 
     def start(self) -> None:
@@ -218,7 +221,19 @@ Press Ctrl-C to stop everything.""",
                     proc.kill()
         if self.pg is not None:
             self.pg.stop()
+        RunFiles(self.data_dir).release()
         print("PULSE stopped.", flush=True)
+
+    def end_previous_run(self) -> None:
+        """A run killed hard leaves its children (and PostgreSQL, a daemon) running,
+        holding the ports: end them, from their pid files, before checking ports."""
+        ended = RunFiles(self.data_dir).claim()
+        pgdata = self.data_dir / "pg"
+        if stale_postmaster(pgdata):  # no other run is alive (claim): an orphan
+            EmbeddedPostgres(pgdata, _embedded_pg_port(self.settings)).stop()
+            ended.append("postgresql")
+        if ended:
+            print(f"PULSE: ended what an earlier run left running: {', '.join(ended)}")
 
 
 def _embedded_pg_port(s: Settings) -> int:
@@ -257,8 +272,9 @@ def main() -> int:
         return 2
     stack = Stack(settings, settings.data_dir)
     try:
+        stack.end_previous_run()
         stack.check_ports()
-    except PortInUse as exc:
+    except (PortInUse, AnotherRun) as exc:
         print(f"PULSE cannot start: {exc}", file=sys.stderr)
         return 1
     signal.signal(signal.SIGTERM, _interrupt)

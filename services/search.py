@@ -191,9 +191,34 @@ async def customers(
         add(rows.all(), "phone")
     if "@" in query:
         add(await _emails(session, query, limit), "email")
+    elif EMAIL_START_RE.fullmatch(query.strip()):
+        add(await _email_start(session, query.strip(), limit), "email")
     if _has_words(query) and "@" not in query:
         add(await _names(session, query, limit), "name")
     return list(hits.values())[:limit]
+
+
+# The start of an address without its domain ("jan.jansen", "f_el-amrani"): a dot,
+# underscore, plus or dash between word characters, as names seldom have.
+EMAIL_START_RE = re.compile(r"\w+(?:[._+-]\w+)+[._+-]?")
+
+
+async def _email_start(session: AsyncSession, query: str, limit: int):
+    """Addresses that begin with what was typed (left-anchored: the trigram index
+    serves it without scanning every address)."""
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows = await session.execute(
+        text(
+            """
+            SELECT c.id, c.display_name, c.kind FROM customer_emails e
+            JOIN customers c ON c.id = e.customer_id
+            WHERE e.address ILIKE :like AND c.merged_into_id IS NULL
+            ORDER BY length(e.address), e.id LIMIT :limit
+            """
+        ),
+        {"like": f"{escaped}%", "limit": limit},
+    )
+    return rows.all()
 
 
 def _like(query: str) -> str:

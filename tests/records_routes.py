@@ -25,6 +25,7 @@ RECORDS_ROUTES: dict[tuple[str, str], dict] = {
     ("GET", "/records/retention"): {"roles": ADMINISTER | MANAGE_RECORDS},
     ("POST", "/records/retention"): {"roles": ADMINISTER | MANAGE_RECORDS},
     ("POST", "/records/destruction/decide"): {"roles": MANAGE_RECORDS},
+    ("POST", "/records/destruction/run"): {"roles": MANAGE_RECORDS},
     ("GET", "/api/privacy/customers/{customer_id}/export"): {"roles": MANAGE_RECORDS},
     ("POST", "/api/privacy/customers/{customer_id}/erasure"): {"roles": MANAGE_RECORDS},
     ("GET", "/api/privacy/requests"): {"roles": MANAGE_RECORDS},

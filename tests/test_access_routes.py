@@ -72,6 +72,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     ("POST", "/account/password"): Rule(ALL_ROLES, exercise=False),
     ("POST", "/api/account/password"): Rule(ALL_ROLES, exercise=False),
     ("GET", "/"): Rule(ALL_ROLES),
+    ("GET", "/welcome"): Rule(ALL_ROLES),
     ("GET", "/api/tasks"): Rule(READ_CONTACTS),
     ("GET", "/inbox/rows"): Rule(READ_CONTACTS),
     ("GET", "/events"): Rule(READ_CONTACTS, exercise=False),

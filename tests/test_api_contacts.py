@@ -180,11 +180,14 @@ async def test_claim_goes_to_the_workflow_and_refusal_is_409(world):
         refused = await second.post(f"/api/contacts/{big.reference}/claim")
         assert refused.status_code == 409
         assert "already claimed" in refused.json()["detail"]  # the API stays English
-        page = await second.post(
+        posted = await second.post(
             f"/contacts/{big.reference}/claim", headers={"Accept": "text/html"}
         )
+        # post/redirect/get: a reload shows the refusal again without posting again
+        assert posted.status_code == 303
+        assert posted.headers["location"] == f"/contacts/{big.reference}?refused=AlreadyClaimed"
+        page = await second.get(posted.headers["location"], headers={"Accept": "text/html"})
         # the page speaks the agent's language (Dutch), by the refusal's type
-        assert page.status_code == 409
         assert "Niet gelukt: Een collega heeft dit contact al opgepakt." in page.text
         assert "already claimed" not in page.text
     async with db() as session:

@@ -81,7 +81,7 @@ async def test_demo_users_may_skip_totp_when_configured(db, settings):
     async with running_app(settings, db, demo_skip_totp=True) as app, client_for(app) as client:
         await seeded(db)
         response = await post_password(client, "agent2", "pulse-demo-2026")
-        assert response.headers["location"] == "/"
+        assert response.headers["location"] == "/welcome"
         assert (await client.get("/api/tasks")).status_code == 200
 
 

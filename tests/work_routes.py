@@ -3,7 +3,7 @@ use each (the keyword arguments of its ``Rule``) and a valid body."""
 
 from __future__ import annotations
 
-from services.access import ASSIGN_CONTACTS, READ_CONTACTS, WORK_CONTACTS
+from services.access import ASSIGN_CONTACTS, READ_CONTACTS, SUPERVISORS, WORK_CONTACTS
 
 C = "/api/contacts/{reference}"
 H = "/contacts/{reference}"
@@ -12,7 +12,7 @@ WORK_ROUTES: dict[tuple[str, str], dict] = {
     ("GET", "/api/work/tasks"): {"roles": READ_CONTACTS},
     ("GET", "/work"): {"roles": READ_CONTACTS},
     ("GET", "/work/rows"): {"roles": READ_CONTACTS},
-    ("GET", "/trafficer/rows"): {"roles": ASSIGN_CONTACTS},
+    ("GET", "/trafficer/rows"): {"roles": SUPERVISORS},
     ("POST", "/api/work/next"): {"roles": WORK_CONTACTS},
     ("POST", "/work/next"): {"roles": WORK_CONTACTS},
     ("POST", C + "/escalate"): {"roles": WORK_CONTACTS, "scoped": True},
@@ -29,8 +29,8 @@ WORK_ROUTES: dict[tuple[str, str], dict] = {
     ("GET", C + "/templates/fill"): {"roles": WORK_CONTACTS, "scoped": True},
     ("GET", "/api/work/signature"): {"roles": WORK_CONTACTS},
     ("PUT", "/api/work/signature"): {"roles": WORK_CONTACTS},
-    ("GET", "/api/trafficer/overview"): {"roles": ASSIGN_CONTACTS},
-    ("GET", "/trafficer"): {"roles": ASSIGN_CONTACTS},
+    ("GET", "/api/trafficer/overview"): {"roles": SUPERVISORS},
+    ("GET", "/trafficer"): {"roles": SUPERVISORS},
     ("POST", "/api/trafficer/assign"): {"roles": ASSIGN_CONTACTS},
     ("POST", "/trafficer/assign"): {"roles": ASSIGN_CONTACTS},
     ("POST", "/trafficer/priority"): {"roles": ASSIGN_CONTACTS},

@@ -22,9 +22,9 @@ from adapters.temporal.codec import (
     payloads_from_json,
     payloads_to_json,
 )
-from api.deps import NotAuthenticated, check_csrf, client_ip, optional_viewer
+from api.deps import check_csrf, client_ip, optional_viewer
 from services import audit
-from services.access import DECODE_PAYLOADS, Viewer, require_role
+from services.access import DECODE_PAYLOADS, RoleNotAllowed, Viewer, require_role
 
 router = APIRouter(prefix="/codec", tags=["codec"])
 
@@ -47,14 +47,30 @@ def cors_headers(request: Request) -> dict[str, str]:
     }
 
 
+class CodecRefused(HTTPException):
+    """A refusal Temporal Web can read: it carries the CORS headers, so the browser
+    hands Temporal Web the status and reason instead of a bare network error."""
+
+
 async def codec_viewer(
     request: Request, viewer: Annotated[Viewer | None, Depends(optional_viewer)]
 ) -> Viewer:
+    cors = cors_headers(request)
     if viewer is None or not viewer.mfa_passed:
-        raise NotAuthenticated(mfa_pending=viewer is not None)
+        detail = (
+            "Not logged in to PULSE in this browser (as ops, with the second factor), "
+            "or Temporal Web does not send credentials: in Temporal Web's Codec Server "
+            "settings tick 'Include cross-origin credentials'."
+        )
+        raise CodecRefused(status_code=401, detail=detail, headers=cors)
     if request.headers.get("origin") != ui_origin(request):
         await check_csrf(request, viewer.csrf_token)
-    require_role(viewer, DECODE_PAYLOADS)
+    try:
+        require_role(viewer, DECODE_PAYLOADS)
+    except RoleNotAllowed as exc:
+        raise CodecRefused(
+            status_code=403, detail="Only the ops role decodes payloads.", headers=cors
+        ) from exc
     return viewer
 
 
@@ -71,9 +87,11 @@ async def _run(request: Request, viewer: Viewer, body: PayloadsIn, decode: bool)
     try:
         out = await (codec.decode(payloads) if decode else codec.encode(payloads))
     except (UnknownKey, ValueError) as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from exc
+        raise CodecRefused(status_code=400, detail=str(exc), headers=cors_headers(request)) from exc
     except Exception as exc:  # cryptography's InvalidTag: tampered or wrong key
-        raise HTTPException(status_code=400, detail="payload cannot be decoded") from exc
+        raise CodecRefused(
+            status_code=400, detail="payload cannot be decoded", headers=cors_headers(request)
+        ) from exc
     if decode:  # who looked at decoded workflow data (BIO)
         async with request.app.state.sessionmaker() as session:
             detail = {"count": len(payloads), "namespace": request.headers.get("x-namespace", "")}

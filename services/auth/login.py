@@ -172,6 +172,7 @@ async def password_login(
     origin: str | None,
     old_token: str | None,
     run_check: PasswordCheck = _inline,
+    language: str | None = None,
 ) -> PasswordStep:
     """Check the password; on success end the old session (no session fixation: a
     login always gets a fresh one) and start a new one, half logged in unless a demo
@@ -187,6 +188,8 @@ async def password_login(
         return PasswordStep(error_key="login.no_mfa")
     if old_token:
         await end_session(session, hash_session_token(old_token))
+    if language:  # chosen on the login page: it holds for the pages after it
+        user.language = language
     token = await start_session(session, settings, user, mfa_passed=skip_totp, origin=origin)
     await session.commit()
     return PasswordStep(token=token, skip_totp=skip_totp)

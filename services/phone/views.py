@@ -12,7 +12,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.models.contacts import Product, User, utcnow
 from db.models.phone import AgentPhoneState, PhoneCall, PhoneLine, PhoneOffer
-from rules.device_state import AVAILABLE_STATES, BUSY_STATES, member_state
+from rules.device_state import AVAILABLE_STATES, BUSY_STATES, RINGING, member_state
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 WAITING = ("queued", "ringing")
@@ -21,6 +21,8 @@ WAITING = ("queued", "ringing")
 def start_of_today() -> datetime:
     """Midnight in the Netherlands: "today" on the wallboard is a Dutch day."""
     return datetime.now(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
 
 
 @dataclass
@@ -33,12 +35,17 @@ class QueueFigures:
     longest_wait_s: int = 0
     available: int = 0
     on_call: int = 0
+    ringing: int = 0  # an agent's phone rings for a call: neither free nor on a call
     paused: int = 0
     answered: int = 0
     answered_in_time: int = 0
     abandoned: int = 0
     abandoned_in_time: int = 0
     not_queued: int = 0  # offered to the line but never in the queue (PhoneOffer)
+
+    @property
+    def offered(self) -> int:
+        return self.answered + self.abandoned
 
     @property
     def service_level_pct(self) -> int | None:
@@ -59,6 +66,7 @@ class QueueFigures:
     def to_json(self) -> dict:
         return {
             **asdict(self),
+            "offered": self.offered,
             "service_level_pct": self.service_level_pct,
             "service_level2_pct": self.service_level2_pct,
         }
@@ -112,7 +120,9 @@ async def wallboard(
         f.waiting, f.answered, f.answered_in_time = waiting, n_answered, in_time
         f.abandoned, f.abandoned_in_time = n_abandoned, abandoned_in_time
         f.longest_wait_s = int((now - oldest).total_seconds()) if oldest else 0
-    busy = AgentPhoneState.status.in_(sorted(BUSY_STATES))
+    # a ringing phone is neither free nor on a call: the wallboard shows it apart
+    busy = AgentPhoneState.status.in_(sorted(BUSY_STATES - {RINGING}))
+    ringing = AgentPhoneState.status == RINGING
     free = AgentPhoneState.status.in_(sorted(AVAILABLE_STATES))
     agents = (
         await s.execute(
@@ -120,6 +130,7 @@ async def wallboard(
                 AgentPhoneState.product_id,
                 func.count().filter(AgentPhoneState.paused),
                 func.count().filter(~AgentPhoneState.paused, busy),
+                func.count().filter(~AgentPhoneState.paused, ringing),
                 func.count().filter(~AgentPhoneState.paused, free),
             )
             .where(AgentPhoneState.signed_in, AgentPhoneState.product_id.in_(list(figures)))
@@ -139,13 +150,15 @@ async def wallboard(
     ).all()
     for pid, n in never_queued:
         figures[pid].not_queued = n
-    for pid, paused, on_call, available in agents:
-        figures[pid].paused, figures[pid].on_call, figures[pid].available = (
-            paused,
-            on_call,
-            available,
-        )
+    for pid, paused, on_call, rings, available in agents:
+        f = figures[pid]
+        f.paused, f.on_call, f.ringing, f.available = paused, on_call, rings, available
     return list(figures.values())
+
+
+def _state(status: int, paused: bool) -> str:
+    """As the queue figures count it: a ringing phone is "ringing", not "on a call"."""
+    return "ringing" if status == RINGING and not paused else member_state(status, paused)
 
 
 @dataclass
@@ -178,7 +191,7 @@ async def agent_states(
             name,
             row.queue,
             row.product_id,
-            member_state(row.status, row.paused) if row.signed_in else "signed_out",
+            _state(row.status, row.paused) if row.signed_in else "signed_out",
             row.pause_reason,
             row.updated_at,
         )

@@ -161,21 +161,65 @@
   // --- the wallboard --------------------------------------------------------------
 
   function wallboardPage() {
+    const board = document.getElementById("wallboard");
+    const level = Number(board.dataset.level);
+    const target = Number(board.dataset.target);
+    const agentRows = document.getElementById("wallboard-agents");
+    const labels = JSON.parse(agentRows.dataset.labels);
+    const mmss = (s) => Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+    function tone(q) {
+      const low = q.service_level_pct !== null && q.service_level_pct < target;
+      if (q.longest_wait_s > level || low) return "alert";
+      return q.longest_wait_s > Math.floor(level / 2) ? "warn" : "ok";
+    }
+    function offeredText(q) {
+      if (!q.offered) return board.dataset.noneOffered;
+      return board.dataset.ofOffered.replace("{x}", q.answered_in_time).replace("{y}", q.offered);
+    }
+    function showAgents(agents) {
+      // One answer carries queues and agents: the two tables never disagree.
+      const rows = agents.map((a) => {
+        const tr = document.createElement("tr");
+        const state = document.createElement("span");
+        state.className = "phone-state phone-state-" + a.state;
+        state.textContent = labels[a.state] || a.state;
+        for (const value of [a.full_name, a.queue, state, a.reason || ""]) {
+          const td = document.createElement("td");
+          if (value instanceof Node) td.appendChild(value); else td.textContent = value;
+          tr.appendChild(td);
+        }
+        return tr;
+      });
+      if (!rows.length) {
+        const tr = document.createElement("tr");
+        const td = document.createElement("td");
+        td.colSpan = 4;
+        td.textContent = agentRows.dataset.none;
+        tr.appendChild(td);
+        rows.push(tr);
+      }
+      agentRows.replaceChildren(...rows);
+    }
     let timer = null;
     async function refresh() {
       timer = null;
       const data = await api("GET", "/api/phone/wallboard");
       for (const q of data.queues) {
-        const row = document.querySelector("tr[data-product='" + q.product_id + "']");
-        if (!row) continue;
-        for (const cell of row.querySelectorAll("td[data-field]")) {
+        const box = document.querySelector(".wb-queue[data-product='" + q.product_id + "']");
+        if (!box) continue;
+        box.dataset.tone = tone(q);
+        box.querySelector("[data-field='alert']").hidden = box.dataset.tone !== "alert";
+        for (const cell of box.querySelectorAll("dd[data-field]")) {
           const field = cell.dataset.field;
           let value = q[field];
-          if (field === "answered_in_time") value = q.answered_in_time + " / " + q.answered;
+          if (field === "offered_text") value = offeredText(q);
+          else if (cell.dataset.format === "mmss") value = mmss(value);
+          else if (cell.dataset.format === "pct") value = value === null ? "—" : value + "%";
           if (value === null || value === undefined) value = "—";
           cell.textContent = String(value);
         }
       }
+      if (data.agents) showAgents(data.agents);
     }
     function soon() { if (!timer) timer = window.setTimeout(() => refresh().catch(() => {}), 300); }
     const source = new EventSource("/phone/events?view=wallboard");

@@ -28,6 +28,8 @@
     var src = live.getAttribute("data-live-src") || "";
     var match = src.match(/^\/contacts\/([^/]+)\/live$/);
     if (!match) { return; }
+    // Only a closed contact has a record: asking for an open one only gets a 409.
+    if (live.getAttribute("data-status") !== "closed") { return; }
     fetch("/api/records/contacts/" + encodeURIComponent(match[1]), {
       headers: { Accept: "application/json" }, credentials: "same-origin"
     }).then(function (r) { return r.ok ? r.json() : null; })

@@ -3,7 +3,8 @@
 (function () {
   "use strict";
 
-  const BEAT_MS = 20000;
+  // Short beats: a colleague who left (pagehide sends DELETE) drops off within seconds.
+  const BEAT_MS = 5000;
 
   function csrfToken() {
     const field = document.querySelector('input[name="csrf_token"]');

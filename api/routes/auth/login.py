@@ -8,9 +8,11 @@ message that never tells whether the username exists; every outcome audited.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from starlette.routing import Match
 
 from api.deps import (
     LANGUAGE_COOKIE,
@@ -26,6 +28,7 @@ from api.deps import (
 )
 from api.rendering import render
 from config.settings import Settings
+from contracts.roles import Role
 from db.models.contacts import User, UserPublic
 from services.auth import login
 from services.auth.throttle import LoginThrottle
@@ -68,8 +71,15 @@ def set_login_csrf_cookie(response: Response, settings: Settings, token: str) ->
 
 
 def safe_next(target: str | None) -> str:
-    """Only local paths: an open redirect would help phishing."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only local paths: an open redirect would help phishing, and control characters
+    or backslashes could make a browser leave the site."""
+    if (
+        target
+        and target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and "\\" not in target
+        and target.isprintable()
+    ):
         return target
     return "/"
 
@@ -102,15 +112,55 @@ def too_many(request: Request, settings: Settings, wait: float, template: str, *
         response = render(request, template, status_code=429, error_key="login.too_many", **context)
     response.headers["Retry-After"] = str(max(1, int(wait + 0.999)))
     return response
+def after_login(target: str | None) -> str:
+    """Where a login ends: the deep link it started from, never a login page (a loop);
+    without one, the role's own start page (/welcome)."""
+    target = safe_next(target)
+    return "/welcome" if target == "/" or target.startswith(("/login", "/logout")) else target
+
+
+# Where a role starts after login when no deep link was asked for; "/" otherwise.
+# The manager's management information is /reports once that page exists.
+MANAGER_PAGES = ("/reports", "/phone/wallboard")
+
+
+def _served(request: Request, path: str) -> bool:
+    scope = {"type": "http", "path": path, "method": "GET", "root_path": "", "headers": []}
+    return any(route.matches(scope)[0] == Match.FULL for route in request.app.router.routes)
+
+
+@router.get("/welcome", include_in_schema=False)
+async def welcome(request: Request, viewer: CurrentViewer):
+    if viewer.role == Role.manager:
+        target = next((p for p in MANAGER_PAGES if _served(request, p)), "/")
+        return RedirectResponse(target, status_code=303)
+    return RedirectResponse("/", status_code=303)
+
+
+def _then(target: str, next_path: str) -> str:
+    """``target`` with the deep link to return to afterwards, when there is one."""
+    next_path = after_login(next_path)
+    return target if next_path == "/welcome" else f"{target}?{urlencode({'next': next_path})}"
 
 
 # --- routes ---------------------------------------------------------------------------
 
 
-def _login_page(request: Request, settings: Settings, error_key: str | None, status: int = 200):
+def _login_page(
+    request: Request,
+    settings: Settings,
+    error_key: str | None,
+    status: int = 200,
+    next_path: str = "/",
+):
     csrf = request.cookies.get(LOGIN_CSRF_COOKIE) or new_csrf_token()
     response = render(
-        request, "auth/login.html", status_code=status, csrf_token=csrf, error_key=error_key
+        request,
+        "auth/login.html",
+        status_code=status,
+        csrf_token=csrf,
+        error_key=error_key,
+        next_path=after_login(next_path),
     )
     set_login_csrf_cookie(response, settings, csrf)
     return response
@@ -121,11 +171,12 @@ async def login_form(
     request: Request,
     settings: SettingsDep,
     viewer: OptionalViewer,
+    next: Annotated[str, Query(max_length=500)] = "/",
 ):
     if viewer is not None and viewer.mfa_passed:
-        return RedirectResponse("/", status_code=303)
+        return RedirectResponse(after_login(next), status_code=303)
     expired = request.query_params.get("expired") == "1"
-    return _login_page(request, settings, "login.expired" if expired else None)
+    return _login_page(request, settings, "login.expired" if expired else None, next_path=next)
 
 
 @router.post("/login", include_in_schema=False)
@@ -136,6 +187,7 @@ async def login_submit(
     username: Annotated[str, Form(max_length=200)] = "",
     password: Annotated[str, Form(max_length=1000)] = "",
     csrf_token: Annotated[str, Form()] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
 ):
     if not csrf_tokens_match(request.cookies.get(LOGIN_CSRF_COOKIE), csrf_token):
         raise CsrfFailed()
@@ -143,6 +195,7 @@ async def login_submit(
     wait = throttle.admit(origin)
     if wait is not None:
         return too_many(request, settings, wait, "auth/login.html")
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
     try:
         step = await login.password_login(
             session,
@@ -152,26 +205,34 @@ async def login_submit(
             origin,
             request.cookies.get(SESSION_COOKIE),
             throttle.check,
+            language=normalize_language(chosen) if chosen else None,
         )
     except login.TooManyChecks:
         return too_many(request, settings, 1, "auth/login.html")
     if step.token is None:
         if step.error_key == "login.failed":
             throttle.failed(origin)
-        return _login_page(request, settings, step.error_key, status=401)
+        return _login_page(request, settings, step.error_key, status=401, next_path=next)
     throttle.succeeded(origin)
     token, skip_totp = step.token, step.skip_totp
-    response = RedirectResponse("/" if skip_totp else "/login/totp", status_code=303)
+    target = after_login(next) if skip_totp else _then("/login/totp", next)
+    response = RedirectResponse(target, status_code=303)
     set_session_cookie(response, settings, token)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/")
     return response
 
 
 @router.get("/login/totp", include_in_schema=False)
-async def totp_form(request: Request, viewer: PendingMfaViewer):
+async def totp_form(
+    request: Request,
+    viewer: PendingMfaViewer,
+    next: Annotated[str, Query(max_length=500)] = "/",
+):
     if viewer.mfa_passed:
-        return RedirectResponse("/", status_code=303)
-    return render(request, "auth/totp.html", viewer=viewer, error_key=None)
+        return RedirectResponse(after_login(next), status_code=303)
+    return render(
+        request, "auth/totp.html", viewer=viewer, error_key=None, next_path=after_login(next)
+    )
 
 
 @router.post("/login/totp", include_in_schema=False)
@@ -181,6 +242,7 @@ async def totp_submit(
     settings: SettingsDep,
     viewer: PendingMfaViewer,
     code: Annotated[str, Form(max_length=20)] = "",
+    next: Annotated[str, Form(max_length=500)] = "/",
 ):
     throttle, origin = throttle_of(request), client_ip(request)
     wait = throttle.admit(origin)
@@ -190,9 +252,14 @@ async def totp_submit(
     if token is None:
         throttle.failed(origin)
         return render(
-            request, "auth/totp.html", viewer=viewer, status_code=401, error_key="totp.failed"
+            request,
+            "auth/totp.html",
+            viewer=viewer,
+            status_code=401,
+            error_key="totp.failed",
+            next_path=after_login(next),
         )
-    response = RedirectResponse("/", status_code=303)
+    response = RedirectResponse(after_login(next), status_code=303)
     set_session_cookie(response, settings, token)
     return response
 

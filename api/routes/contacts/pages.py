@@ -1,14 +1,15 @@
 """The agent's contact page and its form posts (post / redirect / get).
 
 Each decision is handled in services/contacts/decisions.py, exactly as for the JSON
-API; only the answer differs: a redirect back to the page, or the page with the
-refusal (409).
+API; only the answer differs: a redirect back to the page, saying it is done or
+naming the refusal (so reloading the page never posts the form again).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, File, Form, UploadFile
 from fastapi.responses import RedirectResponse
@@ -21,16 +22,30 @@ from api.deps import (
 )
 from api.rendering import page_language, render
 from api.validation import IntId
+from db.models.contacts import Customer
 from services.access import ASSIGN_CONTACTS
 from services.contacts import decisions
 from services.contacts.views import assignable_users, load_contact_detail
 from services.decisions import DecisionRefused
+from services.work.access import user_lines
+from ui import i18n
 from ui.i18n import refusal_text
 
 router = APIRouter(prefix="/contacts", tags=["contacts"], include_in_schema=False)
 
 
-DONE_KEYS = {"claim", "release", "reply", "note", "close", "assign"}
+DONE_KEYS = {
+    "claim",
+    "release",
+    "reply",
+    "note",
+    "close",
+    "assign",
+    "escalate",
+    "answer_escalation",
+    "mark_complaint",
+    "extend_complaint",
+}
 
 
 async def contact_page(
@@ -43,8 +58,18 @@ async def contact_page(
     request, viewer = ctx.request, ctx.viewer
     detail = await load_contact_detail(ctx.session, viewer, reference, ctx.origin)
     error = None
+    language = page_language(request, viewer)
     if refused is not None:  # in the person's language, by the refusal's type
-        error = refusal_text(page_language(request, viewer), refused.code, str(refused))
+        error = refusal_text(language, refused.code, str(refused))
+    elif code := request.query_params.get("refused"):  # after the redirect of a form post
+        error = refusal_text(language, code, "") or i18n.lookup(language, "action.refused_other")
+    # A claim the workflow would refuse (the contact waits on a line this person does not
+    # work) gets no button: it would only ever say no.
+    my_lines = await user_lines(ctx.session, viewer.id, detail.contact.product_id)
+    customer = None
+    if detail.contact.customer_id:  # named by name, not by number
+        customer = await ctx.session.get(Customer, detail.contact.customer_id)
+    may_claim = not my_lines or detail.contact.line in my_lines
     assignees = []
     if viewer.role in ASSIGN_CONTACTS:
         assignees = await assignable_users(ctx.session, detail.contact.product_id)
@@ -58,6 +83,8 @@ async def contact_page(
         error=error,
         assignees=assignees,
         done=done if done in DONE_KEYS else None,
+        may_claim=may_claim,
+        customer_name=customer.display_name if customer else "",
     )
 
 
@@ -66,12 +93,13 @@ def back_to(reference: str, done: str) -> RedirectResponse:
 
 
 async def answer_form(ctx: RequestContext, reference: str, done: str, decision: Awaitable[Any]):
-    """A decision's answer to a form post: back to the page saying it is ``done``, or
-    the page with the refusal (409)."""
+    """A decision's answer to a form post: back to the page (post/redirect/get) saying
+    it is ``done``, or naming the refusal by its type, so a reload never posts again."""
     try:
         await decision
     except DecisionRefused as exc:
-        return await contact_page(ctx, reference, 409, exc)
+        query = urlencode({"refused": exc.code or "other"})
+        return RedirectResponse(f"/contacts/{reference}?{query}", status_code=303)
     return back_to(reference, done)
 
 

@@ -9,10 +9,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from pydantic import BaseModel, Field
+from temporalio.service import RPCError
 
 from api.deps import DbSession, RecordsContext, RecordsManager, RequestContext
 from api.rendering import render
 from api.validation import IntId
+from contracts.records import DESTRUCTION_SCHEDULE_ID
 from services.decisions import DecisionRefused
 from services.records import destruction
 
@@ -126,6 +128,17 @@ async def api_certificates(viewer: RecordsManager, session: DbSession):
 @router.get("/records/destruction", include_in_schema=False)
 async def destruction_page(request: Request, viewer: RecordsManager, session: DbSession):
     return render(request, "records/destruction.html", viewer, lists=await _lists(session))
+
+
+@router.post("/records/destruction/run", include_in_schema=False)
+async def destruction_run_now(ctx: RecordsContext):
+    """Build a destruction list now rather than wait for the daily run: the Schedule's
+    own action, triggered (the workflow builds the list; the page shows it when done)."""
+    try:
+        await (await ctx.temporal()).get_schedule_handle(DESTRUCTION_SCHEDULE_ID).trigger()
+    except RPCError:  # no schedule yet (the worker creates it) or Temporal unreachable
+        return RedirectResponse("/records/destruction?run=failed", status_code=303)
+    return RedirectResponse("/records/destruction?run=started", status_code=303)
 
 
 @router.post("/records/destruction/decide", include_in_schema=False)

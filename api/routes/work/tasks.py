@@ -11,6 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import RedirectResponse
+from jinja2 import pass_context
 from pydantic import BaseModel, Field
 from sqlalchemy import tuple_
 from sqlmodel import select
@@ -64,17 +65,24 @@ def working_minutes_left(
     return -int(working_minutes_between(due, now, cal) or (now - due).total_seconds() // 60)
 
 
-def time_left(due: datetime | None) -> str:
-    """ "3u 20m" of working time left, "-1u 05m" when overdue, "" without a due date."""
+def time_left(due: datetime | None, language: str | None = "nl") -> str:
+    """ "3u 20m" ("3h 20m" in English) of working time left, "-1u 05m" when overdue,
+    "" without a due date."""
     minutes = working_minutes_left(due)
     if minutes is None:
         return ""
     sign = "-" if minutes < 0 else ""
     hours, rest = divmod(abs(minutes), 60)
-    return f"{sign}{hours}u {rest:02d}m" if hours else f"{sign}{rest}m"
+    hour = "h" if language == "en" else "u"
+    return f"{sign}{hours}{hour} {rest:02d}m" if hours else f"{sign}{rest}m"
 
 
-templates.env.filters["time_left"] = time_left
+@pass_context
+def _time_left(ctx, due: datetime | None) -> str:
+    return time_left(due, ctx.get("lang"))
+
+
+templates.env.filters["time_left"] = _time_left
 
 
 # --- task lists per product and line -------------------------------------------------
@@ -82,6 +90,7 @@ templates.env.filters["time_left"] = time_left
 
 class WorkTask(BaseModel):
     reference: str
+    kind: str = "email"  # email / wrapup (after a call) / callback
     title: str
     customer_label: str
     product_id: IntId

@@ -15,7 +15,7 @@ from sqlalchemy import func
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from api.deps import AssignContext, Assigner, DbSession
+from api.deps import AssignContext, DbSession, Supervisor
 from api.rendering import render
 from api.routes.work.tasks import ACTIVE, WorkTask, _product_codes, load_tasks
 from api.validation import IntId
@@ -136,7 +136,7 @@ async def workers_of(session: AsyncSession, viewer: Viewer) -> list[dict]:
 
 @router.get("/api/trafficer/overview", response_model=Overview)
 async def api_overview(
-    viewer: Assigner,
+    viewer: Supervisor,
     session: DbSession,
     product: Annotated[IntId | None, Query()] = None,
     line: Annotated[int | None, Query(ge=1, le=3)] = None,
@@ -148,7 +148,7 @@ async def api_overview(
 @router.get("/trafficer", include_in_schema=False)
 async def overview_page(
     request: Request,
-    viewer: Assigner,
+    viewer: Supervisor,
     session: DbSession,
     product: Annotated[IntId | None, Query()] = None,
     line: Annotated[int | None, Query(ge=1, le=3)] = None,
@@ -169,7 +169,7 @@ async def overview_page(
 @router.get("/trafficer/rows", include_in_schema=False)
 async def overview_rows(
     request: Request,
-    viewer: Assigner,
+    viewer: Supervisor,
     session: DbSession,
     product: Annotated[IntId | None, Query()] = None,
     line: Annotated[int | None, Query(ge=1, le=3)] = None,
