@@ -262,10 +262,11 @@ async def run(emails: int, smtp_down_seconds: float = 20.0, timeout: float = 600
     tally = Tally(mails=emails)
     replies = emails // 3
     originals = emails - replies
-    await stack.start()
-    engine = make_engine(_settings(stack.env))
-    sessionmaker = make_sessionmaker(engine)
+    engine = None
     try:
+        await stack.start()
+        engine = make_engine(_settings(stack.env))
+        sessionmaker = make_sessionmaker(engine)
         await seed_demo(sessionmaker)
         stack.start_process("worker")
         stack.start_process("intake")
@@ -305,7 +306,8 @@ async def run(emails: int, smtp_down_seconds: float = 20.0, timeout: float = 600
     except Exception as exc:
         raise RuntimeError(f"{exc}\n{stack.logs()}") from exc
     finally:
-        await engine.dispose()
+        if engine is not None:
+            await engine.dispose()
         await stack.stop()
     return tally
 
@@ -393,4 +395,6 @@ if __name__ == "__main__":
     parser.add_argument("--emails", type=int, default=1000)
     parser.add_argument("--smtp-down", type=float, default=60.0, help="seconds SMTP is down")
     parser.add_argument("--timeout", type=float, default=900.0)
+    # Stopped from outside (a timeout): still stop the stack it started.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     asyncio.run(main(parser.parse_args()))
