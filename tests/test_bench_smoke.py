@@ -30,6 +30,7 @@ TINY = {
     "search": [
         *("--contacts", "3000", "--customers", "600", "--articles", "50"),
         *("--requests", "3", "--warmup", "1"),
+    ],
     "webform": [
         *("--submissions", "5", "--rate", "5", "--burst", "5"),
         *("--seconds", "1", "--visitors-rate", "2", "--altcha-cost", "100"),

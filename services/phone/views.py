@@ -23,8 +23,6 @@ def start_of_today() -> datetime:
     return datetime.now(LOCAL).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
-
-
 @dataclass
 class QueueFigures:
     product_id: int

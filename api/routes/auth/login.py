@@ -112,6 +112,8 @@ def too_many(request: Request, settings: Settings, wait: float, template: str, *
         response = render(request, template, status_code=429, error_key="login.too_many", **context)
     response.headers["Retry-After"] = str(max(1, int(wait + 0.999)))
     return response
+
+
 def after_login(target: str | None) -> str:
     """Where a login ends: the deep link it started from, never a login page (a loop);
     without one, the role's own start page (/welcome)."""

@@ -1,7 +1,7 @@
 """phone: every call offered to a product line, also one that never queued
 
 Revision ID: phone002
-Revises: acct001
+Revises: secure001
 Create Date: 2026-12-02 16:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "phone002"
-down_revision: str | Sequence[str] | None = "acct001"
+down_revision: str | Sequence[str] | None = "secure001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """deliver: outbound mail records the moment SMTP DATA began and the server's answer
 
 Revision ID: deliver001
-Revises: acct001
+Revises: phone002
 Create Date: 2026-12-02 16:10:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "deliver001"
-down_revision: str | Sequence[str] | None = "acct001"
+down_revision: str | Sequence[str] | None = "phone002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

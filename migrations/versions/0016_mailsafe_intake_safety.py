@@ -12,7 +12,7 @@
 - junk_mail: spam per product, counted, released or deleted by a trafficer.
 
 Revision ID: mailsafe001
-Revises: acct001
+Revises: deliver001
 Create Date: 2026-12-02 16:20:00
 
 """
@@ -23,7 +23,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "mailsafe001"
-down_revision: str | Sequence[str] | None = "acct001"
+down_revision: str | Sequence[str] | None = "deliver001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 and the sources of the JSON intake
 
 Revision ID: webform001
-Revises: acct001
+Revises: reports001
 Create Date: 2026-12-02 16:10:00
 
 """
@@ -14,7 +14,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "webform001"
-down_revision: str | Sequence[str] | None = "acct001"
+down_revision: str | Sequence[str] | None = "reports001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 agent-level figures
 
 Revision ID: reports001
-Revises: acct001
+Revises: mailsafe001
 Create Date: 2026-12-02 16:20:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "reports001"
-down_revision: str | Sequence[str] | None = "acct001"
+down_revision: str | Sequence[str] | None = "mailsafe001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
