@@ -93,6 +93,9 @@ EVENT_KINDS = (
     "message_uncertain",
     "note",
     "auto_assigned",  # labels in ui/catalogs/work.py
+    "machine_mail",  # these three: labels in ui/catalogs/mail_checks.py
+    "reply_undelivered",
+    "joined",
 )
 
 MISSING_NAME = "—"

@@ -12,6 +12,9 @@ NL: dict[str, str] = {
     "mail_checks.confirm": "Antwoorden naar {address}",
     "mail_checks.undelivered": "Een antwoord is niet bezorgd: de mailserver van de klant "
     "stuurde het terug.",
+    "event.machine_mail": "Automatisch antwoord ontvangen (bijvoorbeeld afwezigheid)",
+    "event.reply_undelivered": "Antwoord niet bezorgd (teruggestuurd door de mailserver)",
+    "event.joined": "Door {actor} toegevoegd aan het genoemde contact",
 }
 
 EN: dict[str, str] = {
@@ -24,4 +27,7 @@ EN: dict[str, str] = {
     "Replies go to {reply_to} until you confirm the new address.",
     "mail_checks.confirm": "Reply to {address}",
     "mail_checks.undelivered": "A reply was not delivered: the customer's mail server returned it.",
+    "event.machine_mail": "Automatic reply received (out of office, for example)",
+    "event.reply_undelivered": "Reply not delivered (returned by the mail server)",
+    "event.joined": "Added to the mentioned contact by {actor}",
 }
