@@ -255,7 +255,7 @@ async def test_reply_without_a_known_address_is_422(world):
     async with logged_in(app, db, "agent") as client:
         response = await client.post(f"/api/contacts/{big.reference}/reply", data={"text": "Hoi"})
     assert response.status_code == 422
-    assert response.json()["detail"].startswith("No e-mail address of the customer")
+    assert response.json()["detail"][0]["msg"].startswith("No e-mail address of the customer")
 
 
 async def test_reply_attachment_over_the_limit_is_413(world):
