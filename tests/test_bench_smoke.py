@@ -17,7 +17,6 @@ LAST_LINE = re.compile(r"^(\w+=\S+)( \w+=\S+)*$")
 
 TINY = {
     "ami_bridge": ["--calls", "20"],
-    "faults": ["--emails", "6", "--smtp-down", "2", "--timeout", "200"],
     "call_to_screen": ["--calls", "5", "--agents", "2", "--talk", "0.2"],
     "intake": ["--emails", "20", "--senders", "5", "--bare", "20", "--imap", "pymap"],
     "open_contacts": ["--contacts", "20", "--burst", "5", "--burst-minutes", "1"],
@@ -38,8 +37,8 @@ TINY = {
 }
 
 
-# Five faults, each with its time down and its recovery, even at six mails.
-SLOWER = {"faults": 480}
+# bench/faults.py has its smoke run in tests/test_faults.py (20 mails, every fault once).
+SLOWER: dict[str, int] = {}
 
 
 @pytest.mark.parametrize("bench", sorted(TINY))

@@ -156,13 +156,14 @@ async def stack(db, settings, temporal_dev, tmp_path):
                     await watch_task
 
 
-async def log_in(context, base_url: str, username: str):
+async def log_in(context, base_url: str, username: str, landing: str = "/"):
+    """Logs in by the form; ``landing`` is the role's start page (a manager's is /reports)."""
     page = await context.new_page()
     await page.goto(f"{base_url}/login")
     await page.get_by_label(re.compile("Gebruikersnaam|Username")).fill(username)
     await page.get_by_label(re.compile("Wachtwoord|Password")).fill(DEMO_PASSWORD)
     await page.get_by_role("button", name=re.compile("Inloggen|Log in")).click()
-    await page.wait_for_url(f"{base_url}/")
+    await page.wait_for_url(f"{base_url}{landing}")
     return page
 
 

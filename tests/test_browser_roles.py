@@ -97,7 +97,7 @@ JOURNEYS = {
     "agent": ("agent", "/", "/work", "/work", ["/trafficer", "/admin/users", "/records/audit"]),
     "backoffice": ("backoffice", "/", "/work", "/work", ["/trafficer", "/admin/users"]),
     "trafficer": ("trafficer", "/", "/trafficer", "/trafficer", ["/admin/users"]),
-    "manager": ("manager", "/phone/wallboard", "/trafficer", "/trafficer", ["/admin/users"]),
+    "manager": ("manager", "/reports", "/trafficer", "/trafficer", ["/admin/users"]),
     "admin": ("admin", "/admin/users", "/admin/work", "/admin/work", ["/", "/trafficer"]),
     "records": (
         "records",

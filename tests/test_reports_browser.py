@@ -50,7 +50,7 @@ async def test_manager_reads_reports_by_keyboard(db, settings, playwright_api): 
         try:
             # axe-core is injected as a script the page's CSP (script-src 'self') would refuse
             context = await browser.new_context(accept_downloads=True, bypass_csp=True)
-            page = await log_in(context, base_url, "manager")  # English
+            page = await log_in(context, base_url, "manager", "/reports")  # English
             await page.get_by_role("link", name="Reports").focus()
             await page.keyboard.press("Enter")
             await expect(page.get_by_role("heading", level=1)).to_have_text("Reports")

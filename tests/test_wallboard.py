@@ -41,8 +41,8 @@ async def test_a_ringing_phone_is_ringing_in_queue_figures_and_agent_table(db):
     assert {a.state for a in states} == {"ringing"}
 
 
-def test_service_level_counts_what_was_offered():
+def test_service_level_is_asterisks_of_the_answered_calls():
     f = QueueFigures(1, "BIG", "BIG-register", "big-register", answered=8, answered_in_time=6)
     f.abandoned = 2
-    assert (f.offered, f.service_level_pct) == (10, 60)
+    assert (f.offered, f.service_level_pct) == (10, 75)
     assert f.to_json()["offered"] == 10

@@ -46,16 +46,29 @@ def watchers_for(
     ]
 
 
-async def main() -> None:
+async def temporal_when_up(settings):
+    """Temporal may be down when the intake (re)starts: wait for it rather than exit, as
+    nothing is read from IMAP before there is an engine to hand mail to."""
     from adapters.temporal.codec import connect_temporal
 
+    delay = 0.5
+    while True:
+        try:
+            return await connect_temporal(settings)
+        except RuntimeError as exc:
+            log.warning("Temporal not reachable (%s); retrying in %.1f s", exc, delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+async def main() -> None:
     settings = get_settings()
     upgrade(settings.database_url)
     engine = make_engine(settings)
     sessionmaker = make_sessionmaker(engine)
     async with sessionmaker() as s:
         mailboxes = list((await s.exec(select(Product.mailbox).where(Product.active))).all())
-    intake = MailIntake(sessionmaker, await connect_temporal(settings), settings)
+    intake = MailIntake(sessionmaker, await temporal_when_up(settings), settings)
     watchers = watchers_for(mailboxes, intake, settings)
     tasks = [asyncio.create_task(w.run()) for w in watchers]
     log.info(

@@ -9,7 +9,7 @@ NL: dict[str, str] = {
     "wb.paused": "pauze",
     "wb.abandoned": "opgehangen",
     "wb.level": "servicelevel",
-    "wb.of_offered": "{x} van {y} aangeboden op tijd",
+    "wb.of_offered": "{x} van {y} opgenomen op tijd ({z} aangeboden)",
     "wb.none_offered": "nog geen gesprekken vandaag",
     "wb.alert": "let op",
     "wb.legend": "Rood: iemand wacht langer dan {n} s of het servicelevel is onder {p}%. "
@@ -26,7 +26,7 @@ EN: dict[str, str] = {
     "wb.paused": "paused",
     "wb.abandoned": "abandoned",
     "wb.level": "service level",
-    "wb.of_offered": "{x} of {y} offered in time",
+    "wb.of_offered": "{x} of {y} answered in time ({z} offered)",
     "wb.none_offered": "no calls yet today",
     "wb.alert": "attention",
     "wb.legend": "Red: someone waits longer than {n} s or the service level is below {p}%. "

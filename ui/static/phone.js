@@ -174,7 +174,7 @@
     }
     function offeredText(q) {
       if (!q.offered) return board.dataset.noneOffered;
-      return board.dataset.ofOffered.replace("{x}", q.answered_in_time).replace("{y}", q.offered);
+      return board.dataset.ofOffered.replace("{x}", q.answered_in_time).replace("{y}", q.answered).replace("{z}", q.offered);
     }
     function showAgents(agents) {
       // One answer carries queues and agents: the two tables never disagree.

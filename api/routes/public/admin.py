@@ -15,6 +15,7 @@ from sqlmodel import select
 from api.deps import Admin, Assigner, DbSession
 from api.rendering import render
 from api.routes.public.common import FORM_PATHS, intake_for
+from api.validation import IntCount, IntId
 from db.models.contacts import ContactReason, Product
 from db.models.webform import WebformSource, WebformSubmission
 from services.webform import abuse
@@ -69,12 +70,12 @@ async def _admin_page(request, viewer, session, product_id=0, status=200, **extr
 
 
 @router.get("/admin/webform")
-async def webform_admin(request: Request, viewer: Admin, session: DbSession, product: int = 0):
+async def webform_admin(request: Request, viewer: Admin, session: DbSession, product: IntCount = 0):
     return await _admin_page(request, viewer, session, product)
 
 
 @router.post("/admin/webform/{product_id}")
-async def save_webform(request: Request, viewer: Admin, session: DbSession, product_id: int):
+async def save_webform(request: Request, viewer: Admin, session: DbSession, product_id: IntId):
     product = await session.get(Product, product_id)
     if product is None:
         return await _admin_page(request, viewer, session, status=404)
@@ -115,7 +116,7 @@ async def add_webform_source(
     request: Request,
     viewer: Admin,
     session: DbSession,
-    product_id: int,
+    product_id: IntId,
     name: Annotated[str, Form()] = "",
     mapping: Annotated[str, Form()] = "",
 ):
@@ -154,7 +155,7 @@ async def review(request: Request, viewer: Assigner, session: DbSession):
 async def decide(
     request: Request,
     viewer: Assigner,
-    submission_id: int,
+    submission_id: IntId,
     decision: Annotated[str, Form()] = "",
 ):
     intake = intake_for(request)

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 
 from api.deps import Admin, CurrentViewer, DbSession, client_ip
 from api.rendering import render
+from api.validation import IntCount
 from services import audit
 from services.reports.families import FAMILIES, Options, UnknownReport
 from services.reports.period import PERIODS, BadPeriod
@@ -150,7 +151,7 @@ async def report_csv(
     viewer: CurrentViewer,
     session: DbSession,
     asked: Asked,
-    table: int = 0,
+    table: IntCount = 0,
     previous: bool = False,
 ):
     try:
