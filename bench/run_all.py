@@ -65,7 +65,7 @@ def main() -> int:
     rows = []
     for name in names:
         print(f"\n===== bench/{name}.py =====", flush=True)
-        rows.append((name, *run_one(name, tiny.get(name, []))))
+        rows.append((name, *run_one(name, tiny.get(f"bench/{name}.py", []))))
     print(f"\n{'bench':<16}{'exit':>5}{'took s':>9}{'load':>6}  result (last line)")
     print("-" * 100)
     for name, code, took, load, last in rows:

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.roles import Role
+from services import audit
 from services.access import RoleNotAllowed, Viewer
 from services.reports.period import Period
 
@@ -76,7 +77,10 @@ async def may_see_agent_figures(session: AsyncSession, viewer: Viewer) -> bool:
     return viewer.role == Role.manager and await agent_figures_on(session)
 
 
-async def set_agent_figures(session: AsyncSession, on: bool) -> None:
+async def set_agent_figures(
+    session: AsyncSession, viewer: Viewer, on: bool, origin: str | None = None
+) -> None:
+    """An admin turns the per-agent figures on or off: stored, audited and committed."""
     await session.execute(
         text(
             "INSERT INTO report_settings (id, agent_figures) VALUES (1, :on) "
@@ -84,3 +88,13 @@ async def set_agent_figures(session: AsyncSession, on: bool) -> None:
         ),
         {"on": on},
     )
+    await audit.record_for(
+        session,
+        viewer,
+        "reports.agent_figures",
+        "report_settings",
+        1,
+        origin=origin,
+        detail={"on": on},
+    )
+    await session.commit()

@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from api.deps import Admin, CurrentViewer, DbSession, client_ip
 from api.rendering import render
 from api.validation import IntCount
-from services import audit
 from services.reports.families import FAMILIES, Options, UnknownReport
 from services.reports.period import PERIODS, BadPeriod
 from services.reports.scope import CHANNELS, LINES, BadFilter, agent_figures_on, set_agent_figures
@@ -188,15 +187,5 @@ async def settings_save(
     agent_figures: Annotated[str | None, Form()] = None,
 ):
     on = agent_figures == "on"
-    await set_agent_figures(session, on)
-    await audit.record_for(
-        session,
-        viewer,
-        "reports.agent_figures",
-        "report_settings",
-        1,
-        origin=client_ip(request),
-        detail={"on": on},
-    )
-    await session.commit()
+    await set_agent_figures(session, viewer, on, origin=client_ip(request))
     return RedirectResponse("/reports/settings", status_code=303)
