@@ -9,6 +9,7 @@ REPORTS_ROUTES: dict[tuple[str, str], dict] = {
     ("GET", "/api/reports"): {"roles": READERS},
     ("GET", "/reports"): {"roles": READERS},
     ("GET", "/reports/export.csv"): {"roles": READERS},
+    ("GET", "/reports/export.xlsx"): {"roles": READERS},
     ("GET", "/reports/settings"): {"roles": ADMINS},
     ("POST", "/reports/settings"): {"roles": ADMINS},
 }

@@ -122,6 +122,9 @@ def test_periods():
     wed = date(2026, 3, 4)
     assert current_period("today", wed) == Period(wed, wed)
     assert current_period("this_week", wed) == Period(date(2026, 3, 2), wed)
+    # a week to date against the same weekdays of last week, not the days just before
+    this_week = current_period("this_week", wed)
+    assert previous_period("this_week", this_week) == Period(date(2026, 2, 23), date(2026, 2, 25))
     assert current_period("last_week", wed) == WEEK_BEFORE
     assert previous_period("last_week", WEEK_BEFORE) == Period(date(2026, 2, 16), date(2026, 2, 22))
     this_month = current_period("this_month", wed)

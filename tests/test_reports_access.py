@@ -1,6 +1,6 @@
 """Who sees which reports: agents and admins none (403); trafficers only their own
 products; figures per agent for managers only, and not at all when an admin switches
-them off; CSV export of a table; bad input answered with a clear 400."""
+them off; CSV and Excel export; bad input answered with a clear 400."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ import csv
 import io
 
 import pytest
+from openpyxl import load_workbook
 
+from services.reports.export import XLSX_TYPE
 from tests.api_support import JSON, client_for, login, running_app
 from tests.reports_history import seed_history
 
@@ -39,6 +41,7 @@ async def test_agents_and_admins_get_no_reports(app_and_history, db):
         assert (await client.get("/api/reports", headers=JSON)).status_code == 403
         assert (await client.get("/reports")).status_code == 403
         assert (await client.get("/reports/export.csv")).status_code == 403
+        assert (await client.get("/reports/export.xlsx")).status_code == 403
 
 
 async def test_trafficer_sees_only_own_products(app_and_history, db):
@@ -105,3 +108,26 @@ async def test_csv_export_and_bad_input(app_and_history, db):
         assert got.json()["detail"]
         page = await client.get("/reports", params={**params, **bad})
         assert page.status_code in (400, 200), bad
+
+
+async def test_xlsx_export_one_table_and_whole_report(app_and_history, db):
+    app, h = app_and_history
+    client, _ = await client_as(app, db, "manager")  # English
+    params = {**WEEK, "report": "phone", "product": str(h.products["BIG"])}
+    one = await client.get("/reports/export.xlsx", params={**params, "table": "0"})
+    assert one.status_code == 200
+    assert one.headers["content-type"].startswith(XLSX_TYPE)
+    book = load_workbook(io.BytesIO(one.content), read_only=True)
+    (sheet,) = book.worksheets
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0][:4]) == ["Product", "Queue", "Target (s)", "Offered"]
+    assert rows[1][0] == "BIG" and list(rows[1][3:7]) == [5, 3, 2, 50.0]  # numbers stay numbers
+    whole = await client.get("/reports/export.xlsx", params=params)
+    book = load_workbook(io.BytesIO(whole.content), read_only=True)
+    names = book.sheetnames
+    assert len(names) % 2 == 0 and len(names) >= 2  # each table, for both periods
+    assert all(len(n) <= 31 for n in names) and names[len(names) // 2].endswith("(-)")
+    bad = await client.get("/reports/export.xlsx", params={**params, "table": "9"})
+    assert bad.status_code == 400 and bad.json()["detail"]
+    refused = await client.get("/reports/export.xlsx", params={**params, "period": "decade"})
+    assert refused.status_code == 400

@@ -80,7 +80,12 @@ def current_period(
 
 
 def previous_period(name: str, period: Period) -> Period:
-    """The period before: the month before for months, else the same number of days."""
+    """The period before: the month before for months, the same weekdays of the week
+    before for weeks (Monday to Wednesday against last Monday to Wednesday: the days a
+    contact centre compares are alike), else the same number of days just before."""
+    if name in ("this_week", "last_week"):
+        week = timedelta(days=7)
+        return Period(period.first - week, period.last - week)
     if name in ("this_month", "last_month"):
         before = _previous_month(period.first)
         if name == "this_month":  # month to date against the same days of last month

@@ -35,12 +35,25 @@ def median_or_none(values: Sequence[float]) -> float | None:
     return round(float(median(values)), 1) if values else None
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def export_cell(value: Any) -> Any:
+    """A value as a spreadsheet gets it: empty for None, and text that a spreadsheet
+    would run as a formula (a subject or comment typed by a customer) kept as text."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def csv_lines(table: Table, headers: Sequence[str]) -> Iterator[str]:
     """The table as CSV, a line at a time (streamed to the browser)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in [headers, *table.rows]:
-        writer.writerow(["" if v is None else v for v in row])
+        writer.writerow([export_cell(v) for v in row])
         yield buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, StreamingResponse
 from api.deps import Admin, CurrentViewer, DbSession, client_ip
 from api.rendering import render
 from api.validation import IntCount
+from services.reports.export import XLSX_TYPE, report_sheets, xlsx_chunks
 from services.reports.families import FAMILIES, Options, UnknownReport
 from services.reports.period import PERIODS, BadPeriod
 from services.reports.scope import CHANNELS, LINES, BadFilter, agent_figures_on, set_agent_figures
@@ -144,6 +145,10 @@ async def report_page(request: Request, viewer: CurrentViewer, session: DbSessio
     )
 
 
+def _file_name(key: str, period) -> str:
+    return f"{key.removeprefix('reports.').removesuffix('.title')}_{period.first}_{period.last}"
+
+
 @router.get("/reports/export.csv", include_in_schema=False)
 async def report_csv(
     request: Request,
@@ -162,14 +167,43 @@ async def report_csv(
         return _bad("No such table in this report.")
     chosen = tables[table]
     t = translator(viewer.language)
-    period = view.previous if previous else view.period
-    name = (
-        f"{chosen.key.removeprefix('reports.').removesuffix('.title')}_{period.first}_{period.last}"
-    )
+    name = _file_name(chosen.key, view.previous if previous else view.period)
     return StreamingResponse(
         csv_lines(chosen, [t(c) for c in chosen.columns]),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+    )
+
+
+@router.get("/reports/export.xlsx", include_in_schema=False)
+async def report_xlsx(
+    request: Request,
+    viewer: CurrentViewer,
+    session: DbSession,
+    asked: Asked,
+    table: IntCount | None = None,
+    previous: bool = False,
+):
+    """One table as a workbook, or with no ``table`` the whole report (both periods)."""
+    try:
+        view = await _view(request, viewer, session, asked)
+    except (BadPeriod, BadFilter, UnknownReport) as exc:
+        return _bad(str(exc))
+    t = translator(viewer.language)
+    if table is None:
+        sheets = report_sheets(view, t)
+        name = f"{view.query.report}_{view.period.first}_{view.period.last}"
+    else:
+        tables = view.result.previous if previous else view.result.current
+        if tables is None or not 0 <= table < len(tables):
+            return _bad("No such table in this report.")
+        chosen = tables[table]
+        sheets = [(t(chosen.key), chosen, previous)]
+        name = _file_name(chosen.key, view.previous if previous else view.period)
+    return StreamingResponse(
+        xlsx_chunks(sheets, t),
+        media_type=XLSX_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
     )
 
 
