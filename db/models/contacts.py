@@ -215,7 +215,14 @@ class ContactBase(SQLModel):
 
 class Contact(ContactBase, table=True):
     __tablename__ = "contacts"
-    __table_args__ = (Index("ix_contacts_product_status", "product_id", "status"),)
+    __table_args__ = (
+        Index("ix_contacts_product_status", "product_id", "status"),
+        # the reports read contacts by when they opened and closed; first-contact
+        # resolution looks for the same customer's next contact on the same product
+        Index("ix_contacts_created_at", "created_at"),
+        Index("ix_contacts_closed_at", "closed_at"),
+        Index("ix_contacts_customer_product_created", "customer_id", "product_id", "created_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     product_id: int = Field(foreign_key="products.id", index=True)
     customer_id: int | None = Field(default=None, foreign_key="customers.id", index=True)
@@ -388,6 +395,8 @@ class ContactEvent(SQLModel, table=True):
     """A contact's history: every step the workflow took, who and when."""
 
     __tablename__ = "contact_events"
+    # the reports count events of one kind in a period
+    __table_args__ = (Index("ix_contact_events_kind_at", "kind", "at"),)
     id: int | None = Field(default=None, primary_key=True)
     contact_id: int = Field(foreign_key="contacts.id", index=True, ondelete="CASCADE")
     at: datetime = ts(nullable=False, server_default=text("now()"))
