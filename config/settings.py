@@ -131,6 +131,10 @@ class Settings(BaseSettings):
     )
     zgw_chunk_bytes: int = Field(4 * 1024 * 1024, ge=1024)  # above this: bestandsdelen
     retention_schedule_hour_utc: int = Field(2, ge=0, le=23)  # daily destruction-list run
+    # last week's report mailed to every manager on Monday at this office hour
+    weekly_report_enabled: bool = True
+    weekly_report_hour: int = Field(7, ge=0, le=23)
+    weekly_report_from: str = ""  # empty: reports@<mail_domain>
     # OIDC single sign-on next to local accounts. MFA is required: the
     # id_token's amr must name one of oidc_mfa_amr, or its acr be one of oidc_mfa_acr.
     oidc_enabled: bool = False

@@ -33,6 +33,7 @@ from contracts.records import (
     PendingResult,
     RecordRef,
 )
+from contracts.reports import WeeklyReportInput, WeeklyReportResult
 from contracts.work import (
     CustomerLetterInput,
     CustomerLetterResult,
@@ -118,4 +119,18 @@ class RecordsActivityApi:
         raise _declared_only()
 
 
-INTERFACES = (ContactActivityApi, WorkActivityApi, PhoneActivityApi, RecordsActivityApi)
+class ReportActivityApi:
+    """The weekly management report by mail (activities/reports.py)."""
+
+    @activity.defn(name="mail_weekly_report")
+    async def mail_weekly_report(self, inp: WeeklyReportInput) -> WeeklyReportResult:
+        raise _declared_only()
+
+
+INTERFACES = (
+    ContactActivityApi,
+    WorkActivityApi,
+    PhoneActivityApi,
+    RecordsActivityApi,
+    ReportActivityApi,
+)

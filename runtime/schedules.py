@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from temporalio.client import (
     Client,
     Schedule,
@@ -13,10 +15,13 @@ from temporalio.client import (
     ScheduleRange,
     ScheduleSpec,
 )
+from temporalio.service import RPCError
 
 from config.settings import Settings
 from contracts.records import DESTRUCTION_SCHEDULE_ID, DestructionRunInput
+from contracts.reports import WEEKLY_REPORT_SCHEDULE_ID, WeeklyReportInput
 from workflows.records import DestructionListWorkflow
+from workflows.reports import WeeklyReportWorkflow
 
 
 async def ensure_destruction_schedule(client: Client, settings: Settings) -> bool:
@@ -40,6 +45,39 @@ async def ensure_destruction_schedule(client: Client, settings: Settings) -> boo
     )
     try:
         await client.create_schedule(DESTRUCTION_SCHEDULE_ID, schedule)
+    except ScheduleAlreadyRunningError:
+        return False
+    return True
+
+
+async def ensure_weekly_report_schedule(client: Client, settings: Settings) -> bool:
+    """Register the Monday-morning report mail once (True when created now); with
+    ``weekly_report_enabled`` off, remove it (False)."""
+    handle = client.get_schedule_handle(WEEKLY_REPORT_SCHEDULE_ID)
+    if not settings.weekly_report_enabled:
+        with contextlib.suppress(RPCError):
+            await handle.delete()
+        return False
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(
+            WeeklyReportWorkflow.run,
+            WeeklyReportInput(),
+            id="weekly-report",  # Temporal appends the scheduled time
+            task_queue=settings.temporal_task_queue,
+        ),
+        spec=ScheduleSpec(
+            calendars=[
+                ScheduleCalendarSpec(
+                    day_of_week=[ScheduleRange(1)],  # Monday
+                    hour=[ScheduleRange(settings.weekly_report_hour)],
+                )
+            ],
+            time_zone_name="Europe/Amsterdam",  # office time, summer and winter
+        ),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+    try:
+        await client.create_schedule(WEEKLY_REPORT_SCHEDULE_ID, schedule)
     except ScheduleAlreadyRunningError:
         return False
     return True

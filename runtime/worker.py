@@ -9,12 +9,15 @@ from temporalio.worker import Worker
 from activities.contacts import ContactActivities, all_activities
 from activities.phone import PhoneActivities, phone_activities
 from activities.records import RecordsActivities, records_activities
+from activities.reports import ReportActivities, report_activities
 from activities.work import WorkActivities, all_work_activities
 from config.settings import Settings
+from ui.i18n import translator
 from workflows.contact.workflow import ContactWorkflow
 from workflows.records import ArchiveContactWorkflow, DestructionListWorkflow
+from workflows.reports import WeeklyReportWorkflow
 
-WORKFLOWS = [ContactWorkflow, ArchiveContactWorkflow, DestructionListWorkflow]
+WORKFLOWS = [ContactWorkflow, ArchiveContactWorkflow, DestructionListWorkflow, WeeklyReportWorkflow]
 
 
 def activities_for(settings: Settings, sessionmaker) -> list:
@@ -24,6 +27,7 @@ def activities_for(settings: Settings, sessionmaker) -> list:
         + all_work_activities(WorkActivities(sessionmaker, settings))
         + phone_activities(PhoneActivities(sessionmaker, settings))
         + records_activities(RecordsActivities(sessionmaker, settings))
+        + report_activities(ReportActivities(sessionmaker, settings, translator))
     )
 
 

@@ -52,3 +52,15 @@ DMS_ACTIVITY = workflow.ActivityConfig(
         maximum_interval=timedelta(minutes=10),
     ),
 )
+
+# The weekly report reads a week of facts and mails it; the mail server may be down
+# for hours. About half a day of tries, then ops see a failed run in Temporal Web.
+MAIL_REPORT_ACTIVITY = workflow.ActivityConfig(
+    start_to_close_timeout=timedelta(minutes=10),
+    retry_policy=RetryPolicy(
+        initial_interval=timedelta(seconds=30),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=30),
+        maximum_attempts=20,
+    ),
+)

@@ -35,6 +35,7 @@ from contracts.records import (
     PendingResult,
     RecordRef,
 )
+from contracts.reports import WeeklyReportInput, WeeklyReportResult
 from contracts.work import (
     CustomerLetterInput,
     CustomerLetterResult,
@@ -79,6 +80,7 @@ class StubConfig:
     archive_failures: int = 0  # DMS outages before archive_contact succeeds
     collected: list[int] = field(default_factory=list)  # records on the destruction list
     not_destroyable: dict[int, str] = field(default_factory=dict)  # record id -> why not
+    report_mail_failures: int = 0  # mail server outages before the weekly report goes out
 
 
 @dataclass
@@ -99,6 +101,7 @@ class Stubs:
         self.config = config or StubConfig()
         self.calls: list[Call] = []
         self._archive_attempts = 0
+        self._report_attempts = 0
 
     def _record(self, name: str, arg: Any) -> None:
         self.calls.append(Call(name, arg, activity.info().workflow_id or ""))
@@ -130,6 +133,7 @@ class Stubs:
             self.record_destruction_decision,
             self.destroy_record,
             self.issue_destruction_certificate,
+            self.mail_weekly_report,
         ]
 
     def _plan(self, received_at: str) -> WorkPlan:
@@ -217,6 +221,16 @@ class Stubs:
     async def issue_destruction_certificate(self, inp: CertificateInput) -> CertificateResult:
         self._record("issue_destruction_certificate", inp)
         return CertificateResult(self.CERTIFICATE_ID, "0" * 64)
+
+    # --- reports ----------------------------------------------------------------------
+
+    @activity.defn(name="mail_weekly_report")
+    async def mail_weekly_report(self, inp: WeeklyReportInput) -> WeeklyReportResult:
+        self._record("mail_weekly_report", inp)
+        self._report_attempts += 1
+        if self._report_attempts <= self.config.report_mail_failures:
+            raise RuntimeError("mail server unavailable")
+        return WeeklyReportResult(week_first="2026-03-02", sent=2)
 
 
 def signatures(activities: list) -> dict[str, tuple]:

@@ -44,6 +44,15 @@ NL: dict[str, str] = {
     "reports.no_data": "Geen gegevens in deze periode.",
     "reports.export_csv": "Exporteer als CSV",
     "reports.export_xlsx": "Exporteer als Excel",
+    "reports.weekly.subject": "PULSE weekrapportage {first} – {last}",
+    "reports.weekly.greeting": "Beste {name},",
+    "reports.weekly.intro": (
+        "In de bijlage staat de rapportage over {first} tot en met {last}, met de week "
+        "ervoor ernaast. De werkmap bevat per rapport:"
+    ),
+    "reports.weekly.footer": (
+        "Dit bericht is automatisch verstuurd door PULSE; de actuele cijfers staan op /reports."
+    ),
     "reports.export_all_xlsx": "Hele rapport als Excel (alle tabellen, beide perioden)",
     "reports.settings.title": "Instellingen rapportages",
     "reports.settings.agent_figures": "Cijfers per medewerker tonen (alleen managers)",
@@ -152,6 +161,15 @@ EN: dict[str, str] = {
     "reports.no_data": "No data in this period.",
     "reports.export_csv": "Export as CSV",
     "reports.export_xlsx": "Export as Excel",
+    "reports.weekly.subject": "PULSE weekly report {first} – {last}",
+    "reports.weekly.greeting": "Dear {name},",
+    "reports.weekly.intro": (
+        "Attached is the report on {first} to {last}, with the week before beside it. "
+        "The workbook holds, per report:"
+    ),
+    "reports.weekly.footer": (
+        "PULSE sent this message automatically; the current figures are on /reports."
+    ),
     "reports.export_all_xlsx": "Whole report as Excel (every table, both periods)",
     "reports.settings.title": "Report settings",
     "reports.settings.agent_figures": "Show figures per agent (managers only)",
