@@ -116,7 +116,10 @@ def test_the_ivr_callback_request_is_a_callback():
             "Timestamp": "9",
         }
     )
-    assert action == CallAction(ABANDON, "5.5", "big-register", "0612345678", at=9.0)
+    # for the contact as a caller who gave up; for the queue's figures a callback request
+    assert action == CallAction(
+        ABANDON, "5.5", "big-register", "0612345678", at=9.0, callback_request=True
+    )
     assert map_event({"Event": "UserEvent", "UserEvent": "Other", "Linkedid": "1"}) is None
 
 

@@ -68,6 +68,10 @@ class CallAction:
     hold_seconds: int | None = None
     talk_seconds: int | None = None
     ring_ms: int | None = None
+    # the IVR's PulseCallback: the caller chose to be called back (before any queue,
+    # or with the queue's exit key) — for Asterisk's accounting neither an abandon
+    # nor, without a queue join, an offered call
+    callback_request: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +126,8 @@ def map_event(msg: Mapping[str, str]) -> CallAction | MemberAction | None:
                 return _call_action(OFFERED, msg)
             if user_event != CALLBACK_USEREVENT:
                 return None
-            return _call_action(ABANDON, msg)  # a callback request: as a caller who gave up
+            # a callback request: for the contact, as a caller who gave up
+            return _call_action(ABANDON, msg, callback_request=True)
         if name in CALL_EVENTS:
             return _call_action(CALL_EVENTS[name], msg)
         return _member_action(MEMBER_EVENTS[name], msg)
@@ -131,7 +136,9 @@ def map_event(msg: Mapping[str, str]) -> CallAction | MemberAction | None:
         return None
 
 
-def _call_action(kind: str, msg: Mapping[str, str]) -> CallAction | None:
+def _call_action(
+    kind: str, msg: Mapping[str, str], callback_request: bool = False
+) -> CallAction | None:
     linkedid = field(msg, "Linkedid")
     if not linkedid:
         log.warning("AMI: %s without Linkedid skipped", msg.get("Event"))
@@ -158,6 +165,7 @@ def _call_action(kind: str, msg: Mapping[str, str]) -> CallAction | None:
         talk_seconds=_int(field(msg, "TalkTime")),
         # AgentRingNoAnswer: milliseconds; AgentConnect: seconds.
         ring_ms=ring if kind == RING_NO_ANSWER else (ring * 1000 if ring is not None else None),
+        callback_request=callback_request,
     )
 
 

@@ -202,11 +202,15 @@ class AmiBridge:
             if a.kind == HANGUP:
                 ref = await self.store.find_call(a.linkedid)  # a call PULSE never queued: noise
             else:
-                ref = await self.store.register_call(a.linkedid, a.queue, a.caller_number, a.at)
+                ref = await self.store.register_call(
+                    a.linkedid, a.queue, a.caller_number, a.at, queued=not a.callback_request
+                )
             if ref is None:
                 self.counts["skipped"] += 1
                 return
             self._remember(a.linkedid, ref)
+        if a.callback_request:
+            await self.store.note_callback_request(a.linkedid, a.at)
         if a.kind == HANGUP and a.linkedid in self._finished:
             return  # the queue already said how it ended: the hangup adds nothing
         if a.kind in (COMPLETE, ABANDON):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import async_sessionmaker
@@ -89,11 +89,12 @@ class PhoneStore:
         return CallRef(row[0], row[1], row[2], row[3]) if row else None
 
     async def register_call(
-        self, linkedid: str, queue: str, caller: str, at: float
+        self, linkedid: str, queue: str, caller: str, at: float, queued: bool = True
     ) -> CallRef | None:
         """The call's contact, created on first sight (any event with a queue):
         contact, call row and a "call" task in the product queue. None when no
-        product has this queue (logged)."""
+        product has this queue (logged). ``queued`` False: first seen as a callback
+        chosen in the IVR, so it never joined the queue."""
         for _ in range(3):
             try:
                 async with session_scope(self.sessionmaker) as s:
@@ -104,10 +105,20 @@ class PhoneStore:
                     if line is None:
                         log.warning("AMI: queue %r belongs to no product; call ignored", queue)
                         return None
-                    return await self._new_call(s, linkedid, queue, caller, at, *line)
+                    return await self._new_call(s, linkedid, queue, caller, at, queued, *line)
             except IntegrityError:  # registered concurrently: read the winner
                 log.info("call %s registered concurrently", linkedid)
         raise RuntimeError(f"could not register call {linkedid}")
+
+    async def note_callback_request(self, linkedid: str, at: float) -> None:
+        """The caller chose a callback (first choice kept): for the queue's accounting
+        the call left with a key, it was not abandoned."""
+        async with session_scope(self.sessionmaker) as s:
+            await s.execute(
+                update(PhoneCall)
+                .where(PhoneCall.linkedid == linkedid, PhoneCall.callback_requested_at.is_(None))
+                .values(callback_requested_at=from_epoch(at))
+            )
 
     async def record_offer(self, linkedid: str, queue: str, caller: str, at: float) -> None:
         """A call offered to a product line, before (or without) any queue."""
@@ -129,7 +140,9 @@ class PhoneStore:
                 .on_conflict_do_nothing(index_elements=["linkedid"])
             )
 
-    async def _new_call(self, s, linkedid, queue, caller, at, product_id, product_code) -> CallRef:
+    async def _new_call(
+        self, s, linkedid, queue, caller, at, queued, product_id, product_code
+    ) -> CallRef:
         number = normalize_phone(caller) or ""
         customer_id, label = await self._customer(s, number)
         joined = from_epoch(at)
@@ -145,6 +158,7 @@ class PhoneStore:
                 customer_id=customer_id,
                 state=CallState.queued,
                 joined_at=joined,
+                queued=queued,
             )
         )
         s.add(

@@ -53,6 +53,11 @@ class PhoneCall(SQLModel, table=True):
     linked_contact_id: int | None = Field(default=None, foreign_key="contacts.id")
     callback_attempts: int = 0
     callback_outcome: str = Field(default="", max_length=40)
+    # Asterisk's queue accounting (queue_log): a call counts as offered to the queue
+    # only when it joined it (ENTERQUEUE); a callback chosen in the IVR before any
+    # queue did not. A caller who chose a callback (IVR or exit key) did not abandon.
+    queued: bool = Field(default=True, sa_column_kwargs={"server_default": "true"})
+    callback_requested_at: datetime | None = ts()
 
 
 class AgentPhoneState(SQLModel, table=True):
