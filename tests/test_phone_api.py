@@ -162,6 +162,9 @@ async def test_phone_state_follows_asterisk(phone_api):
 
     board = await eventually(board_figures)
     assert board["UZI"]["paused"] == 1 and board["UZI"]["available"] == 0
+    written = (await trafficer.get("/api/phone/wallboard")).json()["written"]
+    assert {w["product_code"] for w in written} == set(board)  # the trafficer's products
+    assert all(w["open"] >= 0 and "first_response_pct" in w for w in written)
 
     await agent.post("/api/phone/pause", json={"paused": False})
     assert (await agent.post("/api/phone/sign-out")).json()["queues"] == [
@@ -270,6 +273,7 @@ async def test_pages_and_the_dev_phone(phone_api):
     assert "Aanmelden" in page.text  # Dutch by default
     board = await trafficer.get("/phone/wallboard", headers=html)
     assert board.status_code == 200 and "big-register" in board.text
+    assert 'id="wallboard-written"' in board.text  # the written channels beside the queues
     assert (await agent.get("/phone/wallboard", headers=html)).status_code == 403
 
     # the dev page: call in as a customer, pick up as the agent

@@ -13,6 +13,7 @@ from services.reports import backlog, escalations, handling, phone, resolution, 
 from services.reports.agents import per_agent
 from services.reports.period import BadPeriod, Period, current_period, previous_period
 from services.reports.scope import Scope
+from services.reports.today import written_today
 from tests.reports_history import local, seed_history
 
 WEEK = Period(date(2026, 3, 2), date(2026, 3, 8))
@@ -139,3 +140,20 @@ def test_periods():
     for bad in (("custom", None, None), ("custom", wed, date(2026, 3, 1)), ("decade", None, None)):
         with pytest.raises(BadPeriod):
             current_period(bad[0], wed, bad[1], bad[2])
+
+
+async def test_written_channels_today_on_the_wallboard(db, history):
+    h = history
+    ids = [h.products["BIG"], h.products["UZI"]]
+    async with db() as s:
+        thursday = {w.product_code: w for w in await written_today(s, ids, date(2026, 3, 5))}
+        tuesday = {w.product_code: w for w in await written_today(s, ids, date(2026, 3, 3))}
+    big, uzi = thursday["BIG"], thursday["UZI"]
+    # open now: E2 and E4 (written, not closed); the oldest opened on 4 March
+    assert big.open == 2 and big.oldest_hours is not None and big.oldest_hours > 24 * 200
+    # Thursday: E3 came in and its first response breached the SLA
+    assert (big.received, big.first_response_counted, big.first_response_in_sla) == (1, 1, 0)
+    assert big.first_response_pct == 0.0
+    # Tuesday: E1, answered within the SLA
+    assert tuesday["BIG"].first_response_pct == 100.0
+    assert (uzi.open, uzi.oldest_hours, uzi.received, uzi.first_response_pct) == (0, None, 0, None)

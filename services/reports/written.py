@@ -62,7 +62,7 @@ COLUMNS = (
 )
 
 
-class _Tally:
+class SlaTally:
     def __init__(self) -> None:
         self.contacts = 0
         self.fr_counted = self.fr_ok = 0
@@ -70,7 +70,7 @@ class _Tally:
         self.first_minutes: list[float] = []
 
 
-def _count(t: _Tally, r, minutes: float | None) -> None:
+def _count(t: SlaTally, r, minutes: float | None) -> None:
     t.contacts += 1
     if minutes is not None:
         t.first_minutes.append(minutes)
@@ -82,18 +82,24 @@ def _count(t: _Tally, r, minutes: float | None) -> None:
         t.res_ok += not r.res_breached
 
 
-async def written_sla(session: AsyncSession, scope: Scope) -> Table:
-    table = Table("reports.written.title", COLUMNS, chart="bars", value_column=4)
+async def sla_tallies(session: AsyncSession, scope: Scope) -> dict[tuple[str, str], SlaTally]:
+    """Per (product code, channel): the period's written contacts and their SLA clocks."""
+    tallies: dict[tuple[str, str], SlaTally] = defaultdict(SlaTally)
     if scope.channel is not None and scope.channel not in WRITTEN_CHANNELS:
-        return table
+        return tallies
     params = {**scope.params(), "written": list(WRITTEN_CHANNELS)}
     rows = (await session.execute(_ROWS, params)).all()
     calendar = await load_calendar(session, scope.period.first.year)
-    tallies: dict[tuple[str, str], _Tally] = defaultdict(_Tally)
     for r in rows:
         first: datetime | None = r.first_reply_at
         minutes = working_minutes_between(r.created_at, first, calendar) if first else None
         _count(tallies[(r.code, r.channel)], r, minutes)
+    return tallies
+
+
+async def written_sla(session: AsyncSession, scope: Scope) -> Table:
+    table = Table("reports.written.title", COLUMNS, chart="bars", value_column=4)
+    tallies = await sla_tallies(session, scope)
     for (code, channel), t in sorted(tallies.items()):
         table.rows.append(
             (

@@ -15,6 +15,13 @@ NL: dict[str, str] = {
     "wb.legend": "Rood: iemand wacht langer dan {n} s of het servicelevel is onder {p}%. "
     "Oranje: iemand wacht langer dan {h} s.",
     "phone.state.ringing": "Gaat over",
+    "wb.written.title": "Schriftelijk (e-mail, webformulier, brief)",
+    "wb.written.caption": "Openstaande schriftelijke contacten en de eerste reacties van vandaag",
+    "wb.written.product": "Product",
+    "wb.written.open": "open",
+    "wb.written.oldest": "oudste (uur)",
+    "wb.written.received": "vandaag binnen",
+    "wb.written.first_response": "eerste reactie binnen SLA vandaag",
 }
 
 EN: dict[str, str] = {
@@ -32,4 +39,11 @@ EN: dict[str, str] = {
     "wb.legend": "Red: someone waits longer than {n} s or the service level is below {p}%. "
     "Amber: someone waits longer than {h} s.",
     "phone.state.ringing": "Ringing",
+    "wb.written.title": "Written (email, web form, letter)",
+    "wb.written.caption": "Open written contacts and today's first responses",
+    "wb.written.product": "Product",
+    "wb.written.open": "open",
+    "wb.written.oldest": "oldest (hours)",
+    "wb.written.received": "received today",
+    "wb.written.first_response": "first response within SLA today",
 }

@@ -220,6 +220,22 @@
         }
       }
       if (data.agents) showAgents(data.agents);
+      if (data.written) showWritten(data.written);
+    }
+    function showWritten(rows) {
+      for (const w of rows) {
+        const row = document.querySelector("tr[data-written-product='" + w.product_id + "']");
+        if (!row) continue;
+        const firstResponse = w.first_response_counted
+          ? w.first_response_pct + "% (" + w.first_response_in_sla + "/" + w.first_response_counted + ")"
+          : "—";
+        const values = { open: w.open, oldest_hours: w.oldest_hours, received: w.received,
+                         first_response: firstResponse };
+        for (const cell of row.querySelectorAll("td[data-field]")) {
+          const value = values[cell.dataset.field];
+          cell.textContent = value === null || value === undefined ? "—" : String(value);
+        }
+      }
     }
     function soon() { if (!timer) timer = window.setTimeout(() => refresh().catch(() => {}), 300); }
     const source = new EventSource("/phone/events?view=wallboard");

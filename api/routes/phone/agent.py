@@ -33,6 +33,8 @@ from db.models.contacts import Contact
 from services.access import SUPERVISORS, Viewer, get_contact_for_user, require_role
 from services.phone import agents, decisions
 from services.phone.views import agent_states, start_of_today, wallboard
+from services.reports.period import today_local
+from services.reports.today import written_today
 
 log = logging.getLogger(__name__)
 
@@ -141,9 +143,11 @@ async def wallboard_json(request: Request, viewer: Supervisor, session: DbSessio
     figures = await wallboard(session, viewer.product_ids, start_of_today(), level)
     # the agents' states from the same moment, so the two tables agree
     agent_rows = await agent_states(session, viewer.product_ids)
+    written = await written_today(session, viewer.product_ids, today_local())
     return {
         "service_level_s": level,
         "queues": [f.to_json() for f in figures],
+        "written": [w.to_json() for w in written],
         "agents": [
             {"full_name": a.full_name, "queue": a.queue, "state": a.state, "reason": a.pause_reason}
             for a in agent_rows
@@ -156,12 +160,14 @@ async def wallboard_page(request: Request, viewer: Supervisor, session: DbSessio
     level = request.app.state.settings.phone_service_level_s
     figures = await wallboard(session, viewer.product_ids, start_of_today(), level)
     agent_rows = await agent_states(session, viewer.product_ids)
+    written = await written_today(session, viewer.product_ids, today_local())
     return render(
         request,
         "phone/wallboard.html",
         viewer,
         figures=figures,
         agents=agent_rows,
+        written=written,
         level=level,
         target=SERVICE_LEVEL_TARGET_PCT,
     )
