@@ -26,6 +26,7 @@ BENCHES = [
     "records",
     "ami_bridge",
     "call_to_screen",
+    "sse_fanout",
     "inbox",
     "search",
     "intake",

@@ -1,6 +1,7 @@
 """The API matches its OpenAPI document: schemathesis (examples, coverage, fuzzing and
-stateful phases) against every operation of the logged-in API on a real HTTP server,
-at a small example count. No server error, no response outside the document."""
+stateful phases) against every operation of the logged-in API on a real HTTP server
+with a telephone exchange to talk to (the PBX simulator over AMI), at a small example
+count. No server error, no response outside the document."""
 
 from __future__ import annotations
 
@@ -11,17 +12,27 @@ import threading
 from pathlib import Path
 
 import httpx
-import pytest
 import uvicorn
+from pydantic import SecretStr
 
 from api.deps import SESSION_COOKIE
 from api.main import create_app
+from devstack.pbx_simulator import PbxSimulator
 from tests.api_support import login, make_contact, seeded
 from tests.conftest import free_port
 
 MAX_EXAMPLES = os.environ.get("PULSE_SCHEMATHESIS_EXAMPLES", "3")
 # The whole run's budget (schemathesis stops generating when it is spent).
 MAX_SECONDS = os.environ.get("PULSE_SCHEMATHESIS_SECONDS", "110")
+# Python 3.11.7's parser fails inside hypothesis while schemathesis builds the coverage
+# cases of this one operation ("AST constructor recursion depth mismatch", a CPython
+# bug fixed in later 3.11 releases): its coverage phase is off, the other phases run.
+CONFIG = """
+[[operations]]
+include-path = "/api/contacts/{reference}/answer"
+include-method = "POST"
+phases.coverage.enabled = false
+"""
 CHECKS = (
     "not_a_server_error,status_code_conformance,content_type_conformance,"
     "response_schema_conformance"
@@ -37,12 +48,6 @@ def serve(app, port: int) -> uvicorn.Server:
     return server
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="open findings of the run with 400 declared everywhere (seed 15): 3 server "
-    "errors (ST101, presumably the phone routes' 503 without an AMI server), 2 undocumented "
-    "content types (ST105), 1 runtime error; remove this mark when they are fixed",
-)
 async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     db, settings, temporal_env, tmp_path: Path
 ):
@@ -50,7 +55,17 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
     await make_contact(db, "BIG", 31)
     target = temporal_env.client.service_client.config.target_host
     port = free_port()
-    server = serve(create_app(settings.model_copy(update={"temporal_address": target})), port)
+    pbx = await PbxSimulator(secret="schema-secret").start()
+    cfg = settings.model_copy(
+        update={
+            "temporal_address": target,
+            "ami_port": pbx.port,
+            "ami_secret": SecretStr("schema-secret"),
+        }
+    )
+    server = serve(create_app(cfg), port)
+    config = tmp_path / "schemathesis.toml"
+    config.write_text(CONFIG)
     try:
         for _ in range(1200):  # start-up (migrations, calendar) on a busy machine
             if server.started:
@@ -66,6 +81,8 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         schemathesis = Path(sys.executable).with_name("schemathesis")
         run = await asyncio.create_subprocess_exec(
             str(schemathesis),
+            "--config-file",
+            str(config),
             "run",
             str(document),
             "--url",
@@ -76,8 +93,7 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
             f"X-CSRF-Token: {csrf}",
             "--header",
             "Accept: application/json",
-            "--phases",
-            "examples,coverage,fuzzing,stateful",
+            # every phase (the default; on the command line it would override CONFIG)
             "--checks",
             CHECKS,
             "--max-examples",
@@ -99,6 +115,10 @@ async def test_schemathesis_finds_no_server_error_and_no_schema_violation(
         output, _ = await run.communicate()
     finally:
         server.should_exit = True
+        await pbx.stop()
     text = output.decode(errors="replace")
     print(text[-4000:])
+    (Path(os.environ.get("PULSE_SCHEMATHESIS_LOG", str(tmp_path))) / "schemathesis.txt").write_text(
+        text
+    )
     assert run.returncode == 0, text[-8000:]

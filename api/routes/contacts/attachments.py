@@ -33,7 +33,22 @@ def download_response(download: Download) -> Response:
     )
 
 
-@router.get("/{reference}/attachments/{attachment_id}")
+# The attachment's own type, whatever the sender gave it: any media type may come back.
+ANY_FILE = {
+    200: {
+        "description": "The attachment, as a download, in its own media type.",
+        "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+RAW_MESSAGE = {
+    200: {
+        "description": "The message as received or sent (RFC 5322).",
+        "content": {"message/rfc822": {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@router.get("/{reference}/attachments/{attachment_id}", response_class=Response, responses=ANY_FILE)
 async def download_attachment(
     reference: str,
     attachment_id: IntId,
@@ -46,7 +61,9 @@ async def download_attachment(
     return download_response(found)
 
 
-@router.get("/{reference}/messages/{message_id}/raw")
+@router.get(
+    "/{reference}/messages/{message_id}/raw", response_class=Response, responses=RAW_MESSAGE
+)
 async def download_raw_message(
     reference: str, message_id: IntId, request: Request, viewer: ContactReader, session: DbSession
 ) -> Response:
