@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pytest
 import pytest_asyncio
+from argon2 import PasswordHasher
 from sqlalchemy import text
 from temporalio.client import Client
 from temporalio.common import SearchAttributeKey
 from temporalio.testing import WorkflowEnvironment
 
+import services.security
 from adapters.temporal.setup import ensure_search_attributes
 from config.settings import Settings, load_settings
 from contracts.contact import SEARCH_ATTRIBUTES
@@ -30,6 +32,12 @@ from db.session import make_engine, make_sessionmaker
 from devstack.binaries import temporal_cli, temporal_test_server
 
 pytest_plugins = ["tests.mailservers"]
+
+# Passwords in the tests are argon2id hashed and verified for real, at argon2's lowest
+# cost: production's (about 0.2 s a hash, on purpose) over the suite's hundreds of
+# logins and seeded users cost minutes. A hash carries its own parameters, so the
+# production code path is the same. (Processes the tests start keep the real cost.)
+services.security._hasher = PasswordHasher(time_cost=1, memory_cost=8 * 1024, parallelism=1)
 
 
 def free_port() -> int:

@@ -23,7 +23,7 @@ from tests.conftest import free_port
 
 MAX_EXAMPLES = os.environ.get("PULSE_SCHEMATHESIS_EXAMPLES", "3")
 # The whole run's budget (schemathesis stops generating when it is spent).
-MAX_SECONDS = os.environ.get("PULSE_SCHEMATHESIS_SECONDS", "110")
+MAX_SECONDS = os.environ.get("PULSE_SCHEMATHESIS_SECONDS", "90")
 # Python 3.11.7's parser fails inside hypothesis while schemathesis builds the coverage
 # cases of this one operation ("AST constructor recursion depth mismatch", a CPython
 # bug fixed in later 3.11 releases): its coverage phase is off, the other phases run.
