@@ -35,6 +35,7 @@ from contracts.records import (
     PendingResult,
     RecordRef,
 )
+from contracts.topdesk import PollResult
 from contracts.work import (
     CustomerLetterInput,
     CustomerLetterResult,
@@ -45,6 +46,7 @@ from contracts.work import (
     WorkCalendar,
     WorkPlan,
 )
+from tests.workflows.topdesk_stubs import TopdeskStubs
 
 # Office open around the clock in UTC: the SLA arithmetic of a scenario does not
 # depend on the weekday or hour the test server's clock happens to start at.
@@ -79,6 +81,8 @@ class StubConfig:
     archive_failures: int = 0  # DMS outages before archive_contact succeeds
     collected: list[int] = field(default_factory=list)  # records on the destruction list
     not_destroyable: dict[int, str] = field(default_factory=dict)  # record id -> why not
+    topdesk_refusals: int = 0  # create attempts whose login TOPdesk refuses
+    topdesk_polls: list[PollResult] = field(default_factory=lambda: [PollResult("Completed", True)])
 
 
 @dataclass
@@ -88,7 +92,7 @@ class Call:
     workflow_id: str
 
 
-class Stubs:
+class Stubs(TopdeskStubs):
     """The activities of one scenario; ``calls`` in the order they were made."""
 
     LIST_ID = 77
@@ -130,6 +134,7 @@ class Stubs:
             self.record_destruction_decision,
             self.destroy_record,
             self.issue_destruction_certificate,
+            *self.topdesk_activities(),
         ]
 
     def _plan(self, received_at: str) -> WorkPlan:
