@@ -150,6 +150,7 @@ def _clear_problem(row: TopdeskIncident) -> None:
 
 
 async def _event(s: AsyncSession, row: TopdeskIncident, kind: str, detail: dict) -> None:
+    detail = {"incident_id": row.id, **detail}
     s.add(ContactEvent(contact_id=row.contact_id, kind=kind, detail=detail))
     await announce_change(s, row)
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from db.events import LiveEvent, publish
-from db.models.contacts import Contact
+from db.models.contacts import Contact, ContactEvent
 from db.models.topdesk import TopdeskIncident
 
 
@@ -21,6 +21,7 @@ class IncidentView:
     done: bool
     answer: str
     problem: str  # "", "unavailable", "unauthorized", "rejected"
+    actions: list[dict] = field(default_factory=list)  # operator actions: text, operator, at
 
     @property
     def pending(self) -> bool:
@@ -28,7 +29,7 @@ class IncidentView:
         return not self.number or self.problem != ""
 
 
-def _view(row: TopdeskIncident) -> IncidentView:
+def _view(row: TopdeskIncident, actions: list[dict]) -> IncidentView:
     return IncidentView(
         id=row.id,
         number=row.number or "",
@@ -37,6 +38,7 @@ def _view(row: TopdeskIncident) -> IncidentView:
         done=row.done,
         answer=row.answer,
         problem=row.problem,
+        actions=actions,
     )
 
 
@@ -46,7 +48,18 @@ async def incidents_of(session: AsyncSession, contact_id: int) -> list[IncidentV
         .where(TopdeskIncident.contact_id == contact_id)
         .order_by(TopdeskIncident.seq)
     )
-    return [_view(r) for r in rows.all()]
+    incidents = rows.all()
+    if not incidents:
+        return []
+    events = await session.exec(
+        select(ContactEvent)
+        .where(ContactEvent.contact_id == contact_id, ContactEvent.kind == "topdesk_action")
+        .order_by(ContactEvent.id)
+    )
+    actions: dict[int, list[dict]] = {}
+    for e in events.all():
+        actions.setdefault(e.detail.get("incident_id"), []).append(e.detail)
+    return [_view(r, actions.get(r.id, [])) for r in incidents]
 
 
 async def login_refused(session: AsyncSession) -> list[tuple[str, str]]:
