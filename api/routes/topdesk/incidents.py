@@ -20,8 +20,6 @@ LookupId = Annotated[str, Form(max_length=100)]
 
 async def _form_page(ctx, reference: str, form: IncidentForm | None, error: str = "", status=200):
     contact = await get_contact_for_user(ctx.session, ctx.viewer, reference)
-    if not ctx.settings.topdesk_url:
-        raise HTTPException(404, "No TOPdesk is connected.")
     if form is None:  # preselected: the product's defaults
         chosen = await defaults_for(ctx.session, contact.product_id)
         form = IncidentForm(
@@ -36,6 +34,7 @@ async def _form_page(ctx, reference: str, form: IncidentForm | None, error: str 
         form=form,
         lists=await lookups(ctx.settings),
         error=error,
+        topdesk_on=bool(ctx.settings.topdesk_url),
     )
 
 
