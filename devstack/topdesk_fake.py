@@ -149,6 +149,8 @@ class FakeTopdesk:
         @app.middleware("http")
         async def gate(request: Request, call_next):
             self.calls.append(f"{request.method} {request.url.path}")
+            if request.url.path.startswith("/fake/"):
+                return await call_next(request)  # the operator's knobs
             if self.down:
                 return JSONResponse({"message": "Service unavailable"}, status_code=503)
             if self._failures:
@@ -217,7 +219,43 @@ class FakeTopdesk:
                 return _not_found()
             return self.trails[incident_id]
 
+        self._operator_routes(app)
         return app
+
+    def _operator_routes(self, app: FastAPI) -> None:
+        """The knobs over HTTP, for a person trying ``make run`` (loopback only):
+        ``curl -X POST .../fake/incidents/<number>/action -d 'text=...'``."""
+
+        def by_number(number: str) -> str | None:
+            return next((i for i, v in self.incidents.items() if v["number"] == number), None)
+
+        @app.post("/fake/incidents/{number}/{what}")
+        async def operate(number: str, what: str, request: Request):
+            incident_id = by_number(number)
+            if incident_id is None:
+                return _not_found()
+            form = await request.form()
+            if what == "action":
+                self.operator_action(incident_id, str(form.get("text", "")))
+            elif what == "status":
+                name = str(form.get("name", "In progress"))
+                if name not in {st["name"] for st in STATUSES}:
+                    return _bad(f"a status is one of {[st['name'] for st in STATUSES]}")
+                self.set_status(incident_id, name)
+            elif what in ("complete", "close"):
+                self.complete(incident_id, closed=what == "close")
+            else:
+                return _bad("action, status, complete or close")
+            return self.incidents[incident_id]
+
+        @app.post("/fake/fail")
+        async def fail(request: Request):
+            form = await request.form()
+            try:
+                self.fail_next(int(form.get("count", 1)), int(form.get("status", 503)))
+            except ValueError:
+                return _bad("count and status are numbers")
+            return {"queued": len(self._failures)}
 
     def _create(self, body: dict) -> Response:
         brief = body.get("briefDescription") or ""

@@ -3,6 +3,7 @@ about it (retry later, tell an admin, never retry), and the lookups' shapes."""
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from adapters.topdesk.client import (
@@ -71,3 +72,24 @@ async def test_unreachable_is_unavailable_and_no_url_is_not_configured():
     await client.aclose()
     with pytest.raises(TopdeskNotConfigured):
         TopdeskClient(settings_for(None))
+
+
+async def test_the_fakes_operator_knobs_over_http():
+    """What a person trying ``make run`` does as the TOPdesk operator."""
+    async with running_fake(free_port()) as fake:
+        client = TopdeskClient(settings_for(fake.base_url))
+        try:
+            made = await client.create_incident(NEW)
+            knob = f"{fake.base_url}/fake/incidents/{made['number']}"
+            async with httpx.AsyncClient() as http:
+                assert (await http.post(f"{knob}/status", data={"name": "In progress"})).is_success
+                assert (await http.post(f"{knob}/status", data={"name": "Nope"})).status_code == 400
+                assert (await http.post(f"{knob}/action", data={"text": "Opgelost"})).is_success
+                assert (await http.post(f"{knob}/close")).json()["closed"] is True
+                assert (
+                    await http.post(f"{fake.base_url}/fake/fail", data={"status": "x"})
+                ).status_code == 400
+            trail = await client.progress_trail(made["id"])
+            assert [e["plainText"] for e in trail] == ["Opgelost"]
+        finally:
+            await client.aclose()
