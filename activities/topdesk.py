@@ -62,6 +62,8 @@ class TopdeskActivities:
     async def create_topdesk_incident(self, ref: IncidentRef) -> CreatedIncident:
         async with session_scope(self.sessionmaker) as s:
             row = await s.get(TopdeskIncident, ref.incident_id)
+            if row is None:  # the request's transaction did not commit: nothing to make
+                raise ApplicationError("no such incident request", non_retryable=True)
             if row.number:  # made by an earlier attempt that lost its answer
                 return CreatedIncident(row.number, row.status)
             new = NewIncident(

@@ -17,7 +17,7 @@ import pytest
 from sqlmodel import select
 
 from contracts.contact import ContactInput, contact_workflow_id
-from contracts.topdesk import incident_workflow_id
+from contracts.topdesk import IncidentResult, incident_workflow_id
 from db.models.contacts import Contact, ContactEvent
 from db.models.topdesk import TopdeskIncident
 from devstack.mail_sandbox import SmtpSink
@@ -81,7 +81,10 @@ class Stack:
 
 
 @pytest.fixture
-async def stack(db, settings, temporal_env, tmp_path):
+async def stack(db, settings, temporal_env, tmp_path, request):
+    """The stack; ``retry_unauthorized`` (indirect parameter) sets how long a refused
+    login waits before the next try (1 s unless a test says otherwise)."""
+    retry_unauthorized = getattr(request, "param", {}).get("retry_unauthorized", 1)
     forget_lookups()
     async with (
         SmtpSink(free_port(), tmp_path / "mail") as sink,
@@ -97,7 +100,7 @@ async def stack(db, settings, temporal_env, tmp_path):
                 "topdesk_app_password": type(settings.topdesk_app_password)(fake.app_password),
                 "topdesk_webhook_token": type(settings.topdesk_webhook_token)(TOKEN),
                 "topdesk_poll_seconds": 3600,  # the webhook drives the polls here
-                "topdesk_retry_unauthorized_seconds": 1,
+                "topdesk_retry_unauthorized_seconds": retry_unauthorized,
             }
         )
         await seeded(db)
@@ -232,7 +235,8 @@ async def test_429_then_refused_login_noted_and_the_request_made_later(stack):
     assert len(stack.fake.incidents) == 1
 
 
-async def test_admin_page_shows_a_refused_login(stack):
+@pytest.mark.parametrize("stack", [{"retry_unauthorized": 3600}], indirect=True)
+async def test_admin_page_shows_a_refused_login_and_retries_at_once(stack):
     sample = await stack.contact(44)
     stack.fake.login = "someone-else"  # the application password no longer fits
     async with person(stack.app, stack.db, "agent") as agent:
@@ -248,8 +252,9 @@ async def test_admin_page_shows_a_refused_login(stack):
         page = await admin.get("/admin/topdesk")
         assert page.status_code == 200 and "topdesk-login-refused" in page.text
         assert sample.reference in page.text
-    stack.fake.login = stack.cfg.topdesk_login  # fixed: the next try goes through
-    await eventually(lambda: _numbered(stack, sample.contact_id), "made once the login works")
+        stack.fake.login = stack.cfg.topdesk_login  # fixed; the next try is an hour away
+        assert (await admin.post("/admin/topdesk/retry")).status_code == 303
+    await eventually(lambda: _numbered(stack, sample.contact_id), "made at the admin's retry")
 
 
 async def test_webhook_and_form_refuse_bad_input(stack):
@@ -294,3 +299,23 @@ async def _problem(stack: Stack, contact_id: int, kind: str) -> bool:
 
 async def _event(stack: Stack, contact_id: int, kind: str) -> bool:
     return kind in [e.kind for e in await stack.events(contact_id)]
+
+
+async def test_a_request_topdesk_refuses_is_shown_and_not_retried(stack):
+    sample = await stack.contact(46)
+    mismatch = {**FORM, "category_id": "cat-hardware", "subcategory_id": "sub-uzi-pass"}
+    async with person(stack.app, stack.db, "agent") as agent:
+        made = await agent.post(f"/contacts/{sample.reference}/topdesk", data=mismatch)
+        assert made.status_code == 303
+        handle = stack.temporal.get_workflow_handle(
+            incident_workflow_id(sample.contact_id, 1), result_type=IncidentResult
+        )
+        result = await handle.result()  # the workflow ends: retrying changes nothing
+        assert result.done is False and result.number == ""
+        assert (await stack.row(sample.contact_id)).problem == "rejected"
+        page = await agent.get(f"/contacts/{sample.reference}")
+        assert "TOPdesk weigerde deze melding." in page.text
+    assert stack.fake.incidents == {}
+    assert [c for c in stack.fake.calls if c == "POST /tas/api/incidents"] == [
+        "POST /tas/api/incidents"
+    ]

@@ -14,4 +14,5 @@ TOPDESK_ROUTES: dict[tuple[str, str], dict] = {
     ("POST", "/topdesk/webhook"): {"roles": None, "exercise": False},
     ("GET", "/admin/topdesk"): {"roles": ADMINISTER},
     ("POST", "/admin/topdesk/products/{product_id}"): {"roles": ADMINISTER},
+    ("POST", "/admin/topdesk/retry"): {"roles": ADMINISTER},
 }

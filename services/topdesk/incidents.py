@@ -57,8 +57,8 @@ def _checked(form: IncidentForm) -> IncidentForm:
 
 
 async def request_incident(ctx: Asker, reference: str, form: IncidentForm) -> TopdeskIncident:
-    """Keep the request and start its workflow; the row is committed only when the
-    workflow runs, so a request is either followed or was never taken."""
+    """Keep the request and start its workflow. A workflow that cannot be started
+    takes the row with it, so a request is either followed or was never taken."""
     session, settings, viewer = ctx.session, ctx.settings, ctx.viewer
     if not settings.topdesk_url:
         raise TopdeskOff("TOPdesk is not configured")
@@ -86,7 +86,6 @@ async def request_incident(ctx: Asker, reference: str, form: IncidentForm) -> To
     )
     session.add(row)
     await session.flush()
-    await _start(await ctx.temporal(), settings, row, reference)
     await audit.record(
         session,
         actor=viewer.username,
@@ -98,7 +97,13 @@ async def request_incident(ctx: Asker, reference: str, form: IncidentForm) -> To
         detail={"incident_id": row.id, "seq": seq},
     )
     await announce_change(session, row)
-    await session.commit()
+    await session.commit()  # before the start: the workflow's first activity reads it
+    try:
+        await _start(await ctx.temporal(), settings, row, reference)
+    except Exception:  # not started: the request was not taken, so it is not kept
+        await session.delete(row)
+        await session.commit()
+        raise
     return row
 
 
@@ -177,3 +182,19 @@ async def poll_soon(session: AsyncSession, client: Client, number: str, topdesk_
     except RPCError as exc:
         raise EngineBusy(str(exc)) from exc
     return True
+
+
+async def retry_refused(session: AsyncSession, client: Client) -> int:
+    """An admin fixed the login: the incidents waiting on a refused one try now."""
+    rows = await session.exec(
+        select(TopdeskIncident).where(TopdeskIncident.problem == "unauthorized")
+    )
+    asked = 0
+    for row in rows.all():
+        handle = client.get_workflow_handle(incident_workflow_id(row.contact_id, row.seq))
+        try:
+            await handle.signal(IncidentWorkflow.poll_soon, PollSoon("admin"))
+        except RPCError as exc:
+            raise EngineBusy(str(exc)) from exc
+        asked += 1
+    return asked

@@ -35,6 +35,8 @@ NL: dict[str, str] = {
     "topdesk.product": "Product",
     "topdesk.save": "Opslaan",
     "topdesk.saved": "De standaardwaarden zijn opgeslagen.",
+    "topdesk.retry": "Nu opnieuw proberen",
+    "topdesk.retried": "De wachtende meldingen worden nu opnieuw geprobeerd.",
     "topdesk.login_refused": "TOPdesk weigert de aanmelding van PULSE (401). Controleer de "
     "loginnaam en het applicatiewachtwoord (PULSE_TOPDESK_LOGIN, PULSE_TOPDESK_APP_PASSWORD). "
     "Deze meldingen wachten en worden daarna alsnog gemaakt:",
@@ -79,6 +81,8 @@ EN: dict[str, str] = {
     "topdesk.product": "Product",
     "topdesk.save": "Save",
     "topdesk.saved": "The defaults have been saved.",
+    "topdesk.retry": "Try again now",
+    "topdesk.retried": "The waiting incidents are being tried again now.",
     "topdesk.login_refused": "TOPdesk refuses PULSE's login (401). Check the login name "
     "and the application password (PULSE_TOPDESK_LOGIN, PULSE_TOPDESK_APP_PASSWORD). "
     "These incidents wait and will be made after that:",

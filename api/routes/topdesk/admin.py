@@ -16,6 +16,7 @@ from db.models.contacts import Product
 from db.models.topdesk import TopdeskProductDefaults
 from services.admin.reasons import product_or_404
 from services.topdesk.defaults import defaults_for, lookups, save_defaults
+from services.topdesk.incidents import retry_refused
 from services.topdesk.views import login_refused
 
 router = APIRouter(prefix="/admin/topdesk", tags=["topdesk"], include_in_schema=False)
@@ -35,6 +36,7 @@ async def topdesk_admin(ctx: AdminContext):
         lists=await lookups(ctx.settings),
         refused=await login_refused(ctx.session),
         saved=ctx.request.query_params.get("saved") == "1",
+        retried=ctx.request.query_params.get("retried") == "1",
         topdesk_on=bool(ctx.settings.topdesk_url),
     )
 
@@ -56,3 +58,10 @@ async def save_product_defaults(
     )
     await save_defaults(ctx.session, ctx.viewer, product_id, chosen, ctx.origin)
     return RedirectResponse("/admin/topdesk?saved=1", status_code=303)
+
+
+@router.post("/retry")
+async def retry_now(ctx: AdminContext):
+    """After fixing the login: the waiting incidents try again now, not at their timer."""
+    await retry_refused(ctx.session, await ctx.temporal())
+    return RedirectResponse("/admin/topdesk?retried=1", status_code=303)
