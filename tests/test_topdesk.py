@@ -14,6 +14,7 @@ import contextlib
 import uuid
 
 import pytest
+import uvicorn
 from sqlmodel import select
 
 from contracts.contact import ContactInput, contact_workflow_id
@@ -47,6 +48,7 @@ class Stack:
     def __init__(self, db, app, fake, client, cfg):
         self.db, self.app, self.fake, self.temporal, self.cfg = db, app, fake, client, cfg
         self.started: list[str] = []
+        self.base_url = ""
 
     async def contact(self, number: int):
         sample = await make_contact(self.db, "BIG", number)
@@ -82,9 +84,14 @@ class Stack:
 
 @pytest.fixture
 async def stack(db, settings, temporal_env, tmp_path, request):
-    """The stack; ``retry_unauthorized`` (indirect parameter) sets how long a refused
-    login waits before the next try (1 s unless a test says otherwise)."""
-    retry_unauthorized = getattr(request, "param", {}).get("retry_unauthorized", 1)
+    """The stack. Indirect parameters: ``retry_unauthorized``, how long a refused login
+    waits before the next try (1 s unless a test says otherwise); ``serve``, the app
+    on a loopback port too, for a browser (``stack.base_url``)."""
+    param = getattr(request, "param", {})
+    retry_unauthorized = param.get("retry_unauthorized", 1)
+    port = free_port()
+    browser = {"demo_skip_totp": True, "cookie_secure": False}
+    browser["public_url"] = f"http://127.0.0.1:{port}"
     forget_lookups()
     async with (
         SmtpSink(free_port(), tmp_path / "mail") as sink,
@@ -101,6 +108,7 @@ async def stack(db, settings, temporal_env, tmp_path, request):
                 "topdesk_webhook_token": type(settings.topdesk_webhook_token)(TOKEN),
                 "topdesk_poll_seconds": 3600,  # the webhook drives the polls here
                 "topdesk_retry_unauthorized_seconds": retry_unauthorized,
+                **(browser if param.get("serve") else {}),
             }
         )
         await seeded(db)
@@ -108,11 +116,35 @@ async def stack(db, settings, temporal_env, tmp_path, request):
         async with build_worker(client, cfg, db), running_app(cfg, db, client) as app:
             stack = Stack(db, app, fake, client, cfg)
             try:
-                yield stack
+                if param.get("serve"):
+                    async with serving(app, port):
+                        stack.base_url = browser["public_url"]
+                        yield stack
+                else:
+                    yield stack
             finally:
                 for workflow_id in stack.started:
                     with contextlib.suppress(Exception):
                         await client.get_workflow_handle(workflow_id).terminate()
+
+
+@contextlib.asynccontextmanager
+async def serving(app, port: int):
+    """The app (its lifespan already running) on a loopback port."""
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    task = asyncio.create_task(server.serve())
+    try:
+        await eventually(lambda: _true(server.started or task.done()), "uvicorn")
+        yield
+    finally:
+        server.should_exit = True
+        await task
+
+
+async def _true(value) -> bool:
+    return bool(value)
 
 
 @contextlib.asynccontextmanager
@@ -257,7 +289,7 @@ async def test_admin_page_shows_a_refused_login_and_retries_at_once(stack):
     await eventually(lambda: _numbered(stack, sample.contact_id), "made at the admin's retry")
 
 
-async def test_webhook_and_form_refuse_bad_input(stack):
+async def test_bad_input_to_webhook_and_form_and_a_request_topdesk_refuses(stack):
     sample = await stack.contact(45)
     ref = sample.reference
     async with person(stack.app, stack.db, "agent") as agent:
@@ -276,11 +308,29 @@ async def test_webhook_and_form_refuse_bad_input(stack):
         assert answer.status_code == 400 and FORM["request"] in answer.text  # nothing lost
         assert (
             await agent.post(f"/contacts/{ref}/topdesk", data={"request": "x"})
-        ).status_code == 422
+        ).status_code == 400  # missing: the form again
         wrong = {**FORM, "category_id": "c" * 101}
         assert (await agent.post(f"/contacts/{ref}/topdesk", data=wrong)).status_code == 422
         assert (await agent.post("/contacts/KCC-1999-999999/topdesk", data=FORM)).status_code == 404
     assert await stack.row(sample.contact_id) is None
+
+    # a request TOPdesk refuses as such is shown on the contact, and not retried
+    mismatch = {**FORM, "category_id": "cat-hardware", "subcategory_id": "sub-uzi-pass"}
+    async with person(stack.app, stack.db, "agent") as agent:
+        made = await agent.post(f"/contacts/{sample.reference}/topdesk", data=mismatch)
+        assert made.status_code == 303
+        handle = stack.temporal.get_workflow_handle(
+            incident_workflow_id(sample.contact_id, 1), result_type=IncidentResult
+        )
+        result = await handle.result()  # the workflow ends: retrying changes nothing
+        assert result.done is False and result.number == ""
+        assert (await stack.row(sample.contact_id)).problem == "rejected"
+        page = await agent.get(f"/contacts/{sample.reference}")
+        assert "TOPdesk weigerde deze melding." in page.text
+    assert stack.fake.incidents == {}
+    assert [c for c in stack.fake.calls if c == "POST /tas/api/incidents"] == [
+        "POST /tas/api/incidents"
+    ]
 
 
 async def _status(stack: Stack, contact_id: int, status: str) -> bool:
@@ -299,23 +349,3 @@ async def _problem(stack: Stack, contact_id: int, kind: str) -> bool:
 
 async def _event(stack: Stack, contact_id: int, kind: str) -> bool:
     return kind in [e.kind for e in await stack.events(contact_id)]
-
-
-async def test_a_request_topdesk_refuses_is_shown_and_not_retried(stack):
-    sample = await stack.contact(46)
-    mismatch = {**FORM, "category_id": "cat-hardware", "subcategory_id": "sub-uzi-pass"}
-    async with person(stack.app, stack.db, "agent") as agent:
-        made = await agent.post(f"/contacts/{sample.reference}/topdesk", data=mismatch)
-        assert made.status_code == 303
-        handle = stack.temporal.get_workflow_handle(
-            incident_workflow_id(sample.contact_id, 1), result_type=IncidentResult
-        )
-        result = await handle.result()  # the workflow ends: retrying changes nothing
-        assert result.done is False and result.number == ""
-        assert (await stack.row(sample.contact_id)).problem == "rejected"
-        page = await agent.get(f"/contacts/{sample.reference}")
-        assert "TOPdesk weigerde deze melding." in page.text
-    assert stack.fake.incidents == {}
-    assert [c for c in stack.fake.calls if c == "POST /tas/api/incidents"] == [
-        "POST /tas/api/incidents"
-    ]

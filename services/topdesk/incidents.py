@@ -60,9 +60,9 @@ async def request_incident(ctx: Asker, reference: str, form: IncidentForm) -> To
     """Keep the request and start its workflow. A workflow that cannot be started
     takes the row with it, so a request is either followed or was never taken."""
     session, settings, viewer = ctx.session, ctx.settings, ctx.viewer
+    contact = await get_contact_for_user(session, viewer, reference)
     if not settings.topdesk_url:
         raise TopdeskOff("TOPdesk is not configured")
-    contact = await get_contact_for_user(session, viewer, reference)
     form = _checked(form)
     seq = (
         1

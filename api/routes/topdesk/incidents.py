@@ -47,8 +47,10 @@ async def new_incident(reference: str, ctx: WorkContext):
 async def create_incident(
     reference: str,
     ctx: WorkContext,
-    brief_description: Annotated[str, Form(min_length=1, max_length=BRIEF_MAX)],
-    request: Annotated[str, Form(min_length=1, max_length=20_000)],
+    # Missing or blank is the service's 400 (after the contact's access check: a
+    # contact the person may not see is a 404 whatever the body); too long is a 422.
+    brief_description: Annotated[str, Form(max_length=BRIEF_MAX)] = "",
+    request: Annotated[str, Form(max_length=20_000)] = "",
     category_id: LookupId = "",
     subcategory_id: LookupId = "",
     operator_group_id: LookupId = "",
