@@ -28,6 +28,15 @@ import uvicorn
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 
+from devstack.topdesk_fake_data import (
+    CATEGORIES,
+    OPERATOR,
+    OPERATOR_GROUPS,
+    PERSONS,
+    STATUSES,
+    SUBCATEGORIES,
+)
+
 API = "/tas/api"
 FIRST_LINE = "firstLine"
 BRIEF_MAX = 80  # TOPdesk refuses a longer briefDescription
@@ -43,38 +52,6 @@ def _lookup(items: list[dict]) -> dict[str, dict]:
 
 def _ref(item: dict | None, key: str = "name") -> dict | None:
     return None if item is None else {"id": item["id"], key: item[key]}
-
-
-STATUSES = [
-    {"id": "st-registered", "name": "Registered"},
-    {"id": "st-in-progress", "name": "In progress"},
-    {"id": "st-waiting", "name": "Waiting for user"},
-    {"id": "st-completed", "name": "Completed"},
-    {"id": "st-closed", "name": "Closed"},
-]
-CATEGORIES = [
-    {"id": "cat-hardware", "name": "Hardware"},
-    {"id": "cat-access", "name": "Access and identity"},
-]
-SUBCATEGORIES = [
-    {"id": "sub-card-reader", "name": "Card reader", "category": CATEGORIES[0]},
-    {"id": "sub-uzi-pass", "name": "UZI pass", "category": CATEGORIES[1]},
-    {"id": "sub-account", "name": "Account", "category": CATEGORIES[1]},
-]
-OPERATOR_GROUPS = [
-    {"id": "og-servicedesk", "groupName": "Servicedesk"},
-    {"id": "og-uzi", "groupName": "UZI register"},
-]
-PERSONS = [
-    {
-        "id": "person-jan",
-        "dynamicName": "Jan Jansen",
-        "email": "jan@example.nl",
-        "firstName": "Jan",
-        "surName": "Jansen",
-    },
-]
-OPERATOR = {"id": "op-1", "name": "Operator, Olga"}
 
 
 @dataclass
