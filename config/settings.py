@@ -148,6 +148,17 @@ class Settings(BaseSettings):
     oidc_products_claim: str = "pulse_products"  # product codes -> accreditations
     oidc_create_users: bool = True  # first login creates the user when the claims say how
 
+    # --- TOPdesk incidents ------------------------------------------------------
+    # Unset: no TOPdesk link (make run then starts devstack/topdesk_fake.py).
+    topdesk_url: str | None = None  # e.g. https://cibg.topdesk.net (without /tas/api)
+    topdesk_login: str = "pulse"  # the operator's login name
+    topdesk_app_password: SecretStr = SecretStr("")  # an application password of that login
+    topdesk_timeout_seconds: float = Field(10, gt=0, le=60)
+    topdesk_poll_seconds: int = Field(300, ge=1)  # how often an open incident is read
+    topdesk_retry_unauthorized_seconds: int = Field(900, ge=1)  # after a 401, try again
+    # The TOPdesk automated action sends it as "Authorization: Bearer <token>"; empty: off.
+    topdesk_webhook_token: SecretStr = SecretStr("")
+
     # --- identifiers, klantbeeld register adapters ---------------
     # Key of BSN encryption (AES-GCM) and identifier lookup hashes (HMAC); derived
     # from secret_key when unset. Changing it makes stored BSNs unreadable and

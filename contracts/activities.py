@@ -34,6 +34,7 @@ from contracts.records import (
     RecordRef,
 )
 from contracts.reports import WeeklyReportInput, WeeklyReportResult
+from contracts.topdesk import CreatedIncident, IncidentRef, PollResult, TroubleInput
 from contracts.work import (
     CustomerLetterInput,
     CustomerLetterResult,
@@ -127,10 +128,27 @@ class ReportActivityApi:
         raise _declared_only()
 
 
+class TopdeskActivityApi:
+    """A contact's TOPdesk incident: make it, read it back, note trouble (activities/topdesk.py)."""
+
+    @activity.defn(name="create_topdesk_incident")
+    async def create_topdesk_incident(self, ref: IncidentRef) -> CreatedIncident:
+        raise _declared_only()
+
+    @activity.defn(name="poll_topdesk_incident")
+    async def poll_topdesk_incident(self, ref: IncidentRef) -> PollResult:
+        raise _declared_only()
+
+    @activity.defn(name="note_topdesk_trouble")
+    async def note_topdesk_trouble(self, inp: TroubleInput) -> None:
+        raise _declared_only()
+
+
 INTERFACES = (
     ContactActivityApi,
     WorkActivityApi,
     PhoneActivityApi,
     RecordsActivityApi,
     ReportActivityApi,
+    TopdeskActivityApi,
 )

@@ -29,6 +29,7 @@ from devstack.phone_stack import start_phone
 from devstack.ports import wait_for_port
 from devstack.postgres import EmbeddedPostgres
 from devstack.temporal import dev_server_command
+from devstack.topdesk_stack import start_topdesk
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -162,6 +163,7 @@ class Stack:
         upgrade(s.database_url)
         asyncio.run(_seed(s))
 
+        start_topdesk(self)  # the local TOPdesk fake, unless PULSE_TOPDESK_URL is set
         self.spawn("worker", [sys.executable, "worker.py"])
         self.spawn("intake", [sys.executable, "-m", "channels.email.service"])
 

@@ -22,6 +22,7 @@ from ui.catalogs import (
     privacy,
     records,
     reports,
+    topdesk,
     user_admin,
     wallboard,
     webform,
@@ -43,6 +44,7 @@ CATALOGS = (
     privacy,
     records,
     reports,
+    topdesk,
     user_admin,
     webform,
     wallboard,
@@ -96,6 +98,12 @@ EVENT_KINDS = (
     "machine_mail",  # these three: labels in ui/catalogs/mail_checks.py
     "reply_undelivered",
     "joined",
+    "topdesk_created",  # these six: labels in ui/catalogs/topdesk.py
+    "topdesk_status",
+    "topdesk_action",
+    "topdesk_answered",
+    "topdesk_unauthorized",
+    "topdesk_rejected",
 )
 
 MISSING_NAME = "—"

@@ -7,6 +7,9 @@ from datetime import timedelta
 from temporalio import workflow
 from temporalio.common import RetryPolicy
 
+with workflow.unsafe.imports_passed_through():
+    from contracts.topdesk import REJECTED, UNAUTHORIZED
+
 # Database work is quick: the contact runs it as a local activity (no round trip
 # through the server's task queue: about half the Temporal load of a contact) and
 # retries it for a long time (a DB outage must not lose work).
@@ -62,5 +65,18 @@ MAIL_REPORT_ACTIVITY = workflow.ActivityConfig(
         backoff_coefficient=2.0,
         maximum_interval=timedelta(minutes=30),
         maximum_attempts=20,
+    ),
+)
+
+# TOPdesk unreachable, 429 or 5xx: back off from 1 s to at most 5 minutes, for as
+# long as it takes. A refused login or request is not retried here: the incident
+# workflow notes it and decides (waits for an admin, or stops).
+TOPDESK_ACTIVITY = workflow.ActivityConfig(
+    start_to_close_timeout=timedelta(minutes=1),
+    retry_policy=RetryPolicy(
+        initial_interval=timedelta(seconds=1),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=5),
+        non_retryable_error_types=[UNAUTHORIZED, REJECTED],
     ),
 )

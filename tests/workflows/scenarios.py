@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from contracts.topdesk import PollResult
 from contracts.work import LineTargets, WorkPlan
 from tests.workflows import contact_scenarios as contact
 from tests.workflows import records_scenarios as records
 from tests.workflows import reports_scenarios as reports
+from tests.workflows import topdesk_scenarios as topdesk
 from tests.workflows.harness import Outcome, Scenario, run_scenario
 from tests.workflows.records_scenarios import ON_HOLD
 from tests.workflows.stubs import ALWAYS_OPEN, StubConfig
@@ -64,6 +66,13 @@ SCENARIOS: dict[str, Entry] = {
     ),
     "empty_destruction_list": Entry(records.empty_destruction_list),
     "weekly_report": Entry(reports.weekly_report, lambda: StubConfig(report_mail_failures=1)),
+    "topdesk_incident": Entry(
+        topdesk.topdesk_incident,
+        lambda: StubConfig(
+            topdesk_refusals=1,
+            topdesk_polls=[PollResult("In progress", False, 1), PollResult("Completed", True, 1)],
+        ),
+    ),
 }
 
 

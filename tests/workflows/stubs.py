@@ -36,6 +36,7 @@ from contracts.records import (
     RecordRef,
 )
 from contracts.reports import WeeklyReportInput, WeeklyReportResult
+from contracts.topdesk import PollResult
 from contracts.work import (
     CustomerLetterInput,
     CustomerLetterResult,
@@ -46,6 +47,7 @@ from contracts.work import (
     WorkCalendar,
     WorkPlan,
 )
+from tests.workflows.topdesk_stubs import TopdeskStubs
 
 # Office open around the clock in UTC: the SLA arithmetic of a scenario does not
 # depend on the weekday or hour the test server's clock happens to start at.
@@ -81,6 +83,8 @@ class StubConfig:
     collected: list[int] = field(default_factory=list)  # records on the destruction list
     not_destroyable: dict[int, str] = field(default_factory=dict)  # record id -> why not
     report_mail_failures: int = 0  # mail server outages before the weekly report goes out
+    topdesk_refusals: int = 0  # create attempts whose login TOPdesk refuses
+    topdesk_polls: list[PollResult] = field(default_factory=lambda: [PollResult("Completed", True)])
 
 
 @dataclass
@@ -90,7 +94,7 @@ class Call:
     workflow_id: str
 
 
-class Stubs:
+class Stubs(TopdeskStubs):
     """The activities of one scenario; ``calls`` in the order they were made."""
 
     LIST_ID = 77
@@ -134,6 +138,7 @@ class Stubs:
             self.destroy_record,
             self.issue_destruction_certificate,
             self.mail_weekly_report,
+            *self.topdesk_activities(),
         ]
 
     def _plan(self, received_at: str) -> WorkPlan:

@@ -56,6 +56,7 @@ with workflow.unsafe.imports_passed_through():
         WrapUpRequest,
         WrapUpResult,
     )
+    from contracts.topdesk import ANSWERED_SIGNAL, TopdeskAnswered
     from contracts.work import (
         AnswerRequest,
         ComplaintRequest,
@@ -408,6 +409,18 @@ class ContactWorkflow:
     @call_back.validator
     def _validate_call_back(self, req: CallbackRequest) -> None:
         self.call.refuse_callback(req)
+
+    # --- a TOPdesk incident of this contact (workflows/incident/) -------------------
+
+    @workflow.signal(name=ANSWERED_SIGNAL)
+    async def topdesk_answered(self, msg: TopdeskAnswered) -> None:
+        """TOPdesk completed the incident: back to the agent's inbox (or the queue); its
+        answer is on the contact's history already. A closed contact stays closed."""
+        status = self.data.status
+        if status != ContactStatus.closed:
+            status = ContactStatus.open if self.data.assignee else ContactStatus.new
+        detail = {"incident_id": msg.incident_id, "number": msg.number}
+        await self._change(status, self.data.assignee, "topdesk_answered", detail=detail)
 
     # --- queries --------------------------------------------------------------------
 

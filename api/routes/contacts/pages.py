@@ -27,6 +27,7 @@ from services.access import ASSIGN_CONTACTS
 from services.contacts import decisions
 from services.contacts.views import assignable_users, load_contact_detail
 from services.decisions import DecisionRefused
+from services.topdesk.views import incidents_of
 from services.work.access import user_lines
 from ui import i18n
 from ui.i18n import refusal_text
@@ -45,6 +46,7 @@ DONE_KEYS = {
     "answer_escalation",
     "mark_complaint",
     "extend_complaint",
+    "topdesk",
 }
 
 
@@ -85,6 +87,8 @@ async def contact_page(
         done=done if done in DONE_KEYS else None,
         may_claim=may_claim,
         customer_name=customer.display_name if customer else "",
+        topdesk=await incidents_of(ctx.session, detail.contact.id),
+        topdesk_on=bool(ctx.settings.topdesk_url),
     )
 
 

@@ -1,0 +1,1 @@
+"""TOPdesk's REST API (``/tas/api``): incidents, their progress trail, lookups."""
