@@ -23,6 +23,7 @@ from config.settings import Settings, SettingsError, load_settings
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 from devstack.demo.customers import seed_customers_history
+from devstack.demo.records import seed_due_records
 from devstack.demo.seed import DEMO_PRODUCTS, seed_demo
 from devstack.orphans import AnotherRun, RunFiles, die_with_parent, stale_postmaster
 from devstack.phone_stack import start_phone
@@ -260,6 +261,7 @@ async def _seed(s: Settings) -> None:
     await seed_demo(make_sessionmaker(engine))
 
     await seed_customers_history(make_sessionmaker(engine))
+    await seed_due_records(make_sessionmaker(engine))
     await engine.dispose()
 
 

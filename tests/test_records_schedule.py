@@ -24,3 +24,22 @@ async def test_schedule_is_registered_once(temporal_dev, settings):
     action = described.schedule.action
     assert action.workflow == "DestructionListWorkflow"
     assert action.task_queue == settings.temporal_task_queue
+
+
+async def test_make_run_demo_has_records_due_for_destruction(db):
+    """``make run``'s demo: old records past their disposal date, one on legal hold,
+    so the records manager's destruction list is not empty; seeding twice adds none."""
+    from sqlalchemy import func, select
+
+    from db.models.records import ContactRecord
+    from devstack.demo.records import DUE_RECORDS, seed_due_records
+    from devstack.demo.seed import seed_demo
+
+    await seed_demo(db)
+    await seed_due_records(db)
+    await seed_due_records(db)
+    async with db() as s:
+        rows = (await s.execute(select(ContactRecord))).scalars().all()
+        held = await s.scalar(select(func.count()).where(ContactRecord.legal_hold))
+    assert len(rows) == len(DUE_RECORDS) and held == 1
+    assert all(r.disposal_date.year < 2026 and r.status == "archived" for r in rows)
