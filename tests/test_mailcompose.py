@@ -138,6 +138,8 @@ async def test_send_reaches_the_sink(smtp_sink: SmtpSink) -> None:
     outbox = read_outbox(smtp_sink.data_dir)
     assert outbox[0]["subject"] == "Re: Vraag over registratie [KCC-2026-000123]"
     assert outbox[0]["message_id"] == result.message_id
+    # the dev outbox page shows the Date header as a moment (in office time)
+    assert outbox[0]["sent_at"] is not None and outbox[0]["sent_at"].tzinfo is not None
     assert parse_message(sent.raw).text_body.startswith("Dank voor uw vraag.")
 
 
