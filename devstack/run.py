@@ -23,6 +23,7 @@ from config.settings import Settings, SettingsError, load_settings
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
 from devstack.demo.customers import seed_customers_history
+from devstack.demo.mails import deliver_demo_mails
 from devstack.demo.records import seed_due_records
 from devstack.demo.seed import DEMO_PRODUCTS, seed_demo
 from devstack.orphans import AnotherRun, RunFiles, die_with_parent, stale_postmaster
@@ -164,6 +165,9 @@ class Stack:
         upgrade(s.database_url)
         asyncio.run(_seed(s))
 
+        delivered = asyncio.run(deliver_demo_mails(s, self.data_dir))
+        if delivered:  # first start only: the intake takes them in like any mail
+            print(f"  Demo mail       {delivered} customer mails waiting in the mailboxes")
         start_topdesk(self)  # the local TOPdesk fake, unless PULSE_TOPDESK_URL is set
         self.spawn("worker", [sys.executable, "worker.py"])
         self.spawn("intake", [sys.executable, "-m", "channels.email.service"])
