@@ -15,6 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+import sqlmodel
 from sqlalchemy import func, select, text
 
 from channels.klopt.run import Options, Rejects, run_import
@@ -51,7 +52,7 @@ def lines(name: str, folder: Path = EXAMPLE) -> list[dict]:
 async def seeded(db):
     await seed_demo(db)
     async with session_scope(db) as s:
-        products = {p.code: p for p in (await s.exec(select(Product))).scalars().all()}
+        products = {p.code: p for p in (await s.exec(sqlmodel.select(Product))).all()}
         await seed_default_retention(s, products)
 
 

@@ -10,12 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from channels.klopt.context import Context
 from channels.klopt.export import BadValue, Row, date_of, ref_of, text_of
 from contracts.work import FIRST_LINE
+from db.bulk import copy_rows, next_ids
 from db.models.contacts import Channel, Contact, ContactStatus, Product
 from db.models.klopt import KloptId
 from db.models.records import ContactRecord, RecordStatus
@@ -124,9 +125,8 @@ async def _insert_closed(s: AsyncSession, rows: list[Row], retention: Retention)
         }
         for r, ref in zip(rows, refs, strict=True)
     ]
-    new_ids = (
-        await s.execute(insert(Contact).returning(Contact.id, sort_by_parameter_order=True), values)
-    ).scalars()
+    new_ids = await next_ids(s, "contacts", len(rows))
+    await copy_rows(s, Contact, [{"id": i, **v} for i, v in zip(new_ids, values, strict=True)])
     records = []
     for r, ref, contact_id in zip(rows, refs, new_ids, strict=True):
         disposal, disposal_date = await retention.disposal(s, r.clean)
@@ -144,7 +144,7 @@ async def _insert_closed(s: AsyncSession, rows: list[Row], retention: Retention)
                 "legal_hold_reason": "",
             }
         )
-    await s.execute(insert(ContactRecord), records)
+    await copy_rows(s, ContactRecord, records)
     return [(r.old_id, rec["contact_id"], r.hash) for r, rec in zip(rows, records, strict=True)]
 
 

@@ -15,6 +15,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from channels.klopt.context import Context
 from channels.klopt.export import BadValue, Row, date_of, ref_of, text_of
 from db.blobs import store_blob
+from db.bulk import copy_rows, next_ids
 from db.models.contacts import Attachment, Direction, Message, Note, SendStatus
 
 MAX_ATTACHMENT_BYTES = 50 * 1024 * 1024
@@ -70,12 +71,9 @@ def _message_values(c: CleanMessage) -> dict:
 
 
 async def insert_messages(ctx: Context, s: AsyncSession, rows: list[Row]):
-    new_ids = (
-        await s.execute(
-            insert(Message).returning(Message.id, sort_by_parameter_order=True),
-            [_message_values(r.clean) for r in rows],
-        )
-    ).scalars()
+    new_ids = await next_ids(s, "messages", len(rows))
+    values = [{"id": mid, **_message_values(r.clean)} for r, mid in zip(rows, new_ids, strict=True)]
+    await copy_rows(s, Message, values)
     return [(r.old_id, mid, r.hash) for r, mid in zip(rows, new_ids, strict=True)]
 
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert, text, update
+from sqlalchemy import text, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from channels.klopt.context import Context
 from channels.klopt.export import BadValue, Row, text_of
+from db.bulk import copy_rows, next_ids
 from db.models.contacts import Customer, CustomerEmail, CustomerPhone
 from db.models.customers import CustomerChange, CustomerIdentifier, CustomerKind, IdentifierKind
 from services.customers.identifiers import InvalidIdentifier, StoredForm, stored_form
@@ -102,13 +103,13 @@ async def _bulk_insert(s: AsyncSession, rows: list[Row], owned: set[str]):
     """The customers with what identifies them (except what another one holds)."""
     if not rows:
         return []
-    new_ids = (
-        await s.execute(
-            insert(Customer).returning(Customer.id, sort_by_parameter_order=True),
-            [{"display_name": r.clean.name, "kind": r.clean.kind} for r in rows],
-        )
-    ).scalars()
+    new_ids = await next_ids(s, "customers", len(rows))
     pairs = list(zip(rows, new_ids, strict=True))
+    await copy_rows(
+        s,
+        Customer,
+        [{"id": cid, "display_name": r.clean.name, "kind": r.clean.kind} for r, cid in pairs],
+    )
     identifiers = [
         {
             "customer_id": cid,
@@ -138,8 +139,7 @@ async def _bulk_insert(s: AsyncSession, rows: list[Row], owned: set[str]):
         (CustomerPhone, phones),
         (CustomerChange, changes),
     ):
-        if values:
-            await s.execute(insert(model), values)
+        await copy_rows(s, model, values)
     return [(r.old_id, cid, r.hash) for r, cid in pairs]
 
 

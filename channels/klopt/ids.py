@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, text
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import text
 from sqlmodel.ext.asyncio.session import AsyncSession
-
-from db.models.klopt import KloptId
 
 KNOWN = text(
     'SELECT old_id, new_id, row_hash FROM klopt_ids WHERE "table" = :t AND old_id = ANY(:ids)'
@@ -34,23 +31,20 @@ async def new_ids(s: AsyncSession, table: str, old_ids: set[str]) -> dict[str, i
     return dict(rows.all())
 
 
+REMEMBER = text(
+    'INSERT INTO klopt_ids ("table", old_id, new_id, row_hash, pending_start) '
+    "SELECT :t, o, n, h, :p FROM unnest(CAST(:o AS text[]), CAST(:n AS bigint[]), "
+    "CAST(:h AS text[])) AS u(o, n, h) "
+    'ON CONFLICT ("table", old_id) DO UPDATE '
+    "SET new_id = excluded.new_id, row_hash = excluded.row_hash"
+)
+
+
 async def remember(
     s: AsyncSession, table: str, rows: list[tuple[str, int, str]], pending_start: bool = False
 ) -> None:
-    """Record (old id, new id, hash) of imported or updated rows."""
+    """Record (old id, new id, hash) of imported or updated rows: one statement."""
     if not rows:
         return
-    stmt = insert(KloptId).values(
-        table=bindparam("t"),
-        old_id=bindparam("o"),
-        new_id=bindparam("n"),
-        row_hash=bindparam("h"),
-        pending_start=bindparam("p"),
-    )
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["table", "old_id"],
-        set_={"row_hash": stmt.excluded.row_hash, "new_id": stmt.excluded.new_id},
-    )
-    await s.execute(
-        stmt, [{"t": table, "o": o, "n": n, "h": h, "p": pending_start} for o, n, h in rows]
-    )
+    olds, news, hashes = (list(x) for x in zip(*rows, strict=True))
+    await s.execute(REMEMBER, {"t": table, "p": pending_start, "o": olds, "n": news, "h": hashes})
