@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -253,12 +254,32 @@ async def test_open_contacts_get_their_workflow_and_task(db, settings, temporal_
             await handle.terminate("test done")
 
 
-def test_the_command_prints_a_summary_and_refuses_a_missing_folder(tmp_path):
-    done = subprocess.run(
-        [sys.executable, "-m", "channels.klopt", "import", str(tmp_path / "none")],
+async def test_the_command_dry_runs_with_a_summary_and_refuses_a_missing_folder(
+    db, settings, database_url, tmp_path
+):
+    await seeded(db)
+    env = {**os.environ, "PULSE_DATABASE_URL": database_url, "PULSE_ENVIRONMENT": "test"}
+    command = [sys.executable, "-m", "channels.klopt", "import"]
+    rejects = tmp_path / "rejects.jsonl"
+    done = await asyncio.to_thread(
+        subprocess.run,
+        [*command, str(EXAMPLE), "--dry-run", "--rejects", str(rejects)],
         cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "dry run" in done.stdout and "attachments" in done.stdout
+    assert rejects.read_text() == "" and await count(db, Contact) == 0
+    missing = await asyncio.to_thread(
+        subprocess.run,
+        [*command, str(tmp_path / "none")],
+        cwd=ROOT,
+        env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
-    assert done.returncode == 2 and "is not a folder" in " ".join(done.stderr.split())
+    assert missing.returncode == 2 and "is not a folder" in " ".join(missing.stderr.split())
