@@ -83,7 +83,7 @@ def write_export(
                 "customer": f"K{rnd.randint(1, customers)}",
                 "product": rnd.choice(list(PRODUCTS)),
                 "reason": rnd.choice(list(REASONS)),
-                "line": "KCC",
+                "line": "BO" if n % 7 == 0 else "KCC",
                 "channel": rnd.choice(list(CHANNELS)),
                 "status": "open" if is_open else "closed",
                 "opened": opened.isoformat(),

@@ -245,7 +245,11 @@ async def test_open_contacts_get_their_workflow_and_task(db, settings, temporal_
                 break
             await asyncio.sleep(0.02)
         assert {t.contact_id for t in tasks} == {c.id for c in opened}
-        assert {(t.product_id, t.line) for t in tasks} == {(c.product_id, 1) for c in opened}
+        # on their product's list, on the line they had in Klopt (the example has both)
+        assert {(t.contact_id, t.product_id, t.line) for t in tasks} == {
+            (c.id, c.product_id, c.line) for c in opened
+        }
+        assert {c.line for c in opened} == {1, 2}
         again = await run_import(db, settings, EXAMPLE, Rejects(None), Options(temporal=temporal))
         assert again.all_unchanged() and again.workflows_started == 0
         for contact in opened:

@@ -177,10 +177,17 @@ async def update_changed(
 
 
 async def starts_pending(s: AsyncSession) -> list[tuple[str, int, str, str, str]]:
-    """(old id, contact id, reference, product code, channel) of open contacts whose
-    workflow is not started yet."""
+    """(old id, contact id, reference, product code, channel, line) of open contacts
+    whose workflow is not started yet."""
     rows = await s.execute(
-        select(KloptId.old_id, Contact.id, Contact.reference, Product.code, Contact.channel)
+        select(
+            KloptId.old_id,
+            Contact.id,
+            Contact.reference,
+            Product.code,
+            Contact.channel,
+            Contact.line,
+        )
         .join(Contact, Contact.id == KloptId.new_id)
         .join(Product, Product.id == Contact.product_id)
         .where(KloptId.table == "contacts", KloptId.pending_start.is_(True))

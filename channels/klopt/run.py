@@ -168,10 +168,9 @@ async def _start_workflows(sessionmaker, settings: Settings, options: Options, s
         log.warning("Temporal unreachable, %d workflows not started: %s", len(pending), exc)
         summary.workflows_waiting = len(pending)
         return
-    for old_id, contact_id, reference, code, channel in pending:
-        await start_contact_workflow(
-            client, settings, WorkflowStart(contact_id, reference, code, channel)
-        )
+    for old_id, contact_id, reference, code, channel, line in pending:
+        start = WorkflowStart(contact_id, reference, code, channel, line=line)
+        await start_contact_workflow(client, settings, start)
         async with session_scope(sessionmaker) as s:
             await s.execute(
                 update(KloptId)
