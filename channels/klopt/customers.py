@@ -65,24 +65,31 @@ def check(ctx: Context, row: Row) -> CleanCustomer:
     return clean
 
 
-async def _owners(s: AsyncSession, keys: list[str]) -> dict[str, int]:
+OWNERS = text(
+    "SELECT i.lookup_hash, i.customer_id FROM customer_identifiers i "
+    "JOIN unnest(CAST(:kinds AS text[]), CAST(:hashes AS text[])) AS k(kind, hash) "
+    "ON i.kind = k.kind AND i.lookup_hash = k.hash "  # the (kind, lookup_hash) index
+    "UNION ALL SELECT address, customer_id FROM customer_emails WHERE address = ANY(:emails)"
+)
+
+
+async def _owners(s: AsyncSession, rows: list[CleanCustomer]) -> dict[str, int]:
     """identifier hash or email address -> the (unmerged) customer holding it."""
-    if not keys:
+    forms = [f for c in rows for f in c.identifiers]
+    emails = [c.email for c in rows if c.email]
+    if not forms and not emails:
         return {}
-    rows = await s.execute(
-        text(
-            "SELECT lookup_hash, customer_id FROM customer_identifiers "
-            "WHERE lookup_hash = ANY(:k) "
-            "UNION ALL SELECT address, customer_id FROM customer_emails WHERE address = ANY(:k)"
-        ),
-        {"k": keys},
-    )
-    return dict(rows.all())
+    params = {
+        "kinds": [f.kind for f in forms],
+        "hashes": [f.lookup_hash for f in forms],
+        "emails": emails,
+    }
+    return dict((await s.execute(OWNERS, params)).all())
 
 
 async def insert_new(ctx: Context, s: AsyncSession, rows: list[Row]) -> list[tuple[str, int, str]]:
     """Insert the batch's new customers; merge those PULSE already knows."""
-    owners = await _owners(s, [k for r in rows for k in r.clean.match_keys()])
+    owners = await _owners(s, [r.clean for r in rows])
     seen: set[str] = set()
     fresh, matched = [], []
     for row in rows:
@@ -92,7 +99,7 @@ async def insert_new(ctx: Context, s: AsyncSession, rows: list[Row]) -> list[tup
         seen.update(keys)
     done = await _bulk_insert(s, fresh, owned=set())
     for row in matched:
-        owners = await _owners(s, row.clean.match_keys())
+        owners = await _owners(s, [row.clean])
         done += await _bulk_insert(s, [row], owned=set(owners))
         survivor = next(owners[k] for k in row.clean.match_keys() if k in owners)
         await merge_customers(s, ctx.mapping.actor, ORIGIN, survivor, done[-1][1])
@@ -154,7 +161,7 @@ async def update_changed(ctx: Context, s: AsyncSession, rows: list[tuple[Row, in
             .where(Customer.id == customer_id)
             .values(display_name=clean.name, kind=clean.kind)
         )
-        owners = await _owners(s, clean.match_keys())
+        owners = await _owners(s, [clean])
         missing = [f for f in clean.identifiers if f.lookup_hash not in owners]
         for f in missing:
             s.add(
