@@ -23,6 +23,7 @@ from channels.klopt.run import Options, Rejects, run_import
 from contracts.contact import contact_workflow_id
 from db.models.contacts import (
     Attachment,
+    AuditEvent,
     Contact,
     ContactStatus,
     Customer,
@@ -88,6 +89,15 @@ async def test_example_imports_and_a_second_run_changes_nothing(db, settings):
         assert record.status == RecordStatus.pending and contact.status == ContactStatus.closed
         if record.disposal == Disposal.destroy:
             assert record.disposal_date == add_years(contact.closed_at.date(), 5)
+    async with db() as s:
+        [(action, detail)] = (
+            await s.execute(
+                select(AuditEvent.action, AuditEvent.detail).where(
+                    AuditEvent.action == "klopt.import"
+                )
+            )
+        ).all()
+    assert detail["counts"]["contacts"]["imported"] == 30
     again = await imported(db, settings)
     assert again.all_unchanged()
     assert {t: c["unchanged"] for t, c in again.counts.items()} == EXPECTED

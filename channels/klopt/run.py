@@ -18,6 +18,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 
 from channels.klopt import contacts, ids
 from channels.klopt.context import Context
+from channels.klopt.customers import ORIGIN
 from channels.klopt.export import TABLES, BadValue, Row, batches, read_rows
 from channels.klopt.mapping import load_mapping
 from channels.klopt.tables import TABLES as SPECS
@@ -25,6 +26,7 @@ from channels.klopt.tables import Table, link
 from config.settings import Settings
 from db.models.klopt import KloptId
 from db.session import session_scope
+from services import audit
 from services.contacts.opening import WorkflowStart, start_contact_workflow
 from services.customers.identifiers import identifier_keys
 
@@ -94,6 +96,17 @@ async def run_import(
         summary.seconds[name] = time.perf_counter() - began
     if not options.dry_run:
         await _start_workflows(sessionmaker, settings, options, summary)
+        async with session_scope(sessionmaker) as s:  # who imported what, once per run
+            await audit.record(
+                s,
+                actor=mapping.actor.username,
+                actor_id=mapping.actor.id,
+                action="klopt.import",
+                object_type="export",
+                object_id=str(export_dir)[-100:],
+                origin=ORIGIN,
+                detail={"counts": summary.counts, "workflows_started": summary.workflows_started},
+            )
     return summary
 
 
