@@ -227,6 +227,7 @@ class ContactActivities:
                 reference=contact.reference,
                 status=TaskStatus.open,
                 contact_status=contact.status,
+                line=contact.line,
             )
             s.add(task)
         task.title = (contact.subject or "")[:300]

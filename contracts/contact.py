@@ -70,6 +70,8 @@ class ContactInput:
     first_message_id: int | None = None
     reopen_days: int = 14
     first_response_hours: int = 40
+    # the line the contact starts on: a migrated contact may already sit on the 2nd or 3rd
+    line: int = 1
 
 
 @dataclass

@@ -43,7 +43,20 @@ async def session_scope(
 async def next_reference(session: AsyncSession, now: datetime) -> str:
     """A new contact reference like ``KCC-2026-000123`` (one sequence, year prefix)."""
     number = (await session.execute(text("SELECT nextval('contact_reference_seq')"))).scalar_one()
-    return f"KCC-{now.year}-{number:06d}"
+    return reference_for(now, number)
+
+
+async def next_references(session: AsyncSession, ats: list[datetime]) -> list[str]:
+    """New references for many contacts at once (a bulk import), one round trip."""
+    numbers = await session.execute(
+        text("SELECT nextval('contact_reference_seq') FROM generate_series(1, :n)"),
+        {"n": len(ats)},
+    )
+    return [reference_for(at, n) for at, n in zip(ats, numbers.scalars().all(), strict=True)]
+
+
+def reference_for(at: datetime, number: int) -> str:
+    return f"KCC-{at.year}-{number:06d}"
 
 
 async def notify(session: AsyncSession, channel: str, payload: str) -> None:

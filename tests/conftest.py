@@ -103,7 +103,7 @@ TABLES_IN_TRUNCATE_ORDER = (
     "destruction_certificates, destruction_items, destruction_lists, contact_records, "
     "retention_classes, privacy_requests, "
     # the tables without a foreign key to the ones above
-    "office_calendars, closing_days"
+    "office_calendars, closing_days, klopt_ids"
 )
 
 

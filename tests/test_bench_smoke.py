@@ -25,6 +25,7 @@ TINY = {
     "bench/open_contacts.py": ["--contacts", "20", "--burst", "5", "--burst-minutes", "1"],
     "bench/records.py": ["--rows", "50", "--writers", "2"],
     "bench/reports.py": ["--contacts", "500", "--rounds", "1"],
+    "bench/klopt_import.py": ["--contacts", "200", "--quiet"],
     "bench/inbox.py": [
         *("--contacts", "2000", "--open", "200", "--customers", "500", "--agents", "5"),
         *("--requests", "3", "--warmup", "1"),

@@ -8,6 +8,7 @@ schema test and the processes import this module so that all mappers exist.
 import db.models.contacts  # noqa: F401
 import db.models.customers  # noqa: F401  (klantbeeld: identifiers, knowledge base)
 import db.models.junk  # noqa: F401  (spam held apart from the queues)
+import db.models.klopt  # noqa: F401  (migration from Klopt: old ids -> new ids)
 import db.models.phone  # noqa: F401  (phone channel: calls, agent phone state)
 import db.models.records  # noqa: F401  (DMS, retention, privacy, audit chain)
 import db.models.reports  # noqa: F401  (management reports: settings)

@@ -53,6 +53,7 @@ class WorkflowStart:
     first_message_id: int | None = None
     start_signal: str | None = None  # signal-with-start: the channel's first event
     signal_args: list = field(default_factory=list)
+    line: int = 1  # the line it starts on (a migrated contact may sit on a later one)
 
 
 async def add_contact(session: AsyncSession, new: NewContact) -> Contact:
@@ -90,6 +91,7 @@ async def start_contact_workflow(client: Client, settings: Settings, start: Work
                 first_message_id=start.first_message_id,
                 reopen_days=settings.reopen_days,
                 first_response_hours=settings.first_response_hours,
+                line=start.line,
             ),
             id=contact_workflow_id(start.reference),
             task_queue=settings.temporal_task_queue,

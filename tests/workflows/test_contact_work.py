@@ -4,13 +4,15 @@ the SLA warning and breach timers on the time-skipping server."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
-from contracts.contact import ContactResult, DecisionResult, SendMessageInput
+from contracts.contact import ClaimRequest, ContactResult, DecisionResult, SendMessageInput
 from contracts.work import CustomerLetterInput, LineAssignInput
-from tests.workflows.contact_scenarios import REMINDER_LETTER_ID
+from tests.workflows.contact_scenarios import REMINDER_LETTER_ID, email_input, work_state
+from tests.workflows.harness import ContactWorkflow, run_scenario
 from tests.workflows.scenarios import COMPLAINT_LETTER_ID, run_named
-from tests.workflows.stubs import ACK_OFFSET
+from tests.workflows.stubs import ACK_OFFSET, StubConfig
 
 
 def events(out, workflow_id):
@@ -174,3 +176,25 @@ async def test_waiting_for_the_customer_reminds_then_closes(skipping_env):
     assert (closed.status, closed.assignee_id, closed.actor_id) == ("closed", 7, None)
     assert out.results[wf] == ContactResult(contact_id=108, status="closed")
     assert "archive-WFT-WAITING" in out.results
+
+
+async def test_a_contact_may_start_on_a_later_line(skipping_env):
+    """A migrated contact starts on the line it had (ContactInput.line): its projections
+    say so, a first-line claim is refused and a second-line one taken."""
+
+    async def started_on_2(run) -> None:
+        h = await run.start_contact(replace(email_input(140, "WFT-LINE2"), line=2))
+        await run.called(h.id, "open_contact")
+        run.step("work", await work_state(h))
+        on_1 = ClaimRequest(7, lines=[1])
+        await run.refused("claim_on_1", h.execute_update(ContactWorkflow.claim, on_1))
+        on_2 = ClaimRequest(8, lines=[2])
+        run.step("claim_on_2", await h.execute_update(ContactWorkflow.claim, on_2))
+        await h.terminate("test done")
+
+    out = await run_scenario(skipping_env, "start-line", started_on_2, StubConfig())
+    assert out.steps["work"].line == 2
+    assert out.steps["claim_on_1"] == "NotOnYourLine"
+    assert out.steps["claim_on_2"] == DecisionResult("open", 8)
+    written = [u.work for u in out.stubs.args("contact-WFT-LINE2", "update_projection") if u.work]
+    assert written and {w.line for w in written} == {2}

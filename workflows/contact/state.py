@@ -68,6 +68,9 @@ class ContactData:
     work: WorkData = field(default_factory=WorkData)
     call: CallData = field(default_factory=CallData)
 
+    def __post_init__(self) -> None:
+        self.work.line = self.inp.line
+
     @property
     def contact_id(self) -> int:
         return self.inp.contact_id
