@@ -36,6 +36,7 @@ from api.routes import (
     records,
     reports,
     search,
+    survey,
     work,
 )
 from api.routes.public.common import FRAMED_PREFIXES
@@ -125,6 +126,7 @@ def api_router() -> APIRouter:
     router.include_router(admin.api_router)
     router.include_router(reports.api_router)
     router.include_router(public.api_router)
+    router.include_router(survey.api_router)
     return router
 
 

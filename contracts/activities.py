@@ -33,6 +33,7 @@ from contracts.records import (
     PendingResult,
     RecordRef,
 )
+from contracts.survey import SurveyInput, SurveyMail, SurveyPlan
 from contracts.work import (
     CustomerLetterInput,
     CustomerLetterResult,
@@ -118,4 +119,22 @@ class RecordsActivityApi:
         raise _declared_only()
 
 
-INTERFACES = (ContactActivityApi, WorkActivityApi, PhoneActivityApi, RecordsActivityApi)
+class SurveyActivityApi:
+    """Whether a closing gets a survey, and its mail (activities/survey.py)."""
+
+    @activity.defn(name="plan_survey")
+    async def plan_survey(self, inp: SurveyInput) -> SurveyPlan:
+        raise _declared_only()
+
+    @activity.defn(name="prepare_survey_mail")
+    async def prepare_survey_mail(self, inp: SurveyInput) -> SurveyMail:
+        raise _declared_only()
+
+
+INTERFACES = (
+    ContactActivityApi,
+    WorkActivityApi,
+    PhoneActivityApi,
+    RecordsActivityApi,
+    SurveyActivityApi,
+)

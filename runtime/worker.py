@@ -9,12 +9,14 @@ from temporalio.worker import Worker
 from activities.contacts import ContactActivities, all_activities
 from activities.phone import PhoneActivities, phone_activities
 from activities.records import RecordsActivities, records_activities
+from activities.survey import SurveyActivities, survey_activities
 from activities.work import WorkActivities, all_work_activities
 from config.settings import Settings
 from workflows.contact.workflow import ContactWorkflow
 from workflows.records import ArchiveContactWorkflow, DestructionListWorkflow
+from workflows.survey.workflow import SurveyWorkflow
 
-WORKFLOWS = [ContactWorkflow, ArchiveContactWorkflow, DestructionListWorkflow]
+WORKFLOWS = [ContactWorkflow, ArchiveContactWorkflow, DestructionListWorkflow, SurveyWorkflow]
 
 
 def activities_for(settings: Settings, sessionmaker) -> list:
@@ -24,6 +26,7 @@ def activities_for(settings: Settings, sessionmaker) -> list:
         + all_work_activities(WorkActivities(sessionmaker, settings))
         + phone_activities(PhoneActivities(sessionmaker, settings))
         + records_activities(RecordsActivities(sessionmaker, settings))
+        + survey_activities(SurveyActivities(sessionmaker, settings))
     )
 
 

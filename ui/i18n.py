@@ -22,6 +22,7 @@ from ui.catalogs import (
     privacy,
     records,
     reports,
+    survey,
     user_admin,
     wallboard,
     webform,
@@ -43,6 +44,7 @@ CATALOGS = (
     privacy,
     records,
     reports,
+    survey,
     user_admin,
     webform,
     wallboard,
@@ -96,6 +98,8 @@ EVENT_KINDS = (
     "machine_mail",  # these three: labels in ui/catalogs/mail_checks.py
     "reply_undelivered",
     "joined",
+    "survey_sent",  # these two: labels in ui/catalogs/survey.py
+    "survey_answered",
 )
 
 MISSING_NAME = "—"

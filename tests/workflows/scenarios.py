@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from contracts.survey import SurveyMail, SurveyPlan
 from contracts.work import LineTargets, WorkPlan
 from tests.workflows import contact_scenarios as contact
 from tests.workflows import records_scenarios as records
+from tests.workflows import survey_scenarios as survey
 from tests.workflows.harness import Outcome, Scenario, run_scenario
 from tests.workflows.records_scenarios import ON_HOLD
 from tests.workflows.stubs import ALWAYS_OPEN, StubConfig
@@ -62,6 +64,20 @@ SCENARIOS: dict[str, Entry] = {
         ),
     ),
     "empty_destruction_list": Entry(records.empty_destruction_list),
+    "survey_sent": Entry(
+        survey.survey_sent,
+        lambda: StubConfig(
+            survey_plan=SurveyPlan(send=True, delay_seconds=survey.DELAY_SECONDS),
+            survey_mail=SurveyMail(message_id=survey.SURVEY_MESSAGE_ID),
+        ),
+    ),
+    "survey_reopened": Entry(
+        survey.survey_reopened,
+        lambda: StubConfig(
+            survey_plan=SurveyPlan(send=True, delay_seconds=survey.DELAY_SECONDS),
+            survey_mail=SurveyMail(why_not="reopened"),
+        ),
+    ),
 }
 
 

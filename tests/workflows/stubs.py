@@ -35,6 +35,7 @@ from contracts.records import (
     PendingResult,
     RecordRef,
 )
+from contracts.survey import SurveyInput, SurveyMail, SurveyPlan
 from contracts.work import (
     CustomerLetterInput,
     CustomerLetterResult,
@@ -79,6 +80,9 @@ class StubConfig:
     archive_failures: int = 0  # DMS outages before archive_contact succeeds
     collected: list[int] = field(default_factory=list)  # records on the destruction list
     not_destroyable: dict[int, str] = field(default_factory=dict)  # record id -> why not
+    # the survey after a closing: none unless a scenario turns it on
+    survey_plan: SurveyPlan = field(default_factory=lambda: SurveyPlan(why_not="disabled"))
+    survey_mail: SurveyMail = field(default_factory=lambda: SurveyMail(why_not="reopened"))
 
 
 @dataclass
@@ -130,6 +134,8 @@ class Stubs:
             self.record_destruction_decision,
             self.destroy_record,
             self.issue_destruction_certificate,
+            self.plan_survey,
+            self.prepare_survey_mail,
         ]
 
     def _plan(self, received_at: str) -> WorkPlan:
@@ -217,6 +223,18 @@ class Stubs:
     async def issue_destruction_certificate(self, inp: CertificateInput) -> CertificateResult:
         self._record("issue_destruction_certificate", inp)
         return CertificateResult(self.CERTIFICATE_ID, "0" * 64)
+
+    # --- survey -----------------------------------------------------------------------
+
+    @activity.defn(name="plan_survey")
+    async def plan_survey(self, inp: SurveyInput) -> SurveyPlan:
+        self._record("plan_survey", inp)
+        return self.config.survey_plan
+
+    @activity.defn(name="prepare_survey_mail")
+    async def prepare_survey_mail(self, inp: SurveyInput) -> SurveyMail:
+        self._record("prepare_survey_mail", inp)
+        return self.config.survey_mail
 
 
 def signatures(activities: list) -> dict[str, tuple]:

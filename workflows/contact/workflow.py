@@ -70,6 +70,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contact.work import WorkPart
     from workflows.options import DB_ACTIVITY, SEND_ACTIVITY
     from workflows.records import start_archive
+    from workflows.survey.workflow import start_survey
 
 KEY_PRODUCT = SearchAttributeKey.for_keyword(SA_PRODUCT)
 KEY_CHANNEL = SearchAttributeKey.for_keyword(SA_CHANNEL)
@@ -99,9 +100,13 @@ class ContactWorkflow:
         if opened.ack_message_id is not None:
             await self._send(opened.ack_message_id)
 
+        closings = 0
         while True:
             await self._work_until_closed()
+            closings += 1
             await start_archive(inp.contact_id, inp.reference)  # the record, to the DMS
+            if workflow.patched("survey-after-close"):  # contacts closed before it: none
+                await start_survey(inp.contact_id, closings)
             if not await self._reopened_within_window():
                 break
         await workflow.wait_condition(workflow.all_handlers_finished)
