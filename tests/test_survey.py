@@ -27,7 +27,7 @@ from devstack.demo.seed import seed_demo
 from devstack.mail_sandbox import SmtpSink
 from runtime.worker import build_worker
 from services.survey.tokens import make_token
-from tests.api_support import client_for, running_app
+from tests.api_support import client_for, login, running_app
 from tests.conftest import free_port
 from tests.test_contact_workflow import customer_mail, eventually
 
@@ -160,6 +160,15 @@ async def test_survey_sent_after_close_and_answered_once_by_link(survey_stack):
     assert expired.status_code == 410 and "verlopen" in expired.text
     async with db() as s:
         assert len((await s.exec(select(SatisfactionScore))).all()) == 1
+
+    # the answer on the contact's page and on the customer's klantbeeld
+    await login(http, db, "agent")
+    page = await http.get(f"/contacts/{contact.reference}")
+    assert page.status_code == 200
+    assert "4 van 5" in page.text and "Snel en vriendelijk geholpen." in page.text
+    klantbeeld = await http.get(f"/customers/{contact.customer_id}")
+    assert klantbeeld.status_code == 200
+    assert "4 van 5" in klantbeeld.text and contact.reference in klantbeeld.text
 
 
 async def test_no_survey_after_reopen_and_one_for_the_next_closing(survey_stack):

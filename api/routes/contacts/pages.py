@@ -27,6 +27,7 @@ from services.access import ASSIGN_CONTACTS
 from services.contacts import decisions
 from services.contacts.views import assignable_users, load_contact_detail
 from services.decisions import DecisionRefused
+from services.survey.views import contact_answers
 from services.work.access import user_lines
 from ui import i18n
 from ui.i18n import refusal_text
@@ -85,6 +86,7 @@ async def contact_page(
         done=done if done in DONE_KEYS else None,
         may_claim=may_claim,
         customer_name=customer.display_name if customer else "",
+        survey_answers=await contact_answers(ctx.session, detail.contact.id),
     )
 
 
