@@ -33,6 +33,7 @@ from db.models.contacts import Contact
 from services.access import SUPERVISORS, Viewer, get_contact_for_user, require_role
 from services.phone import agents, decisions
 from services.phone.views import agent_states, start_of_today, wallboard
+from services.survey.today import satisfaction_today
 
 log = logging.getLogger(__name__)
 
@@ -141,9 +142,11 @@ async def wallboard_json(request: Request, viewer: Supervisor, session: DbSessio
     figures = await wallboard(session, viewer.product_ids, start_of_today(), level)
     # the agents' states from the same moment, so the two tables agree
     agent_rows = await agent_states(session, viewer.product_ids)
+    today = await satisfaction_today(session, viewer.product_ids, start_of_today())
     return {
         "service_level_s": level,
         "queues": [f.to_json() for f in figures],
+        "satisfaction": today.to_json(),
         "agents": [
             {"full_name": a.full_name, "queue": a.queue, "state": a.state, "reason": a.pause_reason}
             for a in agent_rows
@@ -164,6 +167,7 @@ async def wallboard_page(request: Request, viewer: Supervisor, session: DbSessio
         agents=agent_rows,
         level=level,
         target=SERVICE_LEVEL_TARGET_PCT,
+        satisfaction=await satisfaction_today(session, viewer.product_ids, start_of_today()),
     )
 
 
