@@ -36,6 +36,7 @@ from api.routes import (
     records,
     reports,
     search,
+    survey,
     topdesk,
     work,
 )
@@ -127,6 +128,7 @@ def api_router() -> APIRouter:
     router.include_router(reports.api_router)
     router.include_router(public.api_router)
     router.include_router(topdesk.api_router)
+    router.include_router(survey.api_router)
     return router
 
 

@@ -184,6 +184,13 @@ class Settings(BaseSettings):
     webform_max_body_bytes: int = Field(30 * 1024 * 1024, ge=1024)  # a whole post
     webform_message_max_chars: int = Field(10_000, ge=100)
 
+    # --- satisfaction survey ------------------------------------------------------
+    # Key of the HMAC that signs the survey links; derived from secret_key when unset.
+    # Changing it makes every link sent so far read as tampered.
+    survey_secret: SecretStr | None = None
+    survey_link_days: int = Field(30, ge=1, le=365)  # a survey link works this long
+    survey_comment_max_chars: int = Field(2000, ge=100, le=20_000)
+
     @field_validator("database_url")
     @classmethod
     def _database_url_is_postgres(cls, v: str) -> str:

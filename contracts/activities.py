@@ -34,6 +34,7 @@ from contracts.records import (
     RecordRef,
 )
 from contracts.reports import WeeklyReportInput, WeeklyReportResult
+from contracts.survey import SurveyInput, SurveyMail, SurveyPlan
 from contracts.topdesk import CreatedIncident, IncidentRef, PollResult, TroubleInput
 from contracts.work import (
     CustomerLetterInput,
@@ -144,6 +145,18 @@ class TopdeskActivityApi:
         raise _declared_only()
 
 
+class SurveyActivityApi:
+    """Whether a closing gets a survey, and its mail (activities/survey.py)."""
+
+    @activity.defn(name="plan_survey")
+    async def plan_survey(self, inp: SurveyInput) -> SurveyPlan:
+        raise _declared_only()
+
+    @activity.defn(name="prepare_survey_mail")
+    async def prepare_survey_mail(self, inp: SurveyInput) -> SurveyMail:
+        raise _declared_only()
+
+
 INTERFACES = (
     ContactActivityApi,
     WorkActivityApi,
@@ -151,4 +164,5 @@ INTERFACES = (
     RecordsActivityApi,
     ReportActivityApi,
     TopdeskActivityApi,
+    SurveyActivityApi,
 )

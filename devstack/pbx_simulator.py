@@ -27,6 +27,7 @@ import logging
 import time
 from dataclasses import dataclass, field
 
+from devstack import pbx_survey
 from devstack.pbx_templates import (
     EOL,
     MEMBER_TEMPLATE,
@@ -451,7 +452,15 @@ class PbxSimulator:
             _response("Success" if ok else "Error", aid, Message="Hung up" if ok else "No call")
         )
 
+    def _action_pulsesimsurvey(self, session, action, aid) -> None:
+        self.post_call_survey(action.get("linkedid", ""), action.get("score", ""))
+        session.write(_response("Success", aid, Message="Survey answered"))
+
     # --- calls ------------------------------------------------------------------------
+
+    def post_call_survey(self, linkedid: str, score: str, number: str = "") -> None:
+        """The caller keys a score after the agent hung up (devstack/pbx_survey.py)."""
+        self._broadcast(pbx_survey.survey_event(linkedid, number, score))
 
     def _new_id(self) -> str:
         return f"{int(time.time())}.{next(self._ids)}"

@@ -10,6 +10,7 @@ from activities.contacts import ContactActivities, all_activities
 from activities.phone import PhoneActivities, phone_activities
 from activities.records import RecordsActivities, records_activities
 from activities.reports import ReportActivities, report_activities
+from activities.survey import SurveyActivities, survey_activities
 from activities.topdesk import TopdeskActivities, topdesk_activities
 from activities.work import WorkActivities, all_work_activities
 from config.settings import Settings
@@ -18,6 +19,7 @@ from workflows.contact.workflow import ContactWorkflow
 from workflows.incident.workflow import IncidentWorkflow
 from workflows.records import ArchiveContactWorkflow, DestructionListWorkflow
 from workflows.reports import WeeklyReportWorkflow
+from workflows.survey.workflow import SurveyWorkflow
 
 WORKFLOWS = [
     ContactWorkflow,
@@ -25,6 +27,7 @@ WORKFLOWS = [
     DestructionListWorkflow,
     WeeklyReportWorkflow,
     IncidentWorkflow,
+    SurveyWorkflow,
 ]
 
 
@@ -37,6 +40,7 @@ def activities_for(settings: Settings, sessionmaker) -> list:
         + records_activities(RecordsActivities(sessionmaker, settings))
         + report_activities(ReportActivities(sessionmaker, settings, translator))
         + topdesk_activities(TopdeskActivities(sessionmaker, settings))
+        + survey_activities(SurveyActivities(sessionmaker, settings))
     )
 
 

@@ -22,6 +22,7 @@ from ui.catalogs import (
     privacy,
     records,
     reports,
+    survey,
     topdesk,
     user_admin,
     wallboard,
@@ -45,6 +46,7 @@ CATALOGS = (
     records,
     reports,
     topdesk,
+    survey,
     user_admin,
     webform,
     wallboard,
@@ -104,6 +106,8 @@ EVENT_KINDS = (
     "topdesk_answered",
     "topdesk_unauthorized",
     "topdesk_rejected",
+    "survey_sent",  # these two: labels in ui/catalogs/survey.py
+    "survey_answered",
 )
 
 MISSING_NAME = "—"

@@ -46,6 +46,7 @@ from adapters.ami.events import (
 )
 from adapters.ami.reconnecting import BackoffManager
 from channels.phone.store import PhoneStore
+from channels.phone.survey import keypad_score, record_keypad_score
 from config.settings import Settings
 from contracts.contact import contact_workflow_id
 from contracts.phone import ABANDON, COMPLETE, CONNECT, GONE, HANGUP, CallEvent
@@ -138,6 +139,13 @@ class AmiBridge:
         the connection inside the protocol)."""
         try:
             self.counts["events"] += 1
+            survey = keypad_score(message)
+            if survey is not None:  # in the call's lane: after its registration
+                sessionmaker = self.store.sessionmaker
+                self._lane(
+                    f"call:{survey.linkedid}", lambda: record_keypad_score(sessionmaker, survey)
+                )
+                return
             action = map_event(message)
             if action is None:
                 return

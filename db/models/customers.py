@@ -86,6 +86,18 @@ class SatisfactionScore(SQLModel, table=True):
     score: int = Field(ge=1, le=5)
     comment: str = Field(default="", sa_column=Column(Text, nullable=False, server_default=""))
     at: datetime = ts(nullable=False, server_default=text("now()"))
+    # What the answer is about, fixed when it is given (the reports cut by these).
+    product_id: int | None = Field(default=None, foreign_key="products.id")
+    channel: str = Field(default="", max_length=20, sa_column_kwargs={"server_default": ""})
+    reason_id: int | None = Field(
+        default=None, foreign_key="contact_reasons.id", ondelete="SET NULL"
+    )
+    agent_id: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    # The invitation it answers: unique, so a link or a keypad answers once.
+    invitation_id: int | None = Field(
+        default=None, foreign_key="survey_invitations.id", unique=True, ondelete="SET NULL"
+    )
+    via: str = Field(default="", max_length=10, sa_column_kwargs={"server_default": ""})
 
 
 # --- knowledge base (IKB) -------------------------------------------------------------

@@ -15,6 +15,7 @@ from services.reports import (
     handling,
     phone,
     resolution,
+    satisfaction,
     volumes,
     written,
 )
@@ -73,6 +74,16 @@ FAMILIES: dict[str, Family] = {
         ),
         Family("handling", (_plain(handling.phone_handling), _plain(handling.written_handling))),
         Family("agents", (_plain(agents.per_agent),), agent_level=True),
+        Family(
+            "satisfaction",
+            (
+                _plain(satisfaction.by_product),
+                _plain(satisfaction.by_channel),
+                _plain(satisfaction.by_reason),
+                _plain(satisfaction.comments),
+            ),
+        ),
+        Family("satisfaction_agents", (_plain(satisfaction.by_agent),), agent_level=True),
     )
 }
 

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from contracts.survey import SurveyMail, SurveyPlan
 from contracts.topdesk import PollResult
 from contracts.work import LineTargets, WorkPlan
 from tests.workflows import contact_scenarios as contact
 from tests.workflows import records_scenarios as records
 from tests.workflows import reports_scenarios as reports
+from tests.workflows import survey_scenarios as survey
 from tests.workflows import topdesk_scenarios as topdesk
 from tests.workflows.harness import Outcome, Scenario, run_scenario
 from tests.workflows.records_scenarios import ON_HOLD
@@ -71,6 +73,20 @@ SCENARIOS: dict[str, Entry] = {
         lambda: StubConfig(
             topdesk_refusals=1,
             topdesk_polls=[PollResult("In progress", False, 1), PollResult("Completed", True, 1)],
+        ),
+    ),
+    "survey_sent": Entry(
+        survey.survey_sent,
+        lambda: StubConfig(
+            survey_plan=SurveyPlan(send=True, delay_seconds=survey.DELAY_SECONDS),
+            survey_mail=SurveyMail(message_id=survey.SURVEY_MESSAGE_ID),
+        ),
+    ),
+    "survey_reopened": Entry(
+        survey.survey_reopened,
+        lambda: StubConfig(
+            survey_plan=SurveyPlan(send=True, delay_seconds=survey.DELAY_SECONDS),
+            survey_mail=SurveyMail(why_not="reopened"),
         ),
     ),
 }

@@ -36,6 +36,7 @@ from contracts.records import (
     RecordRef,
 )
 from contracts.reports import WeeklyReportInput, WeeklyReportResult
+from contracts.survey import SurveyInput, SurveyMail, SurveyPlan
 from contracts.topdesk import PollResult
 from contracts.work import (
     CustomerLetterInput,
@@ -85,6 +86,9 @@ class StubConfig:
     report_mail_failures: int = 0  # mail server outages before the weekly report goes out
     topdesk_refusals: int = 0  # create attempts whose login TOPdesk refuses
     topdesk_polls: list[PollResult] = field(default_factory=lambda: [PollResult("Completed", True)])
+    # the survey after a closing: none unless a scenario turns it on
+    survey_plan: SurveyPlan = field(default_factory=lambda: SurveyPlan(why_not="disabled"))
+    survey_mail: SurveyMail = field(default_factory=lambda: SurveyMail(why_not="reopened"))
 
 
 @dataclass
@@ -139,6 +143,8 @@ class Stubs(TopdeskStubs):
             self.issue_destruction_certificate,
             self.mail_weekly_report,
             *self.topdesk_activities(),
+            self.plan_survey,
+            self.prepare_survey_mail,
         ]
 
     def _plan(self, received_at: str) -> WorkPlan:
@@ -236,6 +242,18 @@ class Stubs(TopdeskStubs):
         if self._report_attempts <= self.config.report_mail_failures:
             raise RuntimeError("mail server unavailable")
         return WeeklyReportResult(week_first="2026-03-02", sent=2)
+
+    # --- survey -----------------------------------------------------------------------
+
+    @activity.defn(name="plan_survey")
+    async def plan_survey(self, inp: SurveyInput) -> SurveyPlan:
+        self._record("plan_survey", inp)
+        return self.config.survey_plan
+
+    @activity.defn(name="prepare_survey_mail")
+    async def prepare_survey_mail(self, inp: SurveyInput) -> SurveyMail:
+        self._record("prepare_survey_mail", inp)
+        return self.config.survey_mail
 
 
 def signatures(activities: list) -> dict[str, tuple]:

@@ -221,6 +221,16 @@
       }
       if (data.agents) showAgents(data.agents);
       if (data.written) showWritten(data.written);
+      if (data.satisfaction) showSatisfaction(data.satisfaction);
+    }
+    function showSatisfaction(today) {
+      const box = document.querySelector(".wb-csat");
+      if (!box) return;
+      box.querySelector("[data-field='csat']").textContent =
+        today.csat === null ? "—" : today.csat + " %";
+      box.querySelector("[data-field='csat_detail']").textContent = box.dataset.detail
+        .replace("{answers}", today.answers)
+        .replace("{average}", today.average === null ? "—" : today.average);
     }
     function showWritten(rows) {
       for (const w of rows) {

@@ -71,6 +71,7 @@ with workflow.unsafe.imports_passed_through():
     from workflows.contact.work import WorkPart
     from workflows.options import DB_ACTIVITY, SEND_ACTIVITY
     from workflows.records import start_archive
+    from workflows.survey.workflow import start_survey
 
 KEY_PRODUCT = SearchAttributeKey.for_keyword(SA_PRODUCT)
 KEY_CHANNEL = SearchAttributeKey.for_keyword(SA_CHANNEL)
@@ -100,9 +101,12 @@ class ContactWorkflow:
         if opened.ack_message_id is not None:
             await self._send(opened.ack_message_id)
 
+        closings = 0
         while True:
             await self._work_until_closed()
+            closings += 1
             await start_archive(inp.contact_id, inp.reference)  # the record, to the DMS
+            await start_survey(inp.contact_id, closings)  # it decides whether one goes out
             if not await self._reopened_within_window():
                 break
         await workflow.wait_condition(workflow.all_handlers_finished)

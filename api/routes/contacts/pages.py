@@ -27,6 +27,7 @@ from services.access import ASSIGN_CONTACTS
 from services.contacts import decisions
 from services.contacts.views import assignable_users, load_contact_detail
 from services.decisions import DecisionRefused
+from services.survey.views import contact_answers
 from services.topdesk.views import incidents_of
 from services.work.access import user_lines
 from ui import i18n
@@ -89,6 +90,7 @@ async def contact_page(
         customer_name=customer.display_name if customer else "",
         topdesk=await incidents_of(ctx.session, detail.contact.id),
         topdesk_on=bool(ctx.settings.topdesk_url),
+        survey_answers=await contact_answers(ctx.session, detail.contact.id),
     )
 
 

@@ -25,6 +25,7 @@ from services.customers import service as cust
 from services.customers.edits import committed
 from services.customers.klantbeeld import customer_view, register_data
 from services.customers.merging import merges_of, possible_duplicates
+from services.survey.views import customer_answers
 
 router = APIRouter(tags=["customers"])
 
@@ -68,6 +69,9 @@ async def klantbeeld_page(
         v=view,
         history=await cust.history(ctx.session, customer_id, limit=20, viewer=ctx.viewer),
         merges=await merges_of(ctx.session, customer_id),
+        survey_answers=await customer_answers(
+            ctx.session, customer_id, ctx.viewer.product_ids or ()
+        ),
         error=error,
         done=done if done in DONE_KEYS else None,
         identifier_kinds=IDENTIFIER_KINDS,

@@ -35,6 +35,7 @@ from services.phone import agents, decisions
 from services.phone.views import agent_states, start_of_today, wallboard
 from services.reports.period import today_local
 from services.reports.today import written_today
+from services.survey.today import satisfaction_today
 
 log = logging.getLogger(__name__)
 
@@ -144,10 +145,12 @@ async def wallboard_json(request: Request, viewer: Supervisor, session: DbSessio
     # the agents' states from the same moment, so the two tables agree
     agent_rows = await agent_states(session, viewer.product_ids)
     written = await written_today(session, viewer.product_ids, today_local())
+    today = await satisfaction_today(session, viewer.product_ids, start_of_today())
     return {
         "service_level_s": level,
         "queues": [f.to_json() for f in figures],
         "written": [w.to_json() for w in written],
+        "satisfaction": today.to_json(),
         "agents": [
             {"full_name": a.full_name, "queue": a.queue, "state": a.state, "reason": a.pause_reason}
             for a in agent_rows
@@ -170,6 +173,7 @@ async def wallboard_page(request: Request, viewer: Supervisor, session: DbSessio
         written=written,
         level=level,
         target=SERVICE_LEVEL_TARGET_PCT,
+        satisfaction=await satisfaction_today(session, viewer.product_ids, start_of_today()),
     )
 
 
