@@ -34,6 +34,7 @@ from tests.mail_routes import MAIL_PATH_IDS, MAIL_ROUTES
 from tests.phone_routes import PHONE_ROUTES, phone_body
 from tests.records_routes import RECORDS_ROUTES, records_body
 from tests.reports_routes import REPORTS_ROUTES
+from tests.survey_routes import SURVEY_ROUTES
 from tests.topdesk_routes import TOPDESK_ROUTES
 from tests.user_admin_routes import USER_ADMIN_PATH_IDS, USER_ADMIN_ROUTES, user_admin_body
 from tests.webform_routes import WEBFORM_PATH_IDS, WEBFORM_ROUTES
@@ -111,6 +112,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     **{key: Rule(**rule) for key, rule in REPORTS_ROUTES.items()},
     **{key: Rule(**rule) for key, rule in WEBFORM_ROUTES.items()},
     **{key: Rule(**rule) for key, rule in TOPDESK_ROUTES.items()},
+    **{key: Rule(**rule) for key, rule in SURVEY_ROUTES.items()},
 }
 
 # Demo users and the products they are accredited for (devstack.demo.seed).
