@@ -20,6 +20,7 @@ from contracts.contact import (
     SendMessageInput,
     SendMessageResult,
 )
+from contracts.line_state import PushLineStatesInput, PushLineStatesResult
 from contracts.phone import OriginateInput, OriginateResult, RecordCallInput, RecordCallResult
 from contracts.records import (
     ArchiveResult,
@@ -118,4 +119,18 @@ class RecordsActivityApi:
         raise _declared_only()
 
 
-INTERFACES = (ContactActivityApi, WorkActivityApi, PhoneActivityApi, RecordsActivityApi)
+class LineStateActivityApi:
+    """The phone lines' open/closed state into Asterisk's AstDB (activities/line_state.py)."""
+
+    @activity.defn(name="push_line_states")
+    async def push_line_states(self, inp: PushLineStatesInput) -> PushLineStatesResult:
+        raise _declared_only()
+
+
+INTERFACES = (
+    ContactActivityApi,
+    WorkActivityApi,
+    PhoneActivityApi,
+    RecordsActivityApi,
+    LineStateActivityApi,
+)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from temporalio.client import (
     Client,
     Schedule,
     ScheduleActionStartWorkflow,
     ScheduleAlreadyRunningError,
     ScheduleCalendarSpec,
+    ScheduleIntervalSpec,
     ScheduleOverlapPolicy,
     SchedulePolicy,
     ScheduleRange,
@@ -15,7 +18,14 @@ from temporalio.client import (
 )
 
 from config.settings import Settings
+from contracts.line_state import (
+    LINE_STATE_EVERY_MINUTES,
+    LINE_STATE_SCHEDULE_ID,
+    LINE_STATE_WORKFLOW_ID,
+    PushLineStatesInput,
+)
 from contracts.records import DESTRUCTION_SCHEDULE_ID, DestructionRunInput
+from workflows.line_state import LineStateWorkflow
 from workflows.records import DestructionListWorkflow
 
 
@@ -40,6 +50,28 @@ async def ensure_destruction_schedule(client: Client, settings: Settings) -> boo
     )
     try:
         await client.create_schedule(DESTRUCTION_SCHEDULE_ID, schedule)
+    except ScheduleAlreadyRunningError:
+        return False
+    return True
+
+
+async def ensure_line_state_schedule(client: Client, settings: Settings) -> bool:
+    """Push the phone lines' open/closed state every few minutes (True when created now),
+    so opening and closing time reach Asterisk without anyone editing the dialplan."""
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(
+            LineStateWorkflow.run,
+            PushLineStatesInput(),
+            id=LINE_STATE_WORKFLOW_ID,
+            task_queue=settings.temporal_task_queue,
+        ),
+        spec=ScheduleSpec(
+            intervals=[ScheduleIntervalSpec(every=timedelta(minutes=LINE_STATE_EVERY_MINUTES))]
+        ),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+    try:
+        await client.create_schedule(LINE_STATE_SCHEDULE_ID, schedule)
     except ScheduleAlreadyRunningError:
         return False
     return True

@@ -7,14 +7,16 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.contacts import ContactActivities, all_activities
+from activities.line_state import LineStateActivities, line_state_activities
 from activities.phone import PhoneActivities, phone_activities
 from activities.records import RecordsActivities, records_activities
 from activities.work import WorkActivities, all_work_activities
 from config.settings import Settings
 from workflows.contact.workflow import ContactWorkflow
+from workflows.line_state import LineStateWorkflow
 from workflows.records import ArchiveContactWorkflow, DestructionListWorkflow
 
-WORKFLOWS = [ContactWorkflow, ArchiveContactWorkflow, DestructionListWorkflow]
+WORKFLOWS = [ContactWorkflow, ArchiveContactWorkflow, DestructionListWorkflow, LineStateWorkflow]
 
 
 def activities_for(settings: Settings, sessionmaker) -> list:
@@ -24,6 +26,7 @@ def activities_for(settings: Settings, sessionmaker) -> list:
         + all_work_activities(WorkActivities(sessionmaker, settings))
         + phone_activities(PhoneActivities(sessionmaker, settings))
         + records_activities(RecordsActivities(sessionmaker, settings))
+        + line_state_activities(LineStateActivities(sessionmaker, settings))
     )
 
 
