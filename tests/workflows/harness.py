@@ -33,6 +33,7 @@ def workflow_class(name: str) -> type:
 ContactWorkflow = workflow_class("ContactWorkflow")
 ArchiveContactWorkflow = workflow_class("ArchiveContactWorkflow")
 DestructionListWorkflow = workflow_class("DestructionListWorkflow")
+LineStateWorkflow = workflow_class("LineStateWorkflow")
 
 WAIT_SECONDS = 30.0  # generous: the machines running the suite are shared
 

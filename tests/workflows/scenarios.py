@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from contracts.work import LineTargets, WorkPlan
 from tests.workflows import contact_scenarios as contact
+from tests.workflows import line_state_scenarios as line_state
 from tests.workflows import records_scenarios as records
 from tests.workflows.harness import Outcome, Scenario, run_scenario
 from tests.workflows.records_scenarios import ON_HOLD
@@ -62,6 +63,7 @@ SCENARIOS: dict[str, Entry] = {
         ),
     ),
     "empty_destruction_list": Entry(records.empty_destruction_list),
+    "line_state": Entry(line_state.push),
 }
 
 
