@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from api.deps import Admin, AdminContext, DbSession, RequestContext
+from api.routes.admin.line_refresh import then_refresh_lines
 from api.routes.admin.work.setup import api_change, form_change, screen
 from api.validation import IntId
 from services.admin.products.catalog import (
@@ -172,7 +173,9 @@ async def phone_line_form(
         callback_enabled=callback_enabled,
         answer_within_seconds=int(within) if within else None,
     )
-    change = save_line(ctx.session, ctx.viewer, ctx.origin, product_id, data)
+    change = then_refresh_lines(
+        ctx, save_line(ctx.session, ctx.viewer, ctx.origin, product_id, data)
+    )
     return await form_change(ctx, change, again, f"/admin/products/{product_id}/phone-line")
 
 
@@ -201,4 +204,5 @@ async def api_phone_line(product_id: IntId, viewer: Admin, session: DbSession):
 
 @router.put("/api/admin/products/{product_id}/phone-line", response_model=PhoneLineOut)
 async def api_save_phone_line(product_id: IntId, body: PhoneLineIn, ctx: AdminContext):
-    return await api_change(save_line(ctx.session, ctx.viewer, ctx.origin, product_id, body))
+    change = save_line(ctx.session, ctx.viewer, ctx.origin, product_id, body)
+    return await api_change(then_refresh_lines(ctx, change))
