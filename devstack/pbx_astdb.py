@@ -10,10 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
-def closed_prompt(product: str) -> str:
-    return f"pulse/{product.lower()}/closed"
-
-
 @dataclass
 class AstDb:
     values: dict[tuple[str, str], str] = field(default_factory=dict)
@@ -40,9 +36,14 @@ class AstDb:
     def is_open(self, product: str) -> bool:
         return self.values.get((f"pulse/{product.lower()}", "open"), "1") != "0"
 
+    def closed_prompt(self, product: str) -> str:
+        """The admin's closed prompt, else the product's default (as the dialplan)."""
+        family = f"pulse/{product.lower()}"
+        return self.values.get((family, "closed")) or f"{family}/closed"
+
     def answer_closed(self, product: str, caller: str) -> bool:
         """The IVR's check: True (and the closed message played) when the line is closed."""
         if self.is_open(product):
             return False
-        self.played.append((caller, closed_prompt(product)))
+        self.played.append((caller, self.closed_prompt(product)))
         return True

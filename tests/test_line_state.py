@@ -11,9 +11,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlmodel import select
+
 from activities.line_state import LineStateActivities
 from adapters.ami.client import AmiClient, AmiConfig
 from contracts.line_state import PushLineStatesInput
+from db.models.contacts import Product
+from db.models.phone import PhoneLine
 from devstack.pbx_simulator import PbxSimulator
 from services.admin.work_setup.calendar import ClosingDayIn, add_closing_day, remove_closing_day
 from tests.api_support import seeded
@@ -53,7 +57,7 @@ async def test_closing_day_closes_the_line_in_astdb_and_reopens(db, settings):
             assert await db_get(ami, "pulse/big", "open") == "0"
             assert await db_get(ami, "pulse/uzi", "closing_day") == DAY.isoformat()
             assert await call(ami, "big", "big-register") == "Closed message played"
-            assert sim.astdb.played == [("0612345678", "pulse/big/closed")]
+            assert sim.astdb.played == [("0612345678", "pulse/big/closed")]  # the default
 
             async with db() as s:
                 await remove_closing_day(s, ADMIN, None, DAY)
@@ -62,6 +66,20 @@ async def test_closing_day_closes_the_line_in_astdb_and_reopens(db, settings):
             assert sim.astdb.values[("pulse/big", "closing_day")] == ""  # written, empty
             assert await call(ami, "big", "big-register") == "Call queued"
             assert len(sim.astdb.played) == 1
+
+            # the admin's prompt and callback switch travel with the state
+            async with db() as s:
+                line = (
+                    await s.exec(select(PhoneLine).join(Product).where(Product.code == "UZI"))
+                ).one()
+                line.closed_prompt, line.callback_enabled = "pulse/uzi/kerst", False
+                s.add(line)
+                await s.commit()
+            await acts.push_line_states(PushLineStatesInput(at=AT.replace("T10:00", "T18:00")))
+            assert await db_get(ami, "pulse/uzi", "callback") == "0"
+            assert await db_get(ami, "pulse/big", "callback") == "1"
+            assert await call(ami, "uzi", "uzi-register") == "Closed message played"
+            assert sim.astdb.played[-1] == ("0612345678", "pulse/uzi/kerst")
         finally:
             ami.close()
 
