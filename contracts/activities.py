@@ -20,6 +20,7 @@ from contracts.contact import (
     SendMessageInput,
     SendMessageResult,
 )
+from contracts.line_state import PushLineStatesInput, PushLineStatesResult
 from contracts.phone import OriginateInput, OriginateResult, RecordCallInput, RecordCallResult
 from contracts.records import (
     ArchiveResult,
@@ -157,6 +158,14 @@ class SurveyActivityApi:
         raise _declared_only()
 
 
+class LineStateActivityApi:
+    """The phone lines' open/closed state into Asterisk's AstDB (activities/line_state.py)."""
+
+    @activity.defn(name="push_line_states")
+    async def push_line_states(self, inp: PushLineStatesInput) -> PushLineStatesResult:
+        raise _declared_only()
+
+
 INTERFACES = (
     ContactActivityApi,
     WorkActivityApi,
@@ -165,4 +174,5 @@ INTERFACES = (
     ReportActivityApi,
     TopdeskActivityApi,
     SurveyActivityApi,
+    LineStateActivityApi,
 )

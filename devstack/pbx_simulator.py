@@ -28,6 +28,7 @@ import time
 from dataclasses import dataclass, field
 
 from devstack import pbx_survey
+from devstack.pbx_astdb import AstDb
 from devstack.pbx_templates import (
     EOL,
     MEMBER_TEMPLATE,
@@ -131,6 +132,7 @@ class PbxSimulator:
         self.sessions: set[Session] = set()
         self.connect_sent: dict[str, float] = {}  # linkedid -> perf_counter of AgentConnect
         self.originates: list[dict[str, str]] = []
+        self.astdb = AstDb()  # DBPut / DBGet, and the IVR's open/closed check on it
         self._server: asyncio.AbstractServer | None = None
         self._serving: set[asyncio.Task] = set()
         self._ids = itertools.count(int(time.time() * 100) % 10**7)
@@ -433,10 +435,28 @@ class PbxSimulator:
             )
 
     def _action_pulsesimcall(self, session, action, aid) -> None:
-        linkedid = self.call_in(
-            action.get("queue", ""), action.get("calleridnum", ""), action.get("calleridname", "")
-        )
+        number, product = action.get("calleridnum", ""), action.get("product", "")
+        if product and self.astdb.answer_closed(product, number):
+            return session.write(_response("Success", aid, Message="Closed message played"))
+        linkedid = self.call_in(action.get("queue", ""), number, action.get("calleridname", ""))
         session.write(_response("Success", aid, Message="Call queued", Linkedid=linkedid))
+
+    def _action_dbput(self, session, action, aid) -> None:
+        fields = self.astdb.put(action)
+        session.write(_response(fields.pop("Response"), aid, **fields))
+
+    def _action_dbget(self, session, action, aid) -> None:
+        response, events = self.astdb.get(action)
+        session.write(_response(response.pop("Response"), aid, **response))
+        for fields in events:
+            session.write(_event(fields.pop("Event"), ActionID=aid, **fields))
+
+    def dial_in(self, product: str, queue: str, number: str) -> str | None:
+        """A caller dials a product's number: the closed message (None) when AstDB says
+        the line is closed, else the caller joins the queue (its linkedid)."""
+        if self.astdb.answer_closed(product, number):
+            return None
+        return self.call_in(queue, number)
 
     def _action_pulsesimanswer(self, session, action, aid) -> None:
         ok = self.answer(action.get("linkedid", ""), action.get("membername") or None)

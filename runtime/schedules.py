@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from datetime import timedelta
 
 from temporalio.client import (
     Client,
@@ -10,6 +11,7 @@ from temporalio.client import (
     ScheduleActionStartWorkflow,
     ScheduleAlreadyRunningError,
     ScheduleCalendarSpec,
+    ScheduleIntervalSpec,
     ScheduleOverlapPolicy,
     SchedulePolicy,
     ScheduleRange,
@@ -18,8 +20,15 @@ from temporalio.client import (
 from temporalio.service import RPCError
 
 from config.settings import Settings
+from contracts.line_state import (
+    LINE_STATE_EVERY_MINUTES,
+    LINE_STATE_SCHEDULE_ID,
+    LINE_STATE_WORKFLOW_ID,
+    PushLineStatesInput,
+)
 from contracts.records import DESTRUCTION_SCHEDULE_ID, DestructionRunInput
 from contracts.reports import WEEKLY_REPORT_SCHEDULE_ID, WeeklyReportInput
+from workflows.line_state import LineStateWorkflow
 from workflows.records import DestructionListWorkflow
 from workflows.reports import WeeklyReportWorkflow
 
@@ -78,6 +87,28 @@ async def ensure_weekly_report_schedule(client: Client, settings: Settings) -> b
     )
     try:
         await client.create_schedule(WEEKLY_REPORT_SCHEDULE_ID, schedule)
+    except ScheduleAlreadyRunningError:
+        return False
+    return True
+
+
+async def ensure_line_state_schedule(client: Client, settings: Settings) -> bool:
+    """Push the phone lines' open/closed state every few minutes (True when created now),
+    so opening and closing time reach Asterisk without anyone editing the dialplan."""
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(
+            LineStateWorkflow.run,
+            PushLineStatesInput(),
+            id=LINE_STATE_WORKFLOW_ID,
+            task_queue=settings.temporal_task_queue,
+        ),
+        spec=ScheduleSpec(
+            intervals=[ScheduleIntervalSpec(every=timedelta(minutes=LINE_STATE_EVERY_MINUTES))]
+        ),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+    try:
+        await client.create_schedule(LINE_STATE_SCHEDULE_ID, schedule)
     except ScheduleAlreadyRunningError:
         return False
     return True

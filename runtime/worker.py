@@ -7,6 +7,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 
 from activities.contacts import ContactActivities, all_activities
+from activities.line_state import LineStateActivities, line_state_activities
 from activities.phone import PhoneActivities, phone_activities
 from activities.records import RecordsActivities, records_activities
 from activities.reports import ReportActivities, report_activities
@@ -17,6 +18,7 @@ from config.settings import Settings
 from ui.i18n import translator
 from workflows.contact.workflow import ContactWorkflow
 from workflows.incident.workflow import IncidentWorkflow
+from workflows.line_state import LineStateWorkflow
 from workflows.records import ArchiveContactWorkflow, DestructionListWorkflow
 from workflows.reports import WeeklyReportWorkflow
 from workflows.survey.workflow import SurveyWorkflow
@@ -28,6 +30,7 @@ WORKFLOWS = [
     WeeklyReportWorkflow,
     IncidentWorkflow,
     SurveyWorkflow,
+    LineStateWorkflow,
 ]
 
 
@@ -41,6 +44,7 @@ def activities_for(settings: Settings, sessionmaker) -> list:
         + report_activities(ReportActivities(sessionmaker, settings, translator))
         + topdesk_activities(TopdeskActivities(sessionmaker, settings))
         + survey_activities(SurveyActivities(sessionmaker, settings))
+        + line_state_activities(LineStateActivities(sessionmaker, settings))
     )
 
 

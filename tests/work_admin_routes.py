@@ -9,6 +9,7 @@ route of the walk edits); tests/test_work_admin.py deletes for real.
 from __future__ import annotations
 
 from services.access import ADMINISTER
+from tests.product_admin_routes import PRODUCT_ADMIN_BODIES, PRODUCT_ADMIN_ROUTES
 
 A = {"roles": ADMINISTER}
 KEEP = {"roles": ADMINISTER, "exercise": False}
@@ -45,6 +46,7 @@ WORK_ADMIN_ROUTES: dict[tuple[str, str], dict] = {
     ("GET", "/api/admin/work/templates"): A,
     ("POST", "/api/admin/work/templates"): A,
     ("PUT", "/api/admin/work/templates/{template_id}"): A,
+    **PRODUCT_ADMIN_ROUTES,
 }
 
 # Seeded demo data (devstack.demo.work; tables restart at 1): policy 1 is product 1's
@@ -88,6 +90,7 @@ BODIES: dict[tuple[str, str], dict] = {
     ("POST", "/admin/work/templates/{template_id}"): {"data": {"title": "T", "body": "Tekst"}},
     ("POST", "/api/admin/work/templates"): {"json": {**TEMPLATE, "code": "walk_api"}},
     ("PUT", "/api/admin/work/templates/{template_id}"): {"json": {**TEMPLATE, "code": "walk_put"}},
+    **PRODUCT_ADMIN_BODIES,
 }
 
 

@@ -168,6 +168,10 @@ class AmiClient:
             raise AmiError(response.get("Message") or f"{action['Action']} refused")
         return response.get("Message", "")
 
+    async def db_put(self, family: str, key: str, value: str) -> str:
+        """Write one AstDB key (what the dialplan reads with ${DB(family/key)})."""
+        return await self._simple({"Action": "DBPut", "Family": family, "Key": key, "Val": value})
+
     async def queue_add(self, queue: str, interface: str, member_name: str) -> str:
         return await self._simple(
             {

@@ -1,4 +1,5 @@
-"""The mail intake process: one IMAP watcher per product mailbox.
+"""The mail intake process: one IMAP watcher per active product mailbox, kept in
+step with the products table (channels/email/reconcile.py).
 
     python -m channels.email.service
 
@@ -12,13 +13,11 @@ import asyncio
 import logging
 import signal
 
-from sqlmodel import select
-
 from channels.email.intake import MailIntake
+from channels.email.reconcile import WatcherSet
 from channels.email.watcher import MailboxWatcher
 from config.settings import Settings, get_settings
 from db.migrate import upgrade
-from db.models.contacts import Product
 from db.session import make_engine, make_sessionmaker
 
 log = logging.getLogger("pulse.intake")
@@ -66,24 +65,19 @@ async def main() -> None:
     upgrade(settings.database_url)
     engine = make_engine(settings)
     sessionmaker = make_sessionmaker(engine)
-    async with sessionmaker() as s:
-        mailboxes = list((await s.exec(select(Product.mailbox).where(Product.active))).all())
     intake = MailIntake(sessionmaker, await temporal_when_up(settings), settings)
-    watchers = watchers_for(mailboxes, intake, settings)
-    tasks = [asyncio.create_task(w.run()) for w in watchers]
-    log.info(
-        "watching %d mailboxes on %s:%s", len(watchers), settings.imap_host, settings.imap_port
-    )
+    # mailboxes follow the products table (an admin adds one: it gets a watcher)
+    watchers = WatcherSet(sessionmaker, lambda box: watchers_for([box], intake, settings)[0])
+    reconciling = asyncio.create_task(watchers.run())
+    log.info("watching the product mailboxes on %s:%s", settings.imap_host, settings.imap_port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
-    for w in watchers:
-        await w.stop()
-    for t in tasks:
-        t.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
+    reconciling.cancel()
+    await asyncio.gather(reconciling, return_exceptions=True)
+    await watchers.stop_all()
     await engine.dispose()
 
 

@@ -69,6 +69,8 @@ class SendStatus(StrEnum):
 class ProductBase(SQLModel):
     code: str = Field(max_length=20, unique=True, index=True)
     name: str = Field(max_length=200)
+    # the English name; empty: the Dutch one is shown in English too
+    name_en: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     mailbox: str = Field(max_length=200, description="IMAP folder holding this product's mail")
     reply_from: str = Field(max_length=320, description="From address of replies and acks")
     register_url_template: str | None = Field(default=None, max_length=500)

@@ -27,6 +27,11 @@ class PhoneLine(SQLModel, table=True):
     inbound_number: str = Field(default="", max_length=32)
     # the reports' "answered within N seconds" for this queue (empty: the global setting)
     answer_within_seconds: int | None = None
+    # Asterisk sound names (e.g. pulse/big/welcome); empty: the dialplan's default
+    welcome_prompt: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    closed_prompt: str = Field(default="", max_length=120, sa_column_kwargs={"server_default": ""})
+    # offer "press 1 to be called back" while waiting in the queue
+    callback_enabled: bool = Field(default=True, sa_column_kwargs={"server_default": "true"})
 
 
 class PhoneCall(SQLModel, table=True):

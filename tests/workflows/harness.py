@@ -35,6 +35,7 @@ ArchiveContactWorkflow = workflow_class("ArchiveContactWorkflow")
 DestructionListWorkflow = workflow_class("DestructionListWorkflow")
 WeeklyReportWorkflow = workflow_class("WeeklyReportWorkflow")
 IncidentWorkflow = workflow_class("IncidentWorkflow")
+LineStateWorkflow = workflow_class("LineStateWorkflow")
 
 WAIT_SECONDS = 30.0  # generous: the machines running the suite are shared
 

@@ -10,6 +10,7 @@ from contracts.survey import SurveyMail, SurveyPlan
 from contracts.topdesk import PollResult
 from contracts.work import LineTargets, WorkPlan
 from tests.workflows import contact_scenarios as contact
+from tests.workflows import line_state_scenarios as line_state
 from tests.workflows import records_scenarios as records
 from tests.workflows import reports_scenarios as reports
 from tests.workflows import survey_scenarios as survey
@@ -89,6 +90,7 @@ SCENARIOS: dict[str, Entry] = {
             survey_mail=SurveyMail(why_not="reopened"),
         ),
     ),
+    "line_state": Entry(line_state.push),
 }
 
 

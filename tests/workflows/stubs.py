@@ -22,6 +22,7 @@ from contracts.contact import (
     SendMessageInput,
     SendMessageResult,
 )
+from contracts.line_state import PushLineStatesInput, PushLineStatesResult
 from contracts.phone import OriginateInput, OriginateResult, RecordCallInput, RecordCallResult
 from contracts.records import (
     ArchiveResult,
@@ -145,6 +146,7 @@ class Stubs(TopdeskStubs):
             *self.topdesk_activities(),
             self.plan_survey,
             self.prepare_survey_mail,
+            self.push_line_states,
         ]
 
     def _plan(self, received_at: str) -> WorkPlan:
@@ -196,6 +198,13 @@ class Stubs(TopdeskStubs):
     async def originate_callback(self, inp: OriginateInput) -> OriginateResult:
         self._record("originate_callback", inp)
         return OriginateResult(self.config.callback_outcome)
+
+    # --- phone lines' open/closed state -------------------------------------------------
+
+    @activity.defn(name="push_line_states")
+    async def push_line_states(self, inp: PushLineStatesInput) -> PushLineStatesResult:
+        self._record("push_line_states", inp)
+        return PushLineStatesResult(lines=6, open=False, closing_day=inp.at[:10])
 
     # --- records ----------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from api.deps import Admin, AdminContext, DbSession, RequestContext
+from api.routes.admin.line_refresh import then_refresh_lines
 from api.routes.admin.work.setup import api_change, form_change
 from api.routes.admin.work.setup import screen as render_screen
 from contracts.input_types import IsoDay
@@ -74,7 +75,7 @@ async def calendar_form(
         workdays=workdays,
         public_holidays=bool(public_holidays),
     )
-    change = save_calendar(ctx.session, ctx.viewer, ctx.origin, data)
+    change = then_refresh_lines(ctx, save_calendar(ctx.session, ctx.viewer, ctx.origin, data))
     return await form_change(ctx, change, calendar_page, PAGE)
 
 
@@ -87,12 +88,12 @@ async def closing_day_form(
     change = add_closing_day(
         ctx.session, ctx.viewer, ctx.origin, ClosingDayIn(day=day, label=label)
     )
-    return await form_change(ctx, change, calendar_page, PAGE)
+    return await form_change(ctx, then_refresh_lines(ctx, change), calendar_page, PAGE)
 
 
 @router.post("/admin/work/closing-days/{day}/delete", include_in_schema=False)
 async def remove_closing_day_form(day: IsoDay, ctx: AdminContext):
-    change = remove_closing_day(ctx.session, ctx.viewer, ctx.origin, day)
+    change = then_refresh_lines(ctx, remove_closing_day(ctx.session, ctx.viewer, ctx.origin, day))
     return await form_change(ctx, change, calendar_page, PAGE)
 
 
@@ -106,15 +107,21 @@ async def api_calendar(viewer: Admin, session: DbSession):
 
 @router.put("/api/admin/work/calendar", response_model=OfficeCalendarOut)
 async def api_save_calendar(body: OfficeCalendarIn, ctx: AdminContext):
-    return await api_change(save_calendar(ctx.session, ctx.viewer, ctx.origin, body))
+    return await api_change(
+        then_refresh_lines(ctx, save_calendar(ctx.session, ctx.viewer, ctx.origin, body))
+    )
 
 
 @router.post("/api/admin/work/closing-days", response_model=ClosingDayIn, status_code=201)
 async def api_add_closing_day(body: ClosingDayIn, ctx: AdminContext):
-    return await api_change(add_closing_day(ctx.session, ctx.viewer, ctx.origin, body))
+    return await api_change(
+        then_refresh_lines(ctx, add_closing_day(ctx.session, ctx.viewer, ctx.origin, body))
+    )
 
 
 @router.api_route("/api/admin/work/closing-days/{day}", methods=["DELETE"], status_code=204)
 async def api_remove_closing_day(day: IsoDay, ctx: AdminContext):
-    await api_change(remove_closing_day(ctx.session, ctx.viewer, ctx.origin, day))
+    await api_change(
+        then_refresh_lines(ctx, remove_closing_day(ctx.session, ctx.viewer, ctx.origin, day))
+    )
     return Response(status_code=204)
