@@ -24,7 +24,13 @@ from tests.test_work_admin import product_id
 
 HTML = {"Accept": "text/html"}
 PARAM = re.compile(r"\{(\w+)\}")
-TEXT_PARAMS = {"reference": "KCC-1999-000002", "product_code": "UZI", "day": "2026-12-24"}
+# path parameters that are not integer ids (a survey link's token is a signed string)
+TEXT_PARAMS = {
+    "reference": "KCC-1999-000002",
+    "product_code": "UZI",
+    "day": "2026-12-24",
+    "token": "not-a-link",
+}
 
 
 @pytest_asyncio.fixture
