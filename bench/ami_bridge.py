@@ -124,10 +124,13 @@ class MemoryStore:
     def __init__(self) -> None:
         self.calls: dict[str, CallRef] = {}
 
-    async def register_call(self, linkedid, queue, caller, at):
+    async def register_call(self, linkedid, queue, caller, at, queued=True):
         return self.calls.setdefault(
             linkedid, CallRef(len(self.calls) + 1, f"R{linkedid}", "BIG", 1)
         )
+
+    async def note_callback_request(self, linkedid, at):
+        return None
 
     async def find_call(self, linkedid):
         return self.calls.get(linkedid)
