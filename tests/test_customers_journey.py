@@ -94,7 +94,7 @@ async def test_caller_klantbeeld_register_link_and_knowledge_answer(stack, playw
             await expect(timeline).to_have_count(4)  # 3 earlier BIG contacts + today's mail
             await expect(page.locator(".other-products")).to_contain_text("1 contact")  # DONOR
             await expect(page.get_by_text("Keuze donorregister wijzigen")).to_have_count(0)
-            await expect(page.locator(".csat")).to_have_text("4/5")
+            await expect(page.locator("#last-csat")).to_have_text("4/5")
             await assert_accessible_basics(page)
             await page.screenshot(path=str(SHOTS / "klantbeeld.png"), full_page=True)
 

@@ -135,7 +135,7 @@ async def last_csat(
                 Contact.customer_id == customer_id,
                 Contact.product_id.in_(viewer.product_ids or (-1,)),
             )
-            .order_by(SatisfactionScore.at.desc())
+            .order_by(SatisfactionScore.at.desc(), SatisfactionScore.id.desc())  # ties: the last
             .limit(1)
         )
     ).first()
