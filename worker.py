@@ -15,7 +15,11 @@ from adapters.temporal.setup import ensure_search_attributes
 from config.settings import get_settings
 from db.migrate import upgrade
 from db.session import make_engine, make_sessionmaker
-from runtime.schedules import ensure_destruction_schedule, ensure_weekly_report_schedule
+from runtime.schedules import (
+    ensure_destruction_schedule,
+    ensure_signal_scan_schedule,
+    ensure_weekly_report_schedule,
+)
 from runtime.worker import build_worker
 
 log = logging.getLogger("pulse.worker")
@@ -36,6 +40,7 @@ async def main() -> None:
         log.info("registered search attributes %s", ", ".join(added))
     await ensure_destruction_schedule(client, settings)  # daily, idempotent
     await ensure_weekly_report_schedule(client, settings)  # Mondays, idempotent
+    await ensure_signal_scan_schedule(client, settings)  # every morning, idempotent
     worker = build_worker(client, settings, make_sessionmaker(engine))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

@@ -34,6 +34,7 @@ from contracts.records import (
     RecordRef,
 )
 from contracts.reports import WeeklyReportInput, WeeklyReportResult
+from contracts.signals import SignalScanInput, SignalScanResult
 from contracts.work import (
     CustomerLetterInput,
     CustomerLetterResult,
@@ -127,10 +128,19 @@ class ReportActivityApi:
         raise _declared_only()
 
 
+class SignalActivityApi:
+    """The daily signal scan (activities/signals.py)."""
+
+    @activity.defn(name="scan_signals")
+    async def scan_signals(self, inp: SignalScanInput) -> SignalScanResult:
+        raise _declared_only()
+
+
 INTERFACES = (
     ContactActivityApi,
     WorkActivityApi,
     PhoneActivityApi,
     RecordsActivityApi,
     ReportActivityApi,
+    SignalActivityApi,
 )

@@ -10,14 +10,22 @@ from activities.contacts import ContactActivities, all_activities
 from activities.phone import PhoneActivities, phone_activities
 from activities.records import RecordsActivities, records_activities
 from activities.reports import ReportActivities, report_activities
+from activities.signals import SignalActivities, signal_activities
 from activities.work import WorkActivities, all_work_activities
 from config.settings import Settings
 from ui.i18n import translator
 from workflows.contact.workflow import ContactWorkflow
 from workflows.records import ArchiveContactWorkflow, DestructionListWorkflow
 from workflows.reports import WeeklyReportWorkflow
+from workflows.signals import SignalScanWorkflow
 
-WORKFLOWS = [ContactWorkflow, ArchiveContactWorkflow, DestructionListWorkflow, WeeklyReportWorkflow]
+WORKFLOWS = [
+    ContactWorkflow,
+    ArchiveContactWorkflow,
+    DestructionListWorkflow,
+    WeeklyReportWorkflow,
+    SignalScanWorkflow,
+]
 
 
 def activities_for(settings: Settings, sessionmaker) -> list:
@@ -28,6 +36,7 @@ def activities_for(settings: Settings, sessionmaker) -> list:
         + phone_activities(PhoneActivities(sessionmaker, settings))
         + records_activities(RecordsActivities(sessionmaker, settings))
         + report_activities(ReportActivities(sessionmaker, settings, translator))
+        + signal_activities(SignalActivities(sessionmaker))
     )
 
 

@@ -34,6 +34,7 @@ ContactWorkflow = workflow_class("ContactWorkflow")
 ArchiveContactWorkflow = workflow_class("ArchiveContactWorkflow")
 DestructionListWorkflow = workflow_class("DestructionListWorkflow")
 WeeklyReportWorkflow = workflow_class("WeeklyReportWorkflow")
+SignalScanWorkflow = workflow_class("SignalScanWorkflow")
 
 WAIT_SECONDS = 30.0  # generous: the machines running the suite are shared
 

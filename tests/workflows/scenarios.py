@@ -10,6 +10,7 @@ from contracts.work import LineTargets, WorkPlan
 from tests.workflows import contact_scenarios as contact
 from tests.workflows import records_scenarios as records
 from tests.workflows import reports_scenarios as reports
+from tests.workflows import signals_scenarios as signals
 from tests.workflows.harness import Outcome, Scenario, run_scenario
 from tests.workflows.records_scenarios import ON_HOLD
 from tests.workflows.stubs import ALWAYS_OPEN, StubConfig
@@ -64,6 +65,7 @@ SCENARIOS: dict[str, Entry] = {
     ),
     "empty_destruction_list": Entry(records.empty_destruction_list),
     "weekly_report": Entry(reports.weekly_report, lambda: StubConfig(report_mail_failures=1)),
+    "signal_scan": Entry(signals.signal_scan, lambda: StubConfig(scan_failures=1)),
 }
 
 

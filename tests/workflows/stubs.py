@@ -36,6 +36,7 @@ from contracts.records import (
     RecordRef,
 )
 from contracts.reports import WeeklyReportInput, WeeklyReportResult
+from contracts.signals import SignalScanInput, SignalScanResult
 from contracts.work import (
     CustomerLetterInput,
     CustomerLetterResult,
@@ -81,6 +82,7 @@ class StubConfig:
     collected: list[int] = field(default_factory=list)  # records on the destruction list
     not_destroyable: dict[int, str] = field(default_factory=dict)  # record id -> why not
     report_mail_failures: int = 0  # mail server outages before the weekly report goes out
+    scan_failures: int = 0  # database outages before the signal scan gets through
 
 
 @dataclass
@@ -102,6 +104,7 @@ class Stubs:
         self.calls: list[Call] = []
         self._archive_attempts = 0
         self._report_attempts = 0
+        self._scan_attempts = 0
 
     def _record(self, name: str, arg: Any) -> None:
         self.calls.append(Call(name, arg, activity.info().workflow_id or ""))
@@ -134,6 +137,7 @@ class Stubs:
             self.destroy_record,
             self.issue_destruction_certificate,
             self.mail_weekly_report,
+            self.scan_signals,
         ]
 
     def _plan(self, received_at: str) -> WorkPlan:
@@ -231,6 +235,16 @@ class Stubs:
         if self._report_attempts <= self.config.report_mail_failures:
             raise RuntimeError("mail server unavailable")
         return WeeklyReportResult(week_first="2026-03-02", sent=2)
+
+    # --- signals ----------------------------------------------------------------------
+
+    @activity.defn(name="scan_signals")
+    async def scan_signals(self, inp: SignalScanInput) -> SignalScanResult:
+        self._record("scan_signals", inp)
+        self._scan_attempts += 1
+        if self._scan_attempts <= self.config.scan_failures:
+            raise RuntimeError("database unavailable")
+        return SignalScanResult(day=inp.day, found=3, added=3)
 
 
 def signatures(activities: list) -> dict[str, tuple]:
