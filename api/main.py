@@ -36,6 +36,7 @@ from api.routes import (
     records,
     reports,
     search,
+    signals,
     work,
 )
 from api.routes.public.common import FRAMED_PREFIXES
@@ -124,6 +125,7 @@ def api_router() -> APIRouter:
     router.include_router(work.api_router)
     router.include_router(admin.api_router)
     router.include_router(reports.api_router)
+    router.include_router(signals.api_router)
     router.include_router(public.api_router)
     return router
 

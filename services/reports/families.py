@@ -15,6 +15,7 @@ from services.reports import (
     handling,
     phone,
     resolution,
+    signals,
     volumes,
     written,
 )
@@ -73,6 +74,7 @@ FAMILIES: dict[str, Family] = {
         ),
         Family("handling", (_plain(handling.phone_handling), _plain(handling.written_handling))),
         Family("agents", (_plain(agents.per_agent),), agent_level=True),
+        Family("signals", (_plain(signals.by_product_kind),)),
     )
 }
 

@@ -18,6 +18,8 @@ from services.reports.period import OFFICE_TZ
 WEEKS = 8  # same-weekday baseline
 TOPIC_BACKGROUND_DAYS = 28
 TEXT_CHARS = 400  # of a contact's first message, next to its subject
+# reasons that say nothing specific: their contacts are searched for new topics
+UNSPECIFIC_REASONS = ["overig", "other", "anders"]
 
 
 def _start(day: date) -> datetime:
@@ -39,7 +41,9 @@ _TEXTS = text(
          FROM contacts c
          LEFT JOIN LATERAL (SELECT text_body FROM messages
                              WHERE contact_id = c.id ORDER BY id LIMIT 1) m ON true
-        WHERE c.created_at >= :first AND c.created_at < :end AND c.close_reason_id IS NULL
+         LEFT JOIN contact_reasons r ON r.id = c.close_reason_id
+        WHERE c.created_at >= :first AND c.created_at < :end
+          AND (c.close_reason_id IS NULL OR r.code = ANY(:unspecific))
         ORDER BY c.id"""
 )
 
@@ -96,7 +100,12 @@ async def detect_topics(
     first = day - timedelta(days=TOPIC_BACKGROUND_DAYS)
     rows = await session.execute(
         _TEXTS,
-        {"first": _start(first), "end": _start(day + timedelta(days=1)), "chars": TEXT_CHARS},
+        {
+            "first": _start(first),
+            "end": _start(day + timedelta(days=1)),
+            "chars": TEXT_CHARS,
+            "unspecific": UNSPECIFIC_REASONS,
+        },
     )
     today: dict[int, list[tuple[int, str]]] = defaultdict(list)
     before: dict[int, list[str]] = defaultdict(list)
