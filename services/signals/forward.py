@@ -80,7 +80,13 @@ async def forward_signal(ask: Asker, signal_id: int, note: str) -> str:
     await start_contact_workflow(client, ask.settings, start)
     # taken by whoever forwards (any line: they opened it) and handed to the 2nd line
     await decide_on_contact(
-        session, client, viewer, reference, ContactWorkflow.claim, ClaimRequest(viewer.id, [])
+        session,
+        client,
+        viewer,
+        reference,
+        ContactWorkflow.claim,
+        ClaimRequest(viewer.id, []),
+        ask.origin,
     )
     await escalate(ask, reference, SECOND_LINE, text)
     return reference
