@@ -141,7 +141,7 @@ async def generate(
                 n = poisson(rng, mean)
                 kind = plan.get((day, product, reason))
                 if kind == "spike":
-                    n = poisson(rng, mean * 2.5) + max(6, round(mean))
+                    n = poisson(rng, mean * 3) + max(8, round(mean))
                 elif kind == "drop":
                     n = poisson(rng, mean * 0.15)
                 subjects = USUAL_SUBJECTS if reason is None else ("Vraag",)

@@ -4,9 +4,12 @@ daily scan, the bench and the tests read them the same way.
 Spikes and drops: a day's count per product x contact reason against the same
 weekday of the last weeks. The baseline is the median of those days and its spread
 the median absolute deviation (robust: one odd week -- a holiday, an earlier spike --
-barely moves either), floored by the Poisson spread sqrt(expected) so a flat series
-does not alarm on one contact more. Like EARS C2/C3 the threshold is a number of
-spreads above (or below) the baseline, with a minimum excess in contacts.
+barely moves either). Counts are Poisson-like, whose upper tail is heavier than a
+normal one at small means, so the distance is measured on Anscombe's square-root
+scale, 2 * (sqrt(observed + 3/8) - sqrt(expected + 3/8)), about one per standard
+deviation at any mean. Like EARS C2/C3 the threshold is a number of those deviations;
+a day must also lie that many MAD spreads out (an erratic series alarms less) and a
+spike must be a minimum number of contacts.
 
 Emerging topics: a small TF-IDF over the subjects (and first words of the text) of
 yesterday's contacts without a specific reason; contacts whose vectors are close
@@ -28,7 +31,7 @@ KINDS = (SPIKE, DROP, TOPIC, AGENT)
 
 @dataclass(frozen=True)
 class Thresholds:
-    spreads: float = 3.0  # how many spreads from the baseline alarm
+    spreads: float = 3.0  # how many deviations from the baseline alarm
     min_excess: int = 5  # a spike is at least this many contacts over the baseline
     min_expected_drop: float = 10.0  # a drop needs a baseline this high to mean anything
     min_history: int = 4  # fewer same-weekday days than this: no verdict
@@ -52,13 +55,23 @@ class Finding:
 
 
 def baseline(history: Sequence[int]) -> tuple[float, float]:
-    """(expected, spread) of a same-weekday history: median and scaled MAD, the
-    spread at least the Poisson sqrt(expected) and at least 1."""
+    """(expected, spread) of a same-weekday history: the median and the scaled MAD
+    (1.4826 x MAD estimates a standard deviation), the spread at least the Poisson
+    sqrt(expected) and at least 1 (shown with a signal's figures)."""
+    expected, mad = _median_mad(history)
+    return expected, max(mad, math.sqrt(expected), 1.0)
+
+
+def _median_mad(history: Sequence[int]) -> tuple[float, float]:
     if not history:
-        return 0.0, 1.0
+        return 0.0, 0.0
     mid = float(median(history))
-    mad = float(median(abs(x - mid) for x in history)) * 1.4826
-    return mid, max(mad, math.sqrt(mid), 1.0)
+    return mid, float(median(abs(x - mid) for x in history)) * 1.4826
+
+
+def poisson_distance(observed: float, expected: float) -> float:
+    """Anscombe's variance-stabilised distance: about N(0, 1) for Poisson counts."""
+    return 2.0 * (math.sqrt(observed + 0.375) - math.sqrt(expected + 0.375))
 
 
 def spike_or_drop(
@@ -68,12 +81,14 @@ def spike_or_drop(
     first), or None when the day is ordinary or the history too short."""
     if observed < 0 or len(history) < thresholds.min_history:
         return None
-    expected, spread = baseline(history)
-    limit = thresholds.spreads * spread
+    expected, mad = _median_mad(history)
+    _, spread = baseline(history)
+    k = thresholds.spreads
+    z = poisson_distance(observed, expected)
     hist = tuple(int(x) for x in history)
-    if observed - expected >= max(limit, thresholds.min_excess):
+    if z >= k and observed - expected >= max(k * mad, thresholds.min_excess):
         return Finding(SPIKE, expected, observed, spread, hist)
-    if expected >= thresholds.min_expected_drop and expected - observed >= limit:
+    if expected >= thresholds.min_expected_drop and -z >= k and expected - observed >= k * mad:
         return Finding(DROP, expected, observed, spread, hist)
     return None
 

@@ -35,6 +35,7 @@ TINY = {
     ],
     # make bench's table, over one bench at its smoke size
     "bench/run_all.py": ["--only", "records", "--tiny"],
+    "bench/signals.py": ["--products", "1", "--scale", "0.5"],
     "bench/webform.py": [
         *("--submissions", "5", "--rate", "5", "--burst", "5"),
         *("--seconds", "1", "--visitors-rate", "2", "--altcha-cost", "100"),

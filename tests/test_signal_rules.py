@@ -11,6 +11,7 @@ from rules.signals import (
     baseline,
     cosine,
     emerging_topics,
+    poisson_distance,
     spike_or_drop,
     tfidf,
     tokens,
@@ -29,31 +30,45 @@ def test_baseline_is_median_and_mad_with_a_poisson_floor():
     assert baseline([0, 0, 0, 0]) == (0.0, 1.0)
 
 
+def test_poisson_distance_is_about_one_per_standard_deviation():
+    assert poisson_distance(20, 20) == 0
+    # 36 against 20 is 3.6 sqrt(20) above, on the square-root scale just over 3
+    assert poisson_distance(36, 20) == pytest.approx(3.03, abs=0.01)
+    assert poisson_distance(35, 20) == pytest.approx(2.87, abs=0.01)
+    assert poisson_distance(4, 20) < -4
+
+
 def test_a_spike_against_a_steady_week():
-    history = [20, 22, 19, 21, 20, 23, 18, 20]  # median 20, spread sqrt(20) = 4.47
-    found = spike_or_drop(35, history)
+    history = [20, 22, 19, 21, 20, 23, 18, 20]  # median 20, MAD 1 (1.48 scaled)
+    found = spike_or_drop(36, history)
     assert found is not None and found.kind == SPIKE
-    assert found.expected == 20 and found.observed == 35
+    assert found.expected == 20 and found.observed == 36
     assert found.figures() == {
         "expected": 20.0,
-        "observed": 35,
-        "spread": 4.47,
+        "observed": 36,
+        "spread": 4.47,  # sqrt(20): the Poisson floor over the scaled MAD
         "history": history,
     }
-    assert spike_or_drop(33, history) is None  # 13 over: under 3 spreads (13.4)
-    assert spike_or_drop(34, history).kind == SPIKE
+    assert spike_or_drop(35, history) is None  # 2.87 deviations: under 3
 
 
 def test_one_odd_week_in_the_history_does_not_hide_the_next_spike():
     history = [20, 21, 19, 80, 20, 22, 20, 21]  # last month's spike, down-weighted
     assert spike_or_drop(40, history).kind == SPIKE
-    assert spike_or_drop(25, history) is None
+    assert spike_or_drop(35, history) is None
+
+
+def test_an_erratic_series_needs_more():
+    # median 20, MAD 10: 3 x 14.8 over the median is 64.5 -- Poisson alone would say 36
+    wide = [10, 30, 10, 30, 10, 30, 10, 30]
+    assert spike_or_drop(60, wide) is None
+    assert spike_or_drop(65, wide).kind == SPIKE
 
 
 def test_a_drop_needs_a_baseline_that_means_something():
-    history = [30, 31, 29, 30, 32, 28, 30, 30]  # spread sqrt(30) = 5.48, 3x = 16.4
-    assert spike_or_drop(12, history).kind == DROP
-    assert spike_or_drop(15, history) is None
+    history = [30, 31, 29, 30, 32, 28, 30, 30]
+    assert spike_or_drop(15, history).kind == DROP
+    assert spike_or_drop(16, history) is None
     assert spike_or_drop(0, [3, 4, 3, 2, 3, 4, 3, 3]) is None  # too small to drop
 
 
