@@ -66,6 +66,16 @@ async def test_raise_access_status_and_forward(signals_world):
         gone = await anna.post("/api/contacts/KCC-0000-000000/signals", json={"note": "x"})
         assert gone.status_code == 404
 
+        form = {"Accept": "text/html"}
+        page = await anna.get(f"/contacts/{contact.reference}", headers=form)
+        assert f'action="/contacts/{contact.reference}/signal"' in page.text
+        by_form = await anna.post(
+            f"/contacts/{contact.reference}/signal",
+            data={"note": "", "csrf_token": anna.headers["X-CSRF-Token"]},
+            headers=form,
+        )
+        assert by_form.status_code == 400
+
         mine = (await daan.get("/api/signals")).json()
         assert [r["id"] for r in mine] == [signal_id]  # not the FARMATEC one
         assert (await daan.get(f"/api/signals/{farmatec}")).status_code == 403
@@ -76,7 +86,6 @@ async def test_raise_access_status_and_forward(signals_world):
         assert detail["notes"] == [{"body": "Steeds dezelfde vraag", "author": "Anna Agent"}]
 
         csrf = daan.headers["X-CSRF-Token"]
-        form = {"Accept": "text/html"}
         moved = await daan.post(
             f"/signals/{signal_id}/status",
             data={"status": "investigating", "note": "Kijk ik na", "csrf_token": csrf},
