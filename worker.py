@@ -18,6 +18,7 @@ from db.session import make_engine, make_sessionmaker
 from runtime.schedules import (
     ensure_destruction_schedule,
     ensure_line_state_schedule,
+    ensure_signal_scan_schedule,
     ensure_weekly_report_schedule,
 )
 from runtime.worker import build_worker
@@ -41,6 +42,7 @@ async def main() -> None:
     await ensure_destruction_schedule(client, settings)  # daily, idempotent
     await ensure_weekly_report_schedule(client, settings)  # Mondays, idempotent
     await ensure_line_state_schedule(client, settings)  # every few minutes, idempotent
+    await ensure_signal_scan_schedule(client, settings)  # every morning, idempotent
     worker = build_worker(client, settings, make_sessionmaker(engine))
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

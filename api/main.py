@@ -36,6 +36,7 @@ from api.routes import (
     records,
     reports,
     search,
+    signals,
     survey,
     topdesk,
     work,
@@ -126,6 +127,7 @@ def api_router() -> APIRouter:
     router.include_router(work.api_router)
     router.include_router(admin.api_router)
     router.include_router(reports.api_router)
+    router.include_router(signals.api_router)
     router.include_router(public.api_router)
     router.include_router(topdesk.api_router)
     router.include_router(survey.api_router)

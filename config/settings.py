@@ -135,6 +135,7 @@ class Settings(BaseSettings):
     weekly_report_enabled: bool = True
     weekly_report_hour: int = Field(7, ge=0, le=23)
     weekly_report_from: str = ""  # empty: reports@<mail_domain>
+    signal_scan_hour: int = Field(5, ge=0, le=23)  # office time: yesterday is complete
     # OIDC single sign-on next to local accounts. MFA is required: the
     # id_token's amr must name one of oidc_mfa_amr, or its acr be one of oidc_mfa_acr.
     oidc_enabled: bool = False

@@ -35,6 +35,7 @@ from contracts.records import (
     RecordRef,
 )
 from contracts.reports import WeeklyReportInput, WeeklyReportResult
+from contracts.signals import SignalScanInput, SignalScanResult
 from contracts.survey import SurveyInput, SurveyMail, SurveyPlan
 from contracts.topdesk import CreatedIncident, IncidentRef, PollResult, TroubleInput
 from contracts.work import (
@@ -166,6 +167,14 @@ class LineStateActivityApi:
         raise _declared_only()
 
 
+class SignalActivityApi:
+    """The daily signal scan (activities/signals.py)."""
+
+    @activity.defn(name="scan_signals")
+    async def scan_signals(self, inp: SignalScanInput) -> SignalScanResult:
+        raise _declared_only()
+
+
 INTERFACES = (
     ContactActivityApi,
     WorkActivityApi,
@@ -175,4 +184,5 @@ INTERFACES = (
     TopdeskActivityApi,
     SurveyActivityApi,
     LineStateActivityApi,
+    SignalActivityApi,
 )

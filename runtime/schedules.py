@@ -28,9 +28,11 @@ from contracts.line_state import (
 )
 from contracts.records import DESTRUCTION_SCHEDULE_ID, DestructionRunInput
 from contracts.reports import WEEKLY_REPORT_SCHEDULE_ID, WeeklyReportInput
+from contracts.signals import SIGNAL_SCAN_SCHEDULE_ID, SignalScanInput
 from workflows.line_state import LineStateWorkflow
 from workflows.records import DestructionListWorkflow
 from workflows.reports import WeeklyReportWorkflow
+from workflows.signals import SignalScanWorkflow
 
 
 async def ensure_destruction_schedule(client: Client, settings: Settings) -> bool:
@@ -109,6 +111,30 @@ async def ensure_line_state_schedule(client: Client, settings: Settings) -> bool
     )
     try:
         await client.create_schedule(LINE_STATE_SCHEDULE_ID, schedule)
+    except ScheduleAlreadyRunningError:
+        return False
+    return True
+
+
+async def ensure_signal_scan_schedule(client: Client, settings: Settings) -> bool:
+    """Register the early-morning scan of yesterday's contacts once (True when
+    created now). The workflow ID Temporal gives each run carries the scheduled time;
+    the scan itself is keyed by the day, so a run started twice stores nothing twice."""
+    schedule = Schedule(
+        action=ScheduleActionStartWorkflow(
+            SignalScanWorkflow.run,
+            SignalScanInput(),
+            id="signal-scan",  # Temporal appends the scheduled time
+            task_queue=settings.temporal_task_queue,
+        ),
+        spec=ScheduleSpec(
+            calendars=[ScheduleCalendarSpec(hour=[ScheduleRange(settings.signal_scan_hour)])],
+            time_zone_name="Europe/Amsterdam",
+        ),
+        policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
+    )
+    try:
+        await client.create_schedule(SIGNAL_SCAN_SCHEDULE_ID, schedule)
     except ScheduleAlreadyRunningError:
         return False
     return True

@@ -11,6 +11,7 @@ from activities.line_state import LineStateActivities, line_state_activities
 from activities.phone import PhoneActivities, phone_activities
 from activities.records import RecordsActivities, records_activities
 from activities.reports import ReportActivities, report_activities
+from activities.signals import SignalActivities, signal_activities
 from activities.survey import SurveyActivities, survey_activities
 from activities.topdesk import TopdeskActivities, topdesk_activities
 from activities.work import WorkActivities, all_work_activities
@@ -21,6 +22,7 @@ from workflows.incident.workflow import IncidentWorkflow
 from workflows.line_state import LineStateWorkflow
 from workflows.records import ArchiveContactWorkflow, DestructionListWorkflow
 from workflows.reports import WeeklyReportWorkflow
+from workflows.signals import SignalScanWorkflow
 from workflows.survey.workflow import SurveyWorkflow
 
 WORKFLOWS = [
@@ -31,6 +33,7 @@ WORKFLOWS = [
     IncidentWorkflow,
     SurveyWorkflow,
     LineStateWorkflow,
+    SignalScanWorkflow,
 ]
 
 
@@ -45,6 +48,7 @@ def activities_for(settings: Settings, sessionmaker) -> list:
         + topdesk_activities(TopdeskActivities(sessionmaker, settings))
         + survey_activities(SurveyActivities(sessionmaker, settings))
         + line_state_activities(LineStateActivities(sessionmaker, settings))
+        + signal_activities(SignalActivities(sessionmaker))
     )
 
 

@@ -34,6 +34,7 @@ from tests.mail_routes import MAIL_PATH_IDS, MAIL_ROUTES
 from tests.phone_routes import PHONE_ROUTES, phone_body
 from tests.records_routes import RECORDS_ROUTES, records_body
 from tests.reports_routes import REPORTS_ROUTES
+from tests.signals_routes import SIGNALS_PATH_IDS, SIGNALS_ROUTES
 from tests.survey_routes import SURVEY_ROUTES
 from tests.topdesk_routes import TOPDESK_ROUTES
 from tests.user_admin_routes import USER_ADMIN_PATH_IDS, USER_ADMIN_ROUTES, user_admin_body
@@ -113,6 +114,7 @@ ROUTES: dict[tuple[str, str], Rule] = {
     **{key: Rule(**rule) for key, rule in WEBFORM_ROUTES.items()},
     **{key: Rule(**rule) for key, rule in TOPDESK_ROUTES.items()},
     **{key: Rule(**rule) for key, rule in SURVEY_ROUTES.items()},
+    **{key: Rule(**rule) for key, rule in SIGNALS_ROUTES.items()},
 }
 
 # Demo users and the products they are accredited for (devstack.demo.seed).
@@ -160,6 +162,7 @@ def fill(path: str, uzi: SampleContact, customer_id: int = OWN_CUSTOMER) -> str:
         **WORK_ADMIN_PATH_IDS,
         **MAIL_PATH_IDS,
         **WEBFORM_PATH_IDS,
+        **SIGNALS_PATH_IDS,
     )
 
 
@@ -172,6 +175,8 @@ def request_body(method: str, path: str, uzi: SampleContact, assignee_id: int) -
     if method != "POST":
         return {}
     api = path.startswith("/api/")
+    if path.endswith(("/signal", "/signals")):
+        return {"json": {"note": "komt steeds terug"}} if api else {"data": {"note": "terug"}}
     if path.endswith("/notes"):
         return {"json": {"body": "notitie"}} if api else {"data": {"body": "notitie"}}
     if path.endswith("/close"):

@@ -37,6 +37,7 @@ TINY = {
     # make bench's table, over one bench at its smoke size
     "bench/run_all.py": ["--only", "records", "--tiny"],
     "bench/sse_fanout.py": ["--agents", "3", "--rate", "5", "--seconds", "1", "--settle", "1"],
+    "bench/signals.py": ["--products", "1", "--scale", "0.5"],
     "bench/webform.py": [
         *("--submissions", "5", "--rate", "5", "--burst", "5"),
         *("--seconds", "1", "--visitors-rate", "2", "--altcha-cost", "100"),

@@ -23,6 +23,7 @@ from ui.catalogs import (
     product_admin,
     records,
     reports,
+    signals,
     survey,
     topdesk,
     user_admin,
@@ -49,6 +50,7 @@ CATALOGS = (
     reports,
     topdesk,
     survey,
+    signals,
     user_admin,
     webform,
     wallboard,
@@ -110,6 +112,7 @@ EVENT_KINDS = (
     "topdesk_rejected",
     "survey_sent",  # these two: labels in ui/catalogs/survey.py
     "survey_answered",
+    "signal_forwarded",  # label in ui/catalogs/signals.py
 )
 
 MISSING_NAME = "—"

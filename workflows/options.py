@@ -80,3 +80,14 @@ TOPDESK_ACTIVITY = workflow.ActivityConfig(
         non_retryable_error_types=[UNAUTHORIZED, REJECTED],
     ),
 )
+
+# The daily signal scan: one query pass over a day; retried while the database is away.
+SCAN_SIGNALS_ACTIVITY = workflow.ActivityConfig(
+    start_to_close_timeout=timedelta(minutes=10),
+    retry_policy=RetryPolicy(
+        initial_interval=timedelta(seconds=30),
+        backoff_coefficient=2.0,
+        maximum_interval=timedelta(minutes=10),
+        maximum_attempts=10,
+    ),
+)

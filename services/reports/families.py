@@ -16,6 +16,7 @@ from services.reports import (
     phone,
     resolution,
     satisfaction,
+    signals,
     volumes,
     written,
 )
@@ -84,6 +85,7 @@ FAMILIES: dict[str, Family] = {
             ),
         ),
         Family("satisfaction_agents", (_plain(satisfaction.by_agent),), agent_level=True),
+        Family("signals", (_plain(signals.by_product_kind),)),
     )
 }
 

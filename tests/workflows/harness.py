@@ -36,6 +36,7 @@ DestructionListWorkflow = workflow_class("DestructionListWorkflow")
 WeeklyReportWorkflow = workflow_class("WeeklyReportWorkflow")
 IncidentWorkflow = workflow_class("IncidentWorkflow")
 LineStateWorkflow = workflow_class("LineStateWorkflow")
+SignalScanWorkflow = workflow_class("SignalScanWorkflow")
 
 WAIT_SECONDS = 30.0  # generous: the machines running the suite are shared
 

@@ -13,6 +13,7 @@ from tests.workflows import contact_scenarios as contact
 from tests.workflows import line_state_scenarios as line_state
 from tests.workflows import records_scenarios as records
 from tests.workflows import reports_scenarios as reports
+from tests.workflows import signals_scenarios as signals
 from tests.workflows import survey_scenarios as survey
 from tests.workflows import topdesk_scenarios as topdesk
 from tests.workflows.harness import Outcome, Scenario, run_scenario
@@ -91,6 +92,7 @@ SCENARIOS: dict[str, Entry] = {
         ),
     ),
     "line_state": Entry(line_state.push),
+    "signal_scan": Entry(signals.signal_scan, lambda: StubConfig(scan_failures=1)),
 }
 
 

@@ -37,6 +37,7 @@ from contracts.records import (
     RecordRef,
 )
 from contracts.reports import WeeklyReportInput, WeeklyReportResult
+from contracts.signals import SignalScanInput, SignalScanResult
 from contracts.survey import SurveyInput, SurveyMail, SurveyPlan
 from contracts.topdesk import PollResult
 from contracts.work import (
@@ -90,6 +91,7 @@ class StubConfig:
     # the survey after a closing: none unless a scenario turns it on
     survey_plan: SurveyPlan = field(default_factory=lambda: SurveyPlan(why_not="disabled"))
     survey_mail: SurveyMail = field(default_factory=lambda: SurveyMail(why_not="reopened"))
+    scan_failures: int = 0  # database outages before the signal scan gets through
 
 
 @dataclass
@@ -111,6 +113,7 @@ class Stubs(TopdeskStubs):
         self.calls: list[Call] = []
         self._archive_attempts = 0
         self._report_attempts = 0
+        self._scan_attempts = 0
 
     def _record(self, name: str, arg: Any) -> None:
         self.calls.append(Call(name, arg, activity.info().workflow_id or ""))
@@ -147,6 +150,7 @@ class Stubs(TopdeskStubs):
             self.plan_survey,
             self.prepare_survey_mail,
             self.push_line_states,
+            self.scan_signals,
         ]
 
     def _plan(self, received_at: str) -> WorkPlan:
@@ -263,6 +267,16 @@ class Stubs(TopdeskStubs):
     async def prepare_survey_mail(self, inp: SurveyInput) -> SurveyMail:
         self._record("prepare_survey_mail", inp)
         return self.config.survey_mail
+
+    # --- signals ----------------------------------------------------------------------
+
+    @activity.defn(name="scan_signals")
+    async def scan_signals(self, inp: SignalScanInput) -> SignalScanResult:
+        self._record("scan_signals", inp)
+        self._scan_attempts += 1
+        if self._scan_attempts <= self.config.scan_failures:
+            raise RuntimeError("database unavailable")
+        return SignalScanResult(day=inp.day, found=3, added=3)
 
 
 def signatures(activities: list) -> dict[str, tuple]:

@@ -1,0 +1,1 @@
+"""Customer signal management: the daily scan, signals raised by agents, the signals page."""
