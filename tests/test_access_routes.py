@@ -32,7 +32,7 @@ from tests.api_support import (
 from tests.customers_routes import CUSTOMERS_PATH_IDS, CUSTOMERS_ROUTES, customers_body
 from tests.mail_routes import MAIL_PATH_IDS, MAIL_ROUTES
 from tests.phone_routes import PHONE_ROUTES, phone_body
-from tests.records_routes import RECORDS_ROUTES, records_body
+from tests.records_routes import RECORDS_PATH_IDS, RECORDS_ROUTES, records_body
 from tests.reports_routes import REPORTS_ROUTES
 from tests.topdesk_routes import TOPDESK_ROUTES
 from tests.user_admin_routes import USER_ADMIN_PATH_IDS, USER_ADMIN_ROUTES, user_admin_body
@@ -158,6 +158,7 @@ def fill(path: str, uzi: SampleContact, customer_id: int = OWN_CUSTOMER) -> str:
         **WORK_ADMIN_PATH_IDS,
         **MAIL_PATH_IDS,
         **WEBFORM_PATH_IDS,
+        **RECORDS_PATH_IDS,
     )
 
 
