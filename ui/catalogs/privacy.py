@@ -27,6 +27,9 @@ NL: dict[str, str] = {
     "privacy.request.erasure": "verwijdering",
     "privacy.request.rectification": "rectificatie",
     "privacy.outcome.open": "open",
+    "privacy.outcome.partial": "deels uitgevoerd",
+    "privacy.item.erased": "verwijderd",
+    "privacy.item.kept": "bewaard",
     "privacy.rectification": "Rectificatie (art. 16 AVG)",
     "privacy.rectification_help": (
         "Registreer het verzoek. Elke correctie van deze klant op het klantbeeld wordt er"
@@ -106,6 +109,9 @@ EN: dict[str, str] = {
     "privacy.request.erasure": "erasure",
     "privacy.request.rectification": "rectification",
     "privacy.outcome.open": "open",
+    "privacy.outcome.partial": "partly carried out",
+    "privacy.item.erased": "erased",
+    "privacy.item.kept": "kept",
     "privacy.rectification": "Rectification (GDPR art. 16)",
     "privacy.rectification_help": (
         "Register the request. Every correction of this customer on the customer view is"

@@ -117,7 +117,7 @@ async def erasure_form(
     row = await handle_erasure(
         session, viewer, client_ip(request), customer_id, request_reference[:100]
     )
-    if row.outcome == "refused":
+    if row.outcome != "done":  # refused, or only partly carried out
         return RedirectResponse(
             f"/records/privacy/customers/{customer_id}?refused={row.id}", status_code=303
         )
