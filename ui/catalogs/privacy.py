@@ -36,6 +36,7 @@ NL: dict[str, str] = {
         " vanzelf aan gekoppeld tot u het verzoek sluit met de antwoordbrief."
     ),
     "privacy.rectification_button": "Rectificatieverzoek registreren",
+    "privacy.rectification_reference": "Kenmerk van het rectificatieverzoek",
     "privacy.rectification_open": (
         "Rectificatieverzoek #{id} staat open: correcties op het klantbeeld worden eraan"
         " gekoppeld. Sluit het in het register met de antwoordbrief."
@@ -118,6 +119,7 @@ EN: dict[str, str] = {
         " linked to it until you close it with the answer letter."
     ),
     "privacy.rectification_button": "Register rectification request",
+    "privacy.rectification_reference": "Reference of the rectification request",
     "privacy.rectification_open": (
         "Rectification request #{id} is open: corrections on the customer view are linked"
         " to it. Close it in the register with the answer letter."
