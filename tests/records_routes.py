@@ -32,10 +32,19 @@ RECORDS_ROUTES: dict[tuple[str, str], dict] = {
     ("GET", "/records/privacy"): {"roles": MANAGE_RECORDS},
     ("GET", "/records/privacy/customers/{customer_id}"): {"roles": MANAGE_RECORDS},
     ("POST", "/records/privacy/customers/{customer_id}/erasure"): {"roles": MANAGE_RECORDS},
+    ("POST", "/records/privacy/customers/{customer_id}/rectification"): {"roles": MANAGE_RECORDS},
+    # only denials walked: request 1 is whatever the walk registered first (an access
+    # request, not a rectification); tests/test_records_rectification.py closes one
+    ("POST", "/records/privacy/requests/{privacy_request_id}/letter"): {
+        "roles": MANAGE_RECORDS,
+        "exercise": False,
+    },
     # SSO: public entry points (404 while oidc_enabled is off, as in the route walk)
     ("GET", "/login/oidc"): {"roles": None, "exercise": False},
     ("GET", "/login/oidc/callback"): {"roles": None, "exercise": False},
 }
+
+RECORDS_PATH_IDS = {"privacy_request_id": 1}
 
 
 def records_body(method: str, path: str, sample) -> dict:
@@ -66,4 +75,6 @@ def records_body(method: str, path: str, sample) -> dict:
         }
     if path == "/records/destruction/decide":
         return {"data": {"list_id": "1", "record_id": "1", "decision": "approve"}}
+    if path.endswith("/letter"):
+        return {"data": {"letter": "Geachte heer"}}
     return {}

@@ -32,7 +32,7 @@ from tests.api_support import (
 from tests.customers_routes import CUSTOMERS_PATH_IDS, CUSTOMERS_ROUTES, customers_body
 from tests.mail_routes import MAIL_PATH_IDS, MAIL_ROUTES
 from tests.phone_routes import PHONE_ROUTES, phone_body
-from tests.records_routes import RECORDS_ROUTES, records_body
+from tests.records_routes import RECORDS_PATH_IDS, RECORDS_ROUTES, records_body
 from tests.reports_routes import REPORTS_ROUTES
 from tests.signals_routes import SIGNALS_PATH_IDS, SIGNALS_ROUTES
 from tests.survey_routes import SURVEY_ROUTES
@@ -163,6 +163,7 @@ def fill(path: str, uzi: SampleContact, customer_id: int = OWN_CUSTOMER) -> str:
         **MAIL_PATH_IDS,
         **WEBFORM_PATH_IDS,
         **SIGNALS_PATH_IDS,
+        **RECORDS_PATH_IDS,
     )
 
 

@@ -122,7 +122,9 @@ class PrivacyRequest(SQLModel, table=True):
     """An AVG request about a customer and what was done with it.
 
     ``kind``: access (art. 15), rectification (art. 16), erasure (art. 17).
-    ``outcome``: done / refused; a refusal names its legal ground in ``legal_reason``."""
+    ``outcome``: done / refused / partial (erased in part, the rest refused: per item in
+    ``detail["items"]``) / open (a rectification awaiting its answer letter); a refusal
+    names its legal ground in ``legal_reason``."""
 
     __tablename__ = "privacy_requests"
     id: int | None = Field(default=None, primary_key=True)

@@ -191,29 +191,34 @@ async def erasure_refusal(session: AsyncSession, customer_id: int, today: date) 
         .all()
     )
     for contact in contacts:
-        if contact.status != ContactStatus.closed:
-            return IN_PROGRESS_GROUND.format(ref=contact.reference)
-        record = (
-            await session.execute(
-                select(ContactRecord).where(ContactRecord.contact_id == contact.id)
-            )
-        ).scalar_one_or_none()
-        if record is None or record.status == RecordStatus.pending:
-            return RETENTION_GROUND.format(what=f"{contact.reference} wordt gearchiveerd")
-        if record.disposal == Disposal.keep:
-            return RETENTION_GROUND.format(what=f"{contact.reference} wordt blijvend bewaard")
-        if record.disposal_date and record.disposal_date > today:
-            return RETENTION_GROUND.format(
-                what=f"{contact.reference} te bewaren tot {record.disposal_date.isoformat()}"
-            )
-        if record.legal_hold:
-            held = f"{contact.reference} staat onder juridische blokkade"
-            return RETENTION_GROUND.format(what=held)
-        if record.status != RecordStatus.destroyed:
-            # Past its disposal date: destruction goes through the approved list.
-            return RETENTION_GROUND.format(
-                what=f"{contact.reference} wordt vernietigd via de vernietigingslijst"
-            )
+        ground = await contact_ground(session, contact, today)
+        if ground:
+            return ground
+    return None
+
+
+async def contact_ground(session: AsyncSession, contact: Contact, today: date) -> str | None:
+    """The legal ground to keep this contact (and what of the customer it uses)."""
+    if contact.status != ContactStatus.closed:
+        return IN_PROGRESS_GROUND.format(ref=contact.reference)
+    record = (
+        await session.execute(select(ContactRecord).where(ContactRecord.contact_id == contact.id))
+    ).scalar_one_or_none()
+    if record is None or record.status == RecordStatus.pending:
+        return RETENTION_GROUND.format(what=f"{contact.reference} wordt gearchiveerd")
+    if record.disposal == Disposal.keep:
+        return RETENTION_GROUND.format(what=f"{contact.reference} wordt blijvend bewaard")
+    if record.disposal_date and record.disposal_date > today:
+        return RETENTION_GROUND.format(
+            what=f"{contact.reference} te bewaren tot {record.disposal_date.isoformat()}"
+        )
+    if record.legal_hold:
+        return RETENTION_GROUND.format(what=f"{contact.reference} staat onder juridische blokkade")
+    if record.status != RecordStatus.destroyed:
+        # Past its disposal date: destruction goes through the approved list.
+        return RETENTION_GROUND.format(
+            what=f"{contact.reference} wordt vernietigd via de vernietigingslijst"
+        )
     return None
 
 

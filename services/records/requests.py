@@ -1,4 +1,5 @@
-"""The register of AVG requests: every subject access and erasure request handled,
+"""The register of AVG requests: every subject access and erasure request handled
+(an erasure refused for what a retention duty keeps and carried out for the rest),
 with its outcome and legal ground, recorded with its audit line."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from db.models.contacts import Customer
 from db.models.records import PrivacyRequest
 from services import audit
 from services.access import Viewer
+from services.records.partial_erasure import erase_unretained
 from services.records.privacy import erase_customer, erasure_refusal
 
 
@@ -62,10 +64,14 @@ async def handle_erasure(
     if await session.get(Customer, customer_id) is None:
         raise HTTPException(status_code=404, detail="Not found")
     ref = {"request_reference": request_reference}
-    refusal = await erasure_refusal(session, customer_id, datetime.now(UTC).date())
+    today = datetime.now(UTC).date()
+    refusal = await erasure_refusal(session, customer_id, today)
     if refusal:
+        # What no retained contact needs is erased now; the rest is refused item by item.
+        items = await erase_unretained(session, customer_id, today)
+        outcome = "partial" if any(i["outcome"] == "erased" for i in items) else "refused"
         return await log_request(
-            session, viewer, origin, customer_id, "erasure", "refused", refusal, **ref
+            session, viewer, origin, customer_id, "erasure", outcome, refusal, items=items, **ref
         )
     done = await erase_customer(session, customer_id)
     return await log_request(session, viewer, origin, customer_id, "erasure", "done", **done, **ref)

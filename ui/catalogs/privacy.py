@@ -25,6 +25,33 @@ NL: dict[str, str] = {
     "privacy.reference": "Kenmerk van het verzoek",
     "privacy.request.access": "inzage",
     "privacy.request.erasure": "verwijdering",
+    "privacy.request.rectification": "rectificatie",
+    "privacy.outcome.open": "open",
+    "privacy.outcome.partial": "deels uitgevoerd",
+    "privacy.item.erased": "verwijderd",
+    "privacy.item.kept": "bewaard",
+    "privacy.rectification": "Rectificatie (art. 16 AVG)",
+    "privacy.rectification_help": (
+        "Registreer het verzoek. Elke correctie van deze klant op het klantbeeld wordt er"
+        " vanzelf aan gekoppeld tot u het verzoek sluit met de antwoordbrief."
+    ),
+    "privacy.rectification_button": "Rectificatieverzoek registreren",
+    "privacy.rectification_reference": "Kenmerk van het rectificatieverzoek",
+    "privacy.rectification_open": (
+        "Rectificatieverzoek #{id} staat open: correcties op het klantbeeld worden eraan"
+        " gekoppeld. Sluit het in het register met de antwoordbrief."
+    ),
+    "privacy.to_klantbeeld": "Naar het klantbeeld",
+    "privacy.rectification_opened": "Het rectificatieverzoek is geregistreerd.",
+    "privacy.rectification_closed": "Het rectificatieverzoek is gesloten met de antwoordbrief.",
+    "privacy.linked_changes": "Gekoppelde correcties",
+    "privacy.no_changes": "nog geen",
+    "privacy.letter": "Antwoordbrief aan de klant",
+    "privacy.close_button": "Brief vastleggen en verzoek sluiten",
+    "privacy.problem.already_open": "Er staat al een rectificatieverzoek open voor deze klant.",
+    "privacy.problem.already_closed": "Dit rectificatieverzoek is al gesloten.",
+    "privacy.problem.no_letter": "Leg eerst de antwoordbrief aan de klant vast.",
+    "privacy.problem.too_long": "De brief is langer dan 5000 tekens.",
     "privacy.outcome.done": "uitgevoerd",
     "privacy.outcome.refused": "geweigerd",
     "privacy.erased": (
@@ -81,6 +108,33 @@ EN: dict[str, str] = {
     "privacy.reference": "Request reference",
     "privacy.request.access": "access",
     "privacy.request.erasure": "erasure",
+    "privacy.request.rectification": "rectification",
+    "privacy.outcome.open": "open",
+    "privacy.outcome.partial": "partly carried out",
+    "privacy.item.erased": "erased",
+    "privacy.item.kept": "kept",
+    "privacy.rectification": "Rectification (GDPR art. 16)",
+    "privacy.rectification_help": (
+        "Register the request. Every correction of this customer on the customer view is"
+        " linked to it until you close it with the answer letter."
+    ),
+    "privacy.rectification_button": "Register rectification request",
+    "privacy.rectification_reference": "Reference of the rectification request",
+    "privacy.rectification_open": (
+        "Rectification request #{id} is open: corrections on the customer view are linked"
+        " to it. Close it in the register with the answer letter."
+    ),
+    "privacy.to_klantbeeld": "To the customer view",
+    "privacy.rectification_opened": "The rectification request is registered.",
+    "privacy.rectification_closed": "The rectification request is closed with the answer letter.",
+    "privacy.linked_changes": "Linked corrections",
+    "privacy.no_changes": "none yet",
+    "privacy.letter": "Answer letter to the customer",
+    "privacy.close_button": "Record letter and close request",
+    "privacy.problem.already_open": "A rectification request is already open for this customer.",
+    "privacy.problem.already_closed": "This rectification request is already closed.",
+    "privacy.problem.no_letter": "Record the answer letter to the customer first.",
+    "privacy.problem.too_long": "The letter is longer than 5000 characters.",
     "privacy.outcome.done": "carried out",
     "privacy.outcome.refused": "refused",
     "privacy.erased": "The customer and their data were erased; the request is in the register.",

@@ -19,6 +19,7 @@ from api.validation import IntId
 from db.models.contacts import Contact, ContactStatus, Customer, CustomerEmail
 from services import search
 from services.customers.service import record_read
+from services.records import rectification
 from services.records.privacy import erasure_refusal
 from services.records.requests import handle_erasure, recent_requests
 
@@ -42,13 +43,19 @@ async def privacy_page(request: Request, viewer: RecordsManager, session: DbSess
             client_ip(request),
             {"query": search.masked_query(query), "hits": len(hits)},
         )
+    requests = await recent_requests(session)
     return render(
         request,
         "records/privacy.html",
         viewer,
         query=query,
         hits=hits,
-        requests=await recent_requests(session),
+        requests=requests,
+        changes={
+            r.id: await rectification.linked_changes(session, r)
+            for r in requests
+            if r.kind == rectification.KIND
+        },
     )
 
 
@@ -87,6 +94,7 @@ async def privacy_customer_page(
         emails=emails,
         counts=counts,
         refusal=refusal,
+        open_rectification=await rectification.open_request(session, customer_id),
     )
 
 
@@ -109,7 +117,7 @@ async def erasure_form(
     row = await handle_erasure(
         session, viewer, client_ip(request), customer_id, request_reference[:100]
     )
-    if row.outcome == "refused":
+    if row.outcome != "done":  # refused, or only partly carried out
         return RedirectResponse(
             f"/records/privacy/customers/{customer_id}?refused={row.id}", status_code=303
         )
