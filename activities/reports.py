@@ -31,7 +31,7 @@ from config.settings import Settings
 from contracts.reports import WeeklyReportInput, WeeklyReportResult
 from contracts.roles import Role
 from db.models.contacts import User
-from services.access import RoleNotAllowed, Viewer
+from services.access import RoleNotAllowed, Viewer, acting_for
 from services.reports.export import XLSX_TYPE, report_sheets, xlsx_chunks
 from services.reports.families import FAMILIES, Options
 from services.reports.period import Period, current_period
@@ -47,19 +47,6 @@ _CLAIM = text(
 )
 _STAMP = text("UPDATE report_mailings SET sent_at = now() WHERE id = :id")
 _UNCLAIM = text("DELETE FROM report_mailings WHERE id = :id")
-
-
-def _viewer(user: User) -> Viewer:
-    return Viewer(
-        id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        role=Role(user.role),
-        language=user.language,
-        is_demo=user.is_demo,
-        product_ids=(),
-        csrf_token="",
-    )
 
 
 async def _managers(session: AsyncSession) -> list[User]:
@@ -131,7 +118,7 @@ class ReportActivities:
         return self.settings.weekly_report_from or f"reports@{self.settings.mail_domain}"
 
     async def _message(self, session, user: User, as_of: date, week: Period) -> EmailMessage:
-        viewer = _viewer(user)
+        viewer = acting_for(user)
         options = Options(default_answer_seconds=self.settings.phone_service_level_s)
         t = self.translators(viewer.language)
         sheets, headline = await _sheets(session, viewer, as_of, options, t)

@@ -54,11 +54,7 @@ async def ensure_destruction_schedule(client: Client, settings: Settings) -> boo
         # A list still awaiting the records manager's decisions is not doubled.
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
     )
-    try:
-        await client.create_schedule(DESTRUCTION_SCHEDULE_ID, schedule)
-    except ScheduleAlreadyRunningError:
-        return False
-    return True
+    return await _create_once(client, DESTRUCTION_SCHEDULE_ID, schedule)
 
 
 async def ensure_weekly_report_schedule(client: Client, settings: Settings) -> bool:
@@ -87,11 +83,7 @@ async def ensure_weekly_report_schedule(client: Client, settings: Settings) -> b
         ),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
     )
-    try:
-        await client.create_schedule(WEEKLY_REPORT_SCHEDULE_ID, schedule)
-    except ScheduleAlreadyRunningError:
-        return False
-    return True
+    return await _create_once(client, WEEKLY_REPORT_SCHEDULE_ID, schedule)
 
 
 async def ensure_line_state_schedule(client: Client, settings: Settings) -> bool:
@@ -109,11 +101,7 @@ async def ensure_line_state_schedule(client: Client, settings: Settings) -> bool
         ),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
     )
-    try:
-        await client.create_schedule(LINE_STATE_SCHEDULE_ID, schedule)
-    except ScheduleAlreadyRunningError:
-        return False
-    return True
+    return await _create_once(client, LINE_STATE_SCHEDULE_ID, schedule)
 
 
 async def ensure_signal_scan_schedule(client: Client, settings: Settings) -> bool:
@@ -133,8 +121,14 @@ async def ensure_signal_scan_schedule(client: Client, settings: Settings) -> boo
         ),
         policy=SchedulePolicy(overlap=ScheduleOverlapPolicy.SKIP),
     )
+    return await _create_once(client, SIGNAL_SCAN_SCHEDULE_ID, schedule)
+
+
+async def _create_once(client: Client, schedule_id: str, schedule: Schedule) -> bool:
+    """Create the schedule unless it exists: a second worker, or a restart, finds it
+    and leaves it alone (and its pauses and changes made in Temporal Web)."""
     try:
-        await client.create_schedule(SIGNAL_SCAN_SCHEDULE_ID, schedule)
+        await client.create_schedule(schedule_id, schedule)
     except ScheduleAlreadyRunningError:
         return False
     return True

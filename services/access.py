@@ -16,7 +16,15 @@ from sqlalchemy import exists, or_
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from db.models.contacts import Accreditation, Attachment, Contact, Customer, Message, Role
+from db.models.contacts import (
+    Accreditation,
+    Attachment,
+    Contact,
+    Customer,
+    Message,
+    Role,
+    User,
+)
 
 
 class NotAccessible(LookupError):
@@ -46,6 +54,22 @@ class Viewer:
 
     def may_see_product(self, product_id: int) -> bool:
         return product_id in self.product_ids
+
+
+def acting_for(user: User, sees_all_customers: bool = False) -> Viewer:
+    """A viewer for work done on a user's behalf outside a web request (a scheduled
+    report, an import): no session, no CSRF token, no product list of its own."""
+    return Viewer(
+        id=user.id,
+        username=user.username,
+        full_name=user.full_name,
+        role=Role(user.role),
+        language=user.language,
+        is_demo=user.is_demo,
+        product_ids=(),
+        csrf_token="",
+        sees_all_customers=sees_all_customers,
+    )
 
 
 # What each role may do. Admins manage configuration, not contacts: they get no

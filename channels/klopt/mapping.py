@@ -10,10 +10,9 @@ from pathlib import Path
 from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from contracts.roles import Role
 from contracts.work import LINES
 from db.models.contacts import Channel, ContactReason, Product, User
-from services.access import Viewer
+from services.access import Viewer, acting_for
 
 
 class MappingError(ValueError):
@@ -92,19 +91,5 @@ async def load_mapping(s: AsyncSession, path: Path) -> Mapping:
         lines=lines,
         channels=channels,
         users=users,
-        actor=_viewer(by_username[actor_name]),
-    )
-
-
-def _viewer(user: User) -> Viewer:
-    return Viewer(
-        id=user.id,
-        username=user.username,
-        full_name=user.full_name,
-        role=Role(user.role),
-        language=user.language,
-        is_demo=user.is_demo,
-        product_ids=(),
-        csrf_token="",
-        sees_all_customers=True,
+        actor=acting_for(by_username[actor_name], sees_all_customers=True),
     )
